@@ -1,0 +1,58 @@
+package io.gpualloc.core;
+
+/**
+ * Read access to a ledger's capacity: what is free on each node and GPU. Implemented by the live
+ * {@link ClusterState} (each call consistent on its own) and by an immutable {@link
+ * ClusterSnapshot} (all calls consistent together). Node ids and GPU ids are the {@link Cluster}'s
+ * dense ids.
+ */
+public interface ClusterView {
+
+  /** The cluster this view describes. */
+  Cluster cluster();
+
+  /** Free host CPU of the node, in millicores. */
+  int freeCpuMilli(int nodeId);
+
+  /** Free host memory of the node, in MiB. */
+  int freeMemoryMib(int nodeId);
+
+  /** How many of the node's GPUs are {@link GpuMode#FREE}. */
+  int freeWholeGpus(int nodeId);
+
+  /** The GPU's current mode. */
+  GpuMode gpuMode(int gpuId);
+
+  /**
+   * Free compute of the GPU, in milli-GPU: 1000 minus what its grants hold (a whole grant holds
+   * 1000, a MIG instance its compute slices' share). Whether a share may use it depends on {@link
+   * #gpuMode}: only FREE and SHARED GPUs take shares.
+   */
+  int gpuFreeComputeMilli(int gpuId);
+
+  /** Free memory of the GPU, in MiB; see {@link #gpuFreeComputeMilli}. */
+  int gpuFreeMemoryMib(int gpuId);
+
+  /** The memory-slice occupancy mask of the GPU's MIG instances (bit {@code i} = slice i). */
+  int gpuMigOccupancy(int gpuId);
+
+  /** How many grants the GPU holds (0 when FREE). */
+  int gpuGrantCount(int gpuId);
+
+  /** Whether an instance of {@code profile} can be created at {@code startSlot} on the GPU now. */
+  boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot);
+
+  /** The number of allocations recorded. */
+  int allocationCount();
+
+  /** A counter that changes with every successful allocate or release. */
+  long version();
+
+  /** Whether a GPU may take a share of {@code computeMilli} and {@code memoryMib} now. */
+  default boolean canShare(int gpuId, int computeMilli, int memoryMib) {
+    GpuMode mode = gpuMode(gpuId);
+    return (mode == GpuMode.FREE || mode == GpuMode.SHARED)
+        && gpuFreeComputeMilli(gpuId) >= computeMilli
+        && gpuFreeMemoryMib(gpuId) >= memoryMib;
+  }
+}

@@ -1,0 +1,104 @@
+package io.gpualloc.core;
+
+import java.util.List;
+
+/**
+ * A GPU model: its name, memory, compute capability and, when it supports MIG, the MIG geometry and
+ * profile table.
+ *
+ * @param name catalog name, for example {@code A100-80GB}; also what request model filters match
+ * @param memoryMib device memory in MiB
+ * @param computeCapability CUDA compute capability such as {@code 8.0}, or empty when unknown
+ * @param migComputeSlices compute slices of the GPU in MIG mode, 0 when MIG is unsupported
+ * @param migMemorySlices memory slices of the GPU in MIG mode, 0 when MIG is unsupported
+ * @param migProfiles the MIG profile table, empty when MIG is unsupported
+ */
+public record GpuModel(
+    String name,
+    int memoryMib,
+    String computeCapability,
+    int migComputeSlices,
+    int migMemorySlices,
+    List<MigProfile> migProfiles) {
+
+  /** Validates the model and its MIG table. */
+  public GpuModel {
+    Checks.name("GPU model", "name", name);
+    String owner = "GPU model " + name;
+    Checks.atLeast(owner, "memoryMib", memoryMib, 1);
+    Checks.notNull(owner, "computeCapability", computeCapability);
+    migProfiles = Checks.list(owner, "migProfiles", migProfiles);
+    if (migProfiles.isEmpty()) {
+      if (migComputeSlices != 0 || migMemorySlices != 0) {
+        throw InvalidSpecException.of(
+            owner, "migComputeSlices/migMemorySlices", migComputeSlices + "/" + migMemorySlices,
+            "0/0 for a model without MIG profiles");
+      }
+    } else {
+      Checks.between(owner, "migComputeSlices", migComputeSlices, 1, 31);
+      Checks.between(owner, "migMemorySlices", migMemorySlices, 1, 31);
+      java.util.HashSet<String> seen = new java.util.HashSet<>();
+      for (MigProfile p : migProfiles) {
+        if (!seen.add(p.name())) {
+          throw InvalidSpecException.of(owner, "migProfiles", p.name(), "unique profile names");
+        }
+        if (p.computeSlices() > migComputeSlices) {
+          throw InvalidSpecException.of(
+              owner + " profile " + p.name(), "computeSlices", p.computeSlices(),
+              "<= " + migComputeSlices + " (the model's compute slices)");
+        }
+        int lastStart = p.startSlots().get(p.startSlots().size() - 1);
+        if (lastStart + p.placementSize() > migMemorySlices) {
+          throw InvalidSpecException.of(
+              owner + " profile " + p.name(), "startSlots", p.startSlots(),
+              "start + placementSize <= " + migMemorySlices + " (the model's memory slices)");
+        }
+      }
+    }
+  }
+
+  /** A model without MIG, for user-defined or anonymised models such as the openb trace's G2. */
+  public static GpuModel of(String name, int memoryMib) {
+    return new GpuModel(name, memoryMib, "", 0, 0, List.of());
+  }
+
+  /** A model without MIG with a known compute capability. */
+  public static GpuModel of(String name, int memoryMib, String computeCapability) {
+    return new GpuModel(name, memoryMib, computeCapability, 0, 0, List.of());
+  }
+
+  /** Whether the model can be partitioned with MIG. */
+  public boolean supportsMig() {
+    return !migProfiles.isEmpty();
+  }
+
+  /**
+   * The MIG profile with this name.
+   *
+   * @throws UnknownGpuModelException when the model has no such profile
+   */
+  public MigProfile migProfile(String profileName) {
+    for (MigProfile p : migProfiles) {
+      if (p.name().equals(profileName)) {
+        return p;
+      }
+    }
+    if (!supportsMig()) {
+      throw new UnknownGpuModelException(
+          "MIG profile '" + profileName + "' requested on GPU model " + name
+              + ", which does not support MIG");
+    }
+    StringBuilder names = new StringBuilder();
+    for (MigProfile p : migProfiles) {
+      names.append(names.length() == 0 ? "" : ", ").append(p.name());
+    }
+    throw new UnknownGpuModelException(
+        "MIG profile '" + profileName + "' is not in the table of GPU model " + name
+            + "; allowed: " + names);
+  }
+
+  /** The compute share, in milli-GPU, that a MIG instance of {@code profile} stands for. */
+  public int migComputeMilli(MigProfile profile) {
+    return profile.computeSlices() * 1000 / migComputeSlices;
+  }
+}

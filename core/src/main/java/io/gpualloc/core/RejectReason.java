@@ -1,0 +1,38 @@
+package io.gpualloc.core;
+
+/** Why a node cannot take a request. Ordered roughly as filters run. */
+public enum RejectReason {
+  /** Not enough free host CPU. */
+  INSUFFICIENT_CPU("insufficient CPU"),
+  /** Not enough free host memory. */
+  INSUFFICIENT_MEMORY("insufficient memory"),
+  /** The node has no GPU of an allowed model. */
+  GPU_MODEL_NOT_ALLOWED("GPU model not allowed"),
+  /** The node's GPUs are excluded by the request's UUID filters. */
+  GPU_UUID_NOT_ALLOWED("GPU UUID not allowed"),
+  /** Fewer usable GPUs than the request's count (whole GPUs free, or GPUs in total). */
+  INSUFFICIENT_GPUS("insufficient free GPUs"),
+  /** Enough GPUs, but too few with the requested free compute. */
+  INSUFFICIENT_GPU_COMPUTE("insufficient GPU compute"),
+  /** Enough GPUs, but too few with the requested free memory. */
+  INSUFFICIENT_GPU_MEMORY("insufficient GPU memory"),
+  /** The node's GPUs do not support MIG or lack the requested profile. */
+  MIG_NOT_SUPPORTED("MIG profile not supported"),
+  /** No free start slot for the requested MIG profile. */
+  NO_FREE_MIG_SLOT("no free MIG slot"),
+  /** No GPU set satisfies the request's interconnect requirement. */
+  TOPOLOGY_NOT_SATISFIED("topology requirement not satisfied"),
+  /** A policy-specific rule excluded the node. */
+  POLICY("excluded by policy");
+
+  private final String text;
+
+  RejectReason(String text) {
+    this.text = text;
+  }
+
+  /** The reason as it appears in a summary, for example {@code insufficient GPU memory}. */
+  public String text() {
+    return text;
+  }
+}
