@@ -72,6 +72,11 @@ public final class ClusterSnapshot implements ClusterView {
     return ledger.version;
   }
 
+  @Override
+  public int nodeVersion(int nodeId) {
+    return ledger.nodeVersion[checkNode(nodeId)];
+  }
+
   private int checkNode(int nodeId) {
     if (nodeId < 0 || nodeId >= ledger.nodeFreeCpu.length) {
       ledger.cluster.node(nodeId);

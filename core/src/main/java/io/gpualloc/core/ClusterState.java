@@ -21,13 +21,16 @@ import java.util.List;
  *
  * <h2>Concurrency</h2>
  *
- * Every public method is atomic and linearizable: the ledger guards its state with one internal
- * lock, so concurrent {@code allocate}/{@code release} from many threads never lose an update and
- * never over-allocate. Single reads ({@link #freeCpuMilli(int)}, ...) are consistent on their own;
- * a policy that scans many nodes and wants one consistent picture takes a {@link #snapshot()},
- * decides on it, and then calls {@link #allocate}, which re-checks capacity and rejects with {@link
- * AllocationConflictException} if another thread took it in between (optimistic concurrency, as the
- * Kubernetes scheduler's cache does).
+ * Mutations ({@code allocate}, {@code allocateAll}, {@code release}) and {@code snapshot}/{@code
+ * fork} are atomic and linearizable: they run under one internal lock, so concurrent calls from
+ * many threads never lose an update and never over-allocate. Capacity reads ({@link
+ * #freeCpuMilli(int)}, {@link #gpuFreeComputeMilli(int)}, ...) take no lock: each sees every
+ * mutation that completed before it began (a volatile read orders them), and may or may not see one
+ * in flight. A policy that scans many nodes and needs one consistent picture while other threads
+ * write takes a {@link #snapshot()}; either way it then calls {@link #allocate}, which re-checks
+ * capacity under the lock and rejects with {@link AllocationConflictException} if another thread
+ * took it in between (optimistic concurrency, as the Kubernetes scheduler's cache does). From a
+ * single thread every read is exact.
  */
 public final class ClusterState implements ClusterView {
   private final Object lock = new Object();
@@ -116,73 +119,64 @@ public final class ClusterState implements ClusterView {
   @Override
   public int freeCpuMilli(int nodeId) {
     checkNode(nodeId);
-    synchronized (lock) {
-      return ledger.nodeFreeCpu[nodeId];
-    }
+    acquire();
+    return ledger.nodeFreeCpu[nodeId];
   }
 
   @Override
   public int freeMemoryMib(int nodeId) {
     checkNode(nodeId);
-    synchronized (lock) {
-      return ledger.nodeFreeMem[nodeId];
-    }
+    acquire();
+    return ledger.nodeFreeMem[nodeId];
   }
 
   @Override
   public int freeWholeGpus(int nodeId) {
     checkNode(nodeId);
-    synchronized (lock) {
-      return ledger.nodeFreeWhole[nodeId];
-    }
+    acquire();
+    return ledger.nodeFreeWhole[nodeId];
   }
 
   @Override
   public GpuMode gpuMode(int gpuId) {
     checkGpu(gpuId);
-    synchronized (lock) {
-      return ledger.mode(gpuId);
-    }
+    acquire();
+    return ledger.mode(gpuId);
   }
 
   @Override
   public int gpuFreeComputeMilli(int gpuId) {
     checkGpu(gpuId);
-    synchronized (lock) {
-      return 1000 - ledger.gpuUsedCompute[gpuId];
-    }
+    acquire();
+    return 1000 - ledger.gpuUsedCompute[gpuId];
   }
 
   @Override
   public int gpuFreeMemoryMib(int gpuId) {
     checkGpu(gpuId);
-    synchronized (lock) {
-      return ledger.gpuCapacityMem[gpuId] - ledger.gpuUsedMem[gpuId];
-    }
+    acquire();
+    return ledger.gpuCapacityMem[gpuId] - ledger.gpuUsedMem[gpuId];
   }
 
   @Override
   public int gpuMigOccupancy(int gpuId) {
     checkGpu(gpuId);
-    synchronized (lock) {
-      return ledger.gpuMigMask[gpuId];
-    }
+    acquire();
+    return ledger.gpuMigMask[gpuId];
   }
 
   @Override
   public int gpuGrantCount(int gpuId) {
     checkGpu(gpuId);
-    synchronized (lock) {
-      return ledger.gpuGrants[gpuId];
-    }
+    acquire();
+    return ledger.gpuGrants[gpuId];
   }
 
   @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
     checkGpu(gpuId);
-    synchronized (lock) {
-      return ledger.canPlaceMig(gpuId, profile, startSlot);
-    }
+    acquire();
+    return ledger.canPlaceMig(gpuId, profile, startSlot);
   }
 
   @Override
@@ -192,11 +186,26 @@ public final class ClusterState implements ClusterView {
     }
   }
 
+
   @Override
   public long version() {
-    synchronized (lock) {
-      return ledger.version;
-    }
+    return ledger.version;
+  }
+
+  @Override
+  public int nodeVersion(int nodeId) {
+    checkNode(nodeId);
+    acquire();
+    return ledger.nodeVersion[nodeId];
+  }
+
+  /**
+   * Reads the volatile version, so that everything written by mutations that completed before this
+   * read is visible to the plain array reads that follow.
+   */
+  @SuppressWarnings("unused")
+  private void acquire() {
+    long unused = ledger.version;
   }
 
   private void checkNode(int nodeId) {

@@ -48,6 +48,12 @@ public interface ClusterView {
   /** A counter that changes with every successful allocate or release. */
   long version();
 
+  /**
+   * A counter that changes whenever the node's capacity changes (an allocation on it is made or
+   * released). Lets a policy cache per-node values and revalidate them cheaply.
+   */
+  int nodeVersion(int nodeId);
+
   /** Whether a GPU may take a share of {@code computeMilli} and {@code memoryMib} now. */
   default boolean canShare(int gpuId, int computeMilli, int memoryMib) {
     GpuMode mode = gpuMode(gpuId);

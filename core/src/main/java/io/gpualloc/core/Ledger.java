@@ -27,8 +27,10 @@ final class Ledger {
   final int[] gpuMigMask;
   final byte[] gpuMigCompute;
   final byte[] gpuMigMe;
+  final int[] nodeVersion;
   final HashMap<String, Placement> allocations;
-  long version;
+  /** Written last by every mutation; readers read it first (see ClusterState's concurrency). */
+  volatile long version;
 
   Ledger(Cluster cluster) {
     this.cluster = cluster;
@@ -37,6 +39,7 @@ final class Ledger {
     nodeFreeCpu = new int[n];
     nodeFreeMem = new int[n];
     nodeFreeWhole = new int[n];
+    nodeVersion = new int[n];
     for (int i = 0; i < n; i++) {
       Node node = cluster.node(i);
       nodeFreeCpu[i] = node.cpuMilli();
@@ -63,6 +66,7 @@ final class Ledger {
     nodeFreeCpu = o.nodeFreeCpu.clone();
     nodeFreeMem = o.nodeFreeMem.clone();
     nodeFreeWhole = o.nodeFreeWhole.clone();
+    nodeVersion = o.nodeVersion.clone();
     gpuUsedCompute = o.gpuUsedCompute.clone();
     gpuUsedMem = o.gpuUsedMem.clone();
     gpuCapacityMem = o.gpuCapacityMem; // immutable after construction
@@ -131,6 +135,7 @@ final class Ledger {
     }
     nodeFreeCpu[node] -= p.cpuMilli();
     nodeFreeMem[node] -= p.memoryMib();
+    nodeVersion[node]++;
     allocations.put(p.allocationId(), p);
     version++;
   }
@@ -172,6 +177,7 @@ final class Ledger {
     }
     nodeFreeCpu[p.nodeId()] += p.cpuMilli();
     nodeFreeMem[p.nodeId()] += p.memoryMib();
+    nodeVersion[p.nodeId()]++;
     allocations.remove(allocationId);
     version++;
     return p;
