@@ -1,6 +1,5 @@
 package io.gpualloc.core;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -93,7 +92,7 @@ public final class ClusterState implements ClusterView {
   /** A copy of all recorded placements, in no particular order. */
   public List<Placement> allocations() {
     synchronized (lock) {
-      return List.copyOf(new ArrayList<>(ledger.allocations().values()));
+      return List.copyOf(ledger.allocations().values());
     }
   }
 

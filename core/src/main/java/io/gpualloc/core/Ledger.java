@@ -1,8 +1,6 @@
 package io.gpualloc.core;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The ledger's dense primitive state and the logic that changes it. Not thread-safe: {@link
@@ -28,7 +26,7 @@ final class Ledger {
   final byte[] gpuMigCompute;
   final byte[] gpuMigMe;
   final int[] nodeVersion;
-  final HashMap<String, Placement> allocations;
+  final AllocationTable allocations;
   /** Written last by every mutation; readers read it first (see ClusterState's concurrency). */
   volatile long version;
 
@@ -57,7 +55,7 @@ final class Ledger {
     gpuMigMask = new int[g];
     gpuMigCompute = new byte[g];
     gpuMigMe = new byte[g];
-    allocations = new HashMap<>();
+    allocations = new AllocationTable();
   }
 
   /** A deep copy; {@code withAllocations} false leaves the allocation map empty (snapshots). */
@@ -75,7 +73,7 @@ final class Ledger {
     gpuMigMask = o.gpuMigMask.clone();
     gpuMigCompute = o.gpuMigCompute.clone();
     gpuMigMe = o.gpuMigMe.clone();
-    allocations = withAllocations ? new HashMap<>(o.allocations) : new HashMap<>();
+    allocations = withAllocations ? new AllocationTable(o.allocations) : new AllocationTable();
     allocationCount = withAllocations ? -1 : o.allocations.size();
     version = o.version;
   }
@@ -136,7 +134,7 @@ final class Ledger {
     nodeFreeCpu[node] -= p.cpuMilli();
     nodeFreeMem[node] -= p.memoryMib();
     nodeVersion[node]++;
-    allocations.put(p.allocationId(), p);
+    allocations.putNew(p.allocationId(), p);
     version++;
   }
 
@@ -347,7 +345,7 @@ final class Ledger {
             + " is " + InvalidSpecException.render(value) + "; allowed: " + allowed);
   }
 
-  Map<String, Placement> allocations() {
+  AllocationTable allocations() {
     return allocations;
   }
 }

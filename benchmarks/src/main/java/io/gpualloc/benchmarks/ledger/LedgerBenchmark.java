@@ -1,0 +1,136 @@
+package io.gpualloc.benchmarks.ledger;
+
+import io.gpualloc.core.Cluster;
+import io.gpualloc.core.ClusterSnapshot;
+import io.gpualloc.core.ClusterState;
+import io.gpualloc.core.GpuModel;
+import io.gpualloc.core.GpuModelCatalog;
+import io.gpualloc.core.Node;
+import io.gpualloc.core.Placement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The ledger's hot paths on clusters of 8-GPU nodes, half allocated: an allocate+release pair,
+ * {@code snapshot()}, {@code fork()} and the capacity reads.
+ *
+ * <p>{@code java -jar benchmarks/target/gpualloc-benchmarks.jar LedgerBenchmark}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class LedgerBenchmark {
+
+  /** Cluster size in nodes (8 GPUs each). */
+  @Param({"1000", "10000"})
+  public int nodes;
+
+  private ClusterState state;
+  private Cluster cluster;
+  private Placement[] probes;
+  private int next;
+  private int[] gpuIds;
+
+  /** Builds the cluster and fills about half of it with a seeded mix of grants. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    GpuModel a100 = GpuModelCatalog.builtIn().get("A100-80GB");
+    List<Node> list = new ArrayList<>(nodes);
+    for (int i = 0; i < nodes; i++) {
+      list.add(Node.builder("node-" + i).cpuMilli(128_000).memoryMib(1_048_576)
+          .gpus(8, a100, 2).build());
+    }
+    cluster = Cluster.of(list);
+    state = new ClusterState(cluster);
+    SplittableRandom rnd = new SplittableRandom(42);
+    int id = 0;
+    for (int n = 0; n < nodes; n++) {
+      // GPUs 0-1 whole, 2-3 shared, 4 MIG; 5-7 stay free for the probes
+      state.allocate(Placement.builder("w" + id++, n).cpuMilli(16_000).memoryMib(65_536)
+          .whole(0).whole(1).build());
+      state.allocate(Placement.builder("s" + id++, n).cpuMilli(4_000).memoryMib(8_192)
+          .share(2, 100 + rnd.nextInt(500), 10_240).build());
+      state.allocate(Placement.builder("s" + id++, n).cpuMilli(4_000).memoryMib(8_192)
+          .share(3, 100 + rnd.nextInt(500), 10_240).build());
+      state.allocate(Placement.builder("m" + id++, n).cpuMilli(2_000).memoryMib(4_096)
+          .mig(4, "3g.40gb", 0).build());
+    }
+    probes = new Placement[1024];
+    for (int i = 0; i < probes.length; i++) {
+      int n = rnd.nextInt(nodes);
+      probes[i] = switch (i % 3) {
+        case 0 -> Placement.builder("probe-" + i, n).cpuMilli(8_000).memoryMib(32_768)
+            .whole(5).whole(6).build();
+        case 1 -> Placement.builder("probe-" + i, n).cpuMilli(2_000).memoryMib(4_096)
+            .share(2, 200, 4_096).build();
+        default -> Placement.builder("probe-" + i, n).cpuMilli(1_000).memoryMib(2_048)
+            .mig(4, "2g.20gb", 4).build();
+      };
+    }
+    gpuIds = new int[1024];
+    for (int i = 0; i < gpuIds.length; i++) {
+      gpuIds[i] = rnd.nextInt(cluster.gpuCount());
+    }
+  }
+
+  /** One allocate and its release, on a random node, cycling through whole, share and MIG. */
+  @Benchmark
+  public void allocateRelease() {
+    Placement p = probes[next++ & 1023];
+    state.allocate(p);
+    state.release(p.allocationId());
+  }
+
+  /** An immutable capacity snapshot. */
+  @Benchmark
+  public ClusterSnapshot snapshot() {
+    return state.snapshot();
+  }
+
+  /** A writable copy including the allocation map. */
+  @Benchmark
+  public ClusterState fork() {
+    return state.fork();
+  }
+
+  /** The reads a policy makes per node and GPU, on random ids. */
+  @Benchmark
+  public void reads(Blackhole bh) {
+    int g = gpuIds[next++ & 1023];
+    int n = cluster.nodeOfGpu(g);
+    bh.consume(state.freeCpuMilli(n));
+    bh.consume(state.freeMemoryMib(n));
+    bh.consume(state.freeWholeGpus(n));
+    bh.consume(state.gpuFreeComputeMilli(g));
+    bh.consume(state.gpuFreeMemoryMib(g));
+    bh.consume(state.gpuMode(g));
+  }
+
+  /** A full scan of every GPU's free compute, as a naive policy would do per decision. */
+  @Benchmark
+  public long scanAllGpus() {
+    long sum = 0;
+    for (int g = 0, n = cluster.gpuCount(); g < n; g++) {
+      sum += state.gpuFreeComputeMilli(g);
+    }
+    return sum;
+  }
+}
