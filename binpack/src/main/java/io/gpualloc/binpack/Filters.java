@@ -1,0 +1,73 @@
+package io.gpualloc.binpack;
+
+import io.gpualloc.binpack.internal.Fit;
+import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.RejectReason;
+import io.gpualloc.core.Request;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The standard filters, in the order they run: host CPU, host memory, GPU model include/exclude,
+ * GPU UUID include/exclude, and GPU capacity (count of free GPUs, per-GPU compute and memory for
+ * shares, free MIG start slots for MIG instances).
+ */
+public final class Filters {
+  private Filters() {}
+
+  /** Host CPU fits. */
+  public static NodeFilter cpu() {
+    return filter("cpu", Fit::cpu);
+  }
+
+  /** Host memory fits. */
+  public static NodeFilter memory() {
+    return filter("memory", Fit::memory);
+  }
+
+  /** The node has a GPU of an allowed model (GPU requests only). */
+  public static NodeFilter gpuModel() {
+    return filter("gpu-model", Fit::gpuModel);
+  }
+
+  /** The node has a GPU allowed by the UUID filters (GPU requests only). */
+  public static NodeFilter gpuUuid() {
+    return filter("gpu-uuid", Fit::gpuUuid);
+  }
+
+  /** Enough allowed GPUs with the free count, compute, memory or MIG slots the demand needs. */
+  public static NodeFilter gpuCapacity() {
+    return filter("gpu-capacity", Fit::gpuCapacity);
+  }
+
+  /** All standard filters, in order. */
+  public static List<NodeFilter> standard() {
+    return List.of(cpu(), memory(), gpuModel(), gpuUuid(), gpuCapacity());
+  }
+
+  /**
+   * The first reason the node cannot take the request under the standard filters, or null when it
+   * can.
+   */
+  public static @Nullable RejectReason check(Request request, ClusterView view, int nodeId) {
+    return Fit.check(request, view, nodeId);
+  }
+
+  private interface Check {
+    @Nullable RejectReason apply(Request r, ClusterView v, int node);
+  }
+
+  private static NodeFilter filter(String name, Check check) {
+    return new NodeFilter() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public @Nullable RejectReason reject(Request request, ClusterView view, int nodeId) {
+        return check.apply(request, view, nodeId);
+      }
+    };
+  }
+}

@@ -1,0 +1,115 @@
+package io.gpualloc.binpack;
+
+import io.gpualloc.binpack.internal.Baselines;
+import io.gpualloc.binpack.internal.Fit;
+import io.gpualloc.binpack.internal.FragmentationGradientDescent;
+import io.gpualloc.binpack.internal.FrameworkPolicy;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.PlacementPolicy;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The registry of online placement policies, by name. Every policy filters nodes with {@link
+ * Filters#standard()}, prefers nodes by its own rule and picks GPUs inside the chosen node; see
+ * {@code docs/policies.md} for each definition and when to use it.
+ *
+ * <p>Start with {@link #named(String, PolicyConfig)}; {@link #names()} lists what exists.
+ */
+public final class Policies {
+  private static final Map<String, Function<PolicyConfig, PlacementPolicy>> REGISTRY =
+      new LinkedHashMap<>();
+
+  static {
+    REGISTRY.put("first-fit", c -> framework("first-fit", List.of(), List.of(),
+        Baselines.picker("first", Fit.ShareOrder.FIRST), false, c));
+    REGISTRY.put("random", c -> framework("random", List.of(), List.of(),
+        Baselines.randomPicker(c.seed()), true, c));
+    REGISTRY.put("worst-fit", c -> framework("worst-fit",
+        List.of(Baselines.scorer("worst-fit", false, (r, v, n) -> -Baselines.bestFit(r, v, n))),
+        List.of(1.0), Baselines.picker("loosest", Fit.ShareOrder.LOOSEST), false, c));
+    REGISTRY.put("best-fit", c -> framework("best-fit",
+        List.of(Baselines.scorer("best-fit", true, Baselines::bestFit)),
+        List.of(1000.0), tightest(), true, c));
+    REGISTRY.put("dot-product", c -> framework("dot-product",
+        List.of(Baselines.scorer("dot-product", false, Baselines::dotProduct)),
+        List.of(1000.0), tightest(), true, c));
+    REGISTRY.put("gpu-packing", c -> framework("gpu-packing",
+        List.of(Baselines.scorer("gpu-packing", false, Baselines::gpuPacking)),
+        List.of(1000.0), tightest(), true, c));
+    REGISTRY.put("gpu-clustering", c -> framework("gpu-clustering",
+        List.of(Baselines.scorer("gpu-clustering", false, Baselines::gpuClustering)),
+        List.of(1000.0), tightest(), true, c));
+    for (String node : List.of("binpack", "spread")) {
+      for (String gpu : List.of("binpack", "spread")) {
+        String name = "hami-" + node + "-" + gpu;
+        boolean nodePack = node.equals("binpack");
+        Fit.ShareOrder order = gpu.equals("binpack") ? Fit.ShareOrder.TIGHTEST
+            : Fit.ShareOrder.LOOSEST;
+        REGISTRY.put(name, c -> framework(name,
+            List.of(Baselines.scorer("hami-node-" + node, false, nodePack
+                ? Baselines::hamiUtilisation
+                : (r, v, n) -> 100 - Baselines.hamiUtilisation(r, v, n))),
+            List.of(1.0), Baselines.picker("hami-gpu-" + gpu, order), false, c));
+      }
+    }
+    REGISTRY.put("fgd", c -> fgd("fgd", FragmentationGradientDescent.Mode.EXACT, c));
+    REGISTRY.put("fgd-sim", c -> fgd("fgd-sim", FragmentationGradientDescent.Mode.SIMULATOR, c));
+    REGISTRY.put("fgd-packed-ties",
+        c -> fgd("fgd-packed-ties", FragmentationGradientDescent.Mode.PACKED_TIES, c));
+  }
+
+  private Policies() {}
+
+  /** All registered names, in a stable order (baselines first, then HAMi, then FGD variants). */
+  public static List<String> names() {
+    return List.copyOf(REGISTRY.keySet());
+  }
+
+  /** Whether a policy needs a non-empty target workload in its config. */
+  public static boolean needsWorkload(String name) {
+    return name.startsWith("fgd");
+  }
+
+  /**
+   * A new instance of the named policy.
+   *
+   * @throws InvalidSpecException for an unknown name (listing the known ones), or when an FGD
+   *     policy gets an empty target workload
+   */
+  public static PlacementPolicy named(String name, PolicyConfig config) {
+    Function<PolicyConfig, PlacementPolicy> f = name == null ? null : REGISTRY.get(name);
+    if (f == null) {
+      throw InvalidSpecException.of("policy registry", "name", name, String.join(", ", names()));
+    }
+    if (config == null) {
+      throw InvalidSpecException.of("policy " + name, "config", null, "a PolicyConfig");
+    }
+    return f.apply(config);
+  }
+
+  private static GpuPicker tightest() {
+    return Baselines.picker("tightest", Fit.ShareOrder.TIGHTEST);
+  }
+
+  private static PlacementPolicy framework(String name, List<NodeScorer> scorers,
+      List<Double> weights, GpuPicker picker, boolean randomTies, PolicyConfig c) {
+    double[] w = new double[weights.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = weights.get(i);
+    }
+    return new FrameworkPolicy(name, Filters.standard(), scorers, w, picker, randomTies, c.seed());
+  }
+
+  private static PlacementPolicy fgd(
+      String name, FragmentationGradientDescent.Mode mode, PolicyConfig c) {
+    if (c.workload().isEmpty()) {
+      throw InvalidSpecException.of("policy " + name, "workload", c.workload(),
+          "a non-empty target workload. Maybe PolicyConfig.of(seed).withWorkload("
+              + "TargetWorkload.fromRequests(pods, 0.95))");
+    }
+    return new FragmentationGradientDescent(name, c.workload(), mode, c.seed());
+  }
+}

@@ -1,0 +1,295 @@
+package io.gpualloc.binpack.internal;
+
+import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.Gpu;
+import io.gpualloc.core.GpuDemand;
+import io.gpualloc.core.GpuGrant;
+import io.gpualloc.core.GpuMode;
+import io.gpualloc.core.GpuModel;
+import io.gpualloc.core.MigProfile;
+import io.gpualloc.core.Node;
+import io.gpualloc.core.RejectReason;
+import io.gpualloc.core.Request;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** Feasibility of a request on one node, read from a {@link ClusterView}, and basic GPU choices. */
+public final class Fit {
+  private Fit() {}
+
+  /** How a share is placed among the GPUs that can take it. */
+  public enum ShareOrder {
+    /** Lowest GPU index first. */
+    FIRST,
+    /** Least free compute first (then memory, then index): best fit. */
+    TIGHTEST,
+    /** Most free compute first (then memory, then lowest index): worst fit. */
+    LOOSEST
+  }
+
+  /** The first reason the node cannot take the request, or null when it can. */
+  public static @Nullable RejectReason check(Request r, ClusterView v, int node) {
+    RejectReason x = cpu(r, v, node);
+    if (x == null) {
+      x = memory(r, v, node);
+    }
+    if (x == null) {
+      x = gpuModel(r, v, node);
+    }
+    if (x == null) {
+      x = gpuUuid(r, v, node);
+    }
+    if (x == null) {
+      x = gpuCapacity(r, v, node);
+    }
+    return x;
+  }
+
+  /** Host CPU. */
+  public static @Nullable RejectReason cpu(Request r, ClusterView v, int node) {
+    return v.freeCpuMilli(node) < r.cpuMilli() ? RejectReason.INSUFFICIENT_CPU : null;
+  }
+
+  /** Host memory. */
+  public static @Nullable RejectReason memory(Request r, ClusterView v, int node) {
+    return v.freeMemoryMib(node) < r.memoryMib() ? RejectReason.INSUFFICIENT_MEMORY : null;
+  }
+
+  /** Some GPU of the node has an allowed model (GPU requests only). */
+  public static @Nullable RejectReason gpuModel(Request r, ClusterView v, int node) {
+    if (r.gpu() instanceof GpuDemand.None) {
+      return null;
+    }
+    Node n = v.cluster().node(node);
+    if (n.gpuCount() == 0) {
+      return RejectReason.INSUFFICIENT_GPUS;
+    }
+    if (r.modelInclude().isEmpty() && r.modelExclude().isEmpty()) {
+      return null;
+    }
+    for (Gpu g : n.gpus()) {
+      if (r.allowsModel(g.model())) {
+        return null;
+      }
+    }
+    return RejectReason.GPU_MODEL_NOT_ALLOWED;
+  }
+
+  /** Some GPU of an allowed model passes the UUID filters (GPU requests only). */
+  public static @Nullable RejectReason gpuUuid(Request r, ClusterView v, int node) {
+    if (r.gpu() instanceof GpuDemand.None
+        || (r.uuidInclude().isEmpty() && r.uuidExclude().isEmpty())) {
+      return null;
+    }
+    for (Gpu g : v.cluster().node(node).gpus()) {
+      if (r.allowsGpu(g)) {
+        return null;
+      }
+    }
+    return RejectReason.GPU_UUID_NOT_ALLOWED;
+  }
+
+  /** Enough allowed GPUs with free capacity for the demand (count, compute, memory, MIG slots). */
+  public static @Nullable RejectReason gpuCapacity(Request r, ClusterView v, int node) {
+    GpuDemand d = r.gpu();
+    if (d instanceof GpuDemand.None) {
+      return null;
+    }
+    Node n = v.cluster().node(node);
+    int base = v.cluster().gpuOffset(node);
+    boolean filtered = hasGpuFilter(r);
+    if (d instanceof GpuDemand.Whole w) {
+      if (!filtered && v.freeWholeGpus(node) >= w.count()) {
+        return null;
+      }
+      int free = 0;
+      for (int i = 0; i < n.gpuCount(); i++) {
+        if ((!filtered || r.allowsGpu(n.gpus().get(i))) && v.gpuMode(base + i) == GpuMode.FREE) {
+          free++;
+        }
+      }
+      return free >= w.count() ? null : RejectReason.INSUFFICIENT_GPUS;
+    }
+    if (d instanceof GpuDemand.Shared s) {
+      int open = 0;
+      int compute = 0;
+      int both = 0;
+      for (int i = 0; i < n.gpuCount(); i++) {
+        if (filtered && !r.allowsGpu(n.gpus().get(i))) {
+          continue;
+        }
+        GpuMode m = v.gpuMode(base + i);
+        if (m != GpuMode.FREE && m != GpuMode.SHARED) {
+          continue;
+        }
+        open++;
+        if (v.gpuFreeComputeMilli(base + i) >= s.computeMilli()) {
+          compute++;
+          if (v.gpuFreeMemoryMib(base + i) >= s.memoryMib()) {
+            both++;
+          }
+        }
+      }
+      if (both >= s.count()) {
+        return null;
+      }
+      if (open < s.count()) {
+        return RejectReason.INSUFFICIENT_GPUS;
+      }
+      return compute < s.count()
+          ? RejectReason.INSUFFICIENT_GPU_COMPUTE : RejectReason.INSUFFICIENT_GPU_MEMORY;
+    }
+    GpuDemand.Mig mig = (GpuDemand.Mig) d;
+    boolean supported = false;
+    for (Gpu g : n.gpus()) {
+      if ((!filtered || r.allowsGpu(g)) && profile(g.model(), mig.profile()) != null) {
+        supported = true;
+        break;
+      }
+    }
+    if (!supported) {
+      return RejectReason.MIG_NOT_SUPPORTED;
+    }
+    return migGrants(r, v, node) != null ? null : RejectReason.NO_FREE_MIG_SLOT;
+  }
+
+  /** Whether the request filters GPUs by model or UUID. */
+  public static boolean hasGpuFilter(Request r) {
+    return !r.modelInclude().isEmpty() || !r.modelExclude().isEmpty()
+        || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
+  }
+
+  /** The model's MIG profile of that name, or null. */
+  public static @Nullable MigProfile profile(GpuModel model, String name) {
+    for (MigProfile p : model.migProfiles()) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Whether GPU {@code index} of the node can take one share of {@code s}, filters included. */
+  public static boolean canTakeShare(Request r, ClusterView v, int node, int index) {
+    GpuDemand.Shared s = (GpuDemand.Shared) r.gpu();
+    Gpu g = v.cluster().node(node).gpus().get(index);
+    return (!hasGpuFilter(r) || r.allowsGpu(g))
+        && v.canShare(v.cluster().gpuOffset(node) + index, s.computeMilli(), s.memoryMib());
+  }
+
+  /** Whether GPU {@code index} of the node is free and allowed for a whole grant. */
+  public static boolean canTakeWhole(Request r, ClusterView v, int node, int index) {
+    Gpu g = v.cluster().node(node).gpus().get(index);
+    return (!hasGpuFilter(r) || r.allowsGpu(g))
+        && v.gpuMode(v.cluster().gpuOffset(node) + index) == GpuMode.FREE;
+  }
+
+  /**
+   * The default grants: whole GPUs at the lowest free indexes, shares in {@code order}, MIG
+   * instances at the lowest free start slots. The node must be feasible.
+   */
+  public static List<GpuGrant> grants(Request r, ClusterView v, int node, ShareOrder order) {
+    GpuDemand d = r.gpu();
+    if (d instanceof GpuDemand.None) {
+      return List.of();
+    }
+    if (d instanceof GpuDemand.Whole w) {
+      List<GpuGrant> out = new ArrayList<>(w.count());
+      int gpus = v.cluster().node(node).gpuCount();
+      for (int i = 0; i < gpus && out.size() < w.count(); i++) {
+        if (canTakeWhole(r, v, node, i)) {
+          out.add(GpuGrant.whole(i));
+        }
+      }
+      return out;
+    }
+    if (d instanceof GpuDemand.Shared s) {
+      Integer[] idx = shareCandidates(r, v, node);
+      int base = v.cluster().gpuOffset(node);
+      if (order != ShareOrder.FIRST) {
+        int sign = order == ShareOrder.TIGHTEST ? 1 : -1;
+        java.util.Arrays.sort(idx, (a, b) -> {
+          int c = Integer.compare(v.gpuFreeComputeMilli(base + a), v.gpuFreeComputeMilli(base + b));
+          if (c == 0) {
+            c = Integer.compare(v.gpuFreeMemoryMib(base + a), v.gpuFreeMemoryMib(base + b));
+          }
+          return c != 0 ? sign * c : Integer.compare(a, b);
+        });
+      }
+      List<GpuGrant> out = new ArrayList<>(s.count());
+      for (int i = 0; i < s.count(); i++) {
+        out.add(GpuGrant.share(idx[i], s.computeMilli(), s.memoryMib()));
+      }
+      return out;
+    }
+    List<GpuGrant> mig = migGrants(r, v, node);
+    return mig == null ? List.of() : mig;
+  }
+
+  /** The indexes of the node's GPUs that can take one share of the request, ascending. */
+  public static Integer[] shareCandidates(Request r, ClusterView v, int node) {
+    int gpus = v.cluster().node(node).gpuCount();
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < gpus; i++) {
+      if (canTakeShare(r, v, node, i)) {
+        out.add(i);
+      }
+    }
+    return out.toArray(new Integer[0]);
+  }
+
+  /**
+   * MIG instances for the request at the lowest free start slots, GPU by GPU, or null when fewer
+   * than the count fit. Several instances may go on one GPU; the check simulates the ledger's rules
+   * (no overlap, compute slices, one media-extension instance per GPU).
+   */
+  public static @Nullable List<GpuGrant> migGrants(Request r, ClusterView v, int node) {
+    GpuDemand.Mig d = (GpuDemand.Mig) r.gpu();
+    Node n = v.cluster().node(node);
+    int base = v.cluster().gpuOffset(node);
+    boolean filtered = hasGpuFilter(r);
+    List<GpuGrant> out = new ArrayList<>(d.count());
+    for (int i = 0; i < n.gpuCount() && out.size() < d.count(); i++) {
+      Gpu g = n.gpus().get(i);
+      if (filtered && !r.allowsGpu(g)) {
+        continue;
+      }
+      GpuModel model = g.model();
+      MigProfile p = profile(model, d.profile());
+      if (p == null) {
+        continue;
+      }
+      GpuMode mode = v.gpuMode(base + i);
+      if (mode != GpuMode.FREE && mode != GpuMode.MIG) {
+        continue;
+      }
+      int usedSlices = 0;
+      if (mode == GpuMode.MIG) {
+        // each instance's compute milli is floored, so the slice count is the ceiling (exact while
+        // instances * slices < 1000)
+        int usedMilli = 1000 - v.gpuFreeComputeMilli(base + i);
+        usedSlices = (int) Math.ceil(usedMilli * (double) model.migComputeSlices() / 1000.0 - 1e-9);
+      }
+      int extraMask = 0;
+      int extraSlices = 0;
+      boolean extraMe = false;
+      for (int slot : p.startSlots()) {
+        if (out.size() >= d.count()) {
+          break;
+        }
+        int mask = p.mask(slot);
+        if ((extraMask & mask) != 0 || (p.mediaExtension() && extraMe)
+            || usedSlices + extraSlices + p.computeSlices() > model.migComputeSlices()
+            || !v.canPlaceMig(base + i, p, slot)) {
+          continue;
+        }
+        extraMask |= mask;
+        extraSlices += p.computeSlices();
+        extraMe |= p.mediaExtension();
+        out.add(GpuGrant.mig(i, p.name(), slot));
+      }
+    }
+    return out.size() == d.count() ? out : null;
+  }
+}

@@ -1,0 +1,501 @@
+package io.gpualloc.binpack.internal;
+
+import io.gpualloc.binpack.TargetWorkload;
+import io.gpualloc.core.Cluster;
+import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.Decision;
+import io.gpualloc.core.GpuDemand;
+import io.gpualloc.core.GpuGrant;
+import io.gpualloc.core.GpuModel;
+import io.gpualloc.core.Node;
+import io.gpualloc.core.Placement;
+import io.gpualloc.core.PlacementPolicy;
+import io.gpualloc.core.RejectReason;
+import io.gpualloc.core.Request;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Fragmentation gradient descent (Weng et al., USENIX ATC '23): place the request where the
+ * growth of the cluster's fragmentation against the target workload, Delta = F_after - F_before,
+ * is smallest. Three node-choice rules:
+ *
+ * <ul>
+ *   <li>{@link Mode#EXACT}: exact integer argmin of Delta; ties by node id, then GPU index.
+ *   <li>{@link Mode#SIMULATOR}: the reference simulator's quantised score {@code
+ *       int(100 sigmoid(-Delta/1000))}, the first GPU index reaching the node's best score, and a
+ *       seeded uniform choice among nodes with equal scores.
+ *   <li>{@link Mode#PACKED_TIES}: argmin of Delta, ties broken towards the node left with the least
+ *       free GPU, then the least free CPU, then node id (see {@code docs/policies.md}).
+ * </ul>
+ *
+ * <p>Speed: per-node states (free CPU and the multiset of GPU codes) are interned into ids and
+ * refreshed only when {@link ClusterView#nodeVersion} changes; F of a state is computed once;
+ * Delta of a (state, request shape) pair is memoised across decisions; within a decision every
+ * distinct state is evaluated once, so identical nodes are grouped. Requests with UUID filters or
+ * MIG demands take a direct path without memoisation.
+ *
+ * <p>The caches assume the policy instance follows one ledger and its snapshots; a {@code fork()}
+ * that diverges needs its own instance (a decision is checked against the view before it is
+ * returned, and a stale cache is rebuilt). Calls are synchronised.
+ */
+public final class FragmentationGradientDescent implements PlacementPolicy {
+
+  /** How the node and GPU are chosen from Delta. */
+  public enum Mode {
+    /** Exact argmin, deterministic ties. */
+    EXACT,
+    /** The reference simulator's quantised score and random ties. */
+    SIMULATOR,
+    /** Exact argmin, ties packed onto the fullest node. */
+    PACKED_TIES
+  }
+
+  private static final long INFEASIBLE = Long.MAX_VALUE;
+
+  private final String name;
+  private final Mode mode;
+  private final long seed;
+  private final FragEngine engine;
+
+  private Cluster cluster;
+  private int[] nodeVersion = new int[0];
+  private int[] nodeCpu = new int[0];
+  private int[] nodeWhole = new int[0];
+  private int[] nodeState = new int[0];
+  private int[][] nodeModelIdx = new int[0][];
+
+  private final Map<StateKey, Integer> stateIds = new HashMap<>();
+  private int[] stCpu = new int[64];
+  private long[][] stCodes = new long[64][];
+  private long[] stFrag = new long[64];
+  private long[] stFree = new long[64];
+  private int[] stamp = new int[64];
+  private long[] stDelta = new long[64];
+  private int states;
+  private int decision;
+
+  private final LongLongMap memo = new LongLongMap();
+  private final Map<List<Object>, Shape> shapes = new HashMap<>();
+
+  /** A policy named {@code name} against workload M. */
+  public FragmentationGradientDescent(String name, TargetWorkload m, Mode mode, long seed) {
+    this.name = name;
+    this.mode = mode;
+    this.seed = seed;
+    this.engine = new FragEngine(m);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public synchronized Decision place(Request request, ClusterView view) {
+    Decision d = decide(request, view);
+    if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
+      reset(view.cluster());
+      d = decide(request, view);
+    }
+    return d;
+  }
+
+  private boolean valid(Request r, ClusterView v, Placement p) {
+    if (Fit.cpu(r, v, p.nodeId()) != null || Fit.memory(r, v, p.nodeId()) != null) {
+      return false;
+    }
+    for (GpuGrant g : p.grants()) {
+      if (g instanceof GpuGrant.Whole && !Fit.canTakeWhole(r, v, p.nodeId(), g.gpuIndex())) {
+        return false;
+      }
+      if (g instanceof GpuGrant.Share && !Fit.canTakeShare(r, v, p.nodeId(), g.gpuIndex())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Decision decide(Request r, ClusterView v) {
+    if (cluster != v.cluster()) {
+      reset(v.cluster());
+    }
+    int n = cluster.nodeCount();
+    boolean direct = r.gpu() instanceof GpuDemand.Mig
+        || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
+    Shape shape = direct ? null : shape(r);
+    if (++decision == Integer.MAX_VALUE) {
+      decision = 1;
+      Arrays.fill(stamp, 0);
+    }
+    SplittableRandom rng = mode == Mode.SIMULATOR ? Seeds.rng(seed, r, v) : null;
+    int best = -1;
+    long bestDelta = 0;
+    long bestKey2 = 0;
+    long bestKey3 = 0;
+    int bestScore = -1;
+    int ties = 0;
+    for (int node = 0; node < n; node++) {
+      long delta;
+      long free;
+      int cpuAfter;
+      if (direct) {
+        if (Fit.check(r, v, node) != null) {
+          continue;
+        }
+        long[] codes = engine.nodeCodes(v, node);
+        int cpu = v.freeCpuMilli(node);
+        List<GpuGrant> grants = directGrants(r, v, node, codes);
+        long[] after = applyGrants(codes, grants, r);
+        delta = engine.scaled(cpu - r.cpuMilli(), after) - engine.scaled(cpu, codes);
+        free = FragEngine.free(after);
+        cpuAfter = cpu - r.cpuMilli();
+      } else {
+        refresh(v, node);
+        if (v.freeMemoryMib(node) < r.memoryMib()) {
+          continue;
+        }
+        int s = nodeState[node];
+        if (stamp[s] != decision) {
+          stamp[s] = decision;
+          stDelta[s] = memoDelta(s, shape);
+        }
+        delta = stDelta[s];
+        if (delta == INFEASIBLE) {
+          continue;
+        }
+        free = stFree[s] - Baselines.requestGpu(r);
+        cpuAfter = stCpu[s] - r.cpuMilli();
+      }
+      if (mode == Mode.SIMULATOR) {
+        int score = simScore(delta);
+        if (score > bestScore) {
+          bestScore = score;
+          best = node;
+          bestDelta = delta;
+          ties = 1;
+        } else if (score == bestScore) {
+          ties++;
+          if (rng.nextInt(ties) == 0) {
+            best = node;
+            bestDelta = delta;
+          }
+        }
+      } else if (best < 0 || delta < bestDelta
+          || (mode == Mode.PACKED_TIES && delta == bestDelta
+              && (free < bestKey2 || (free == bestKey2 && cpuAfter < bestKey3)))) {
+        best = node;
+        bestDelta = delta;
+        bestKey2 = free;
+        bestKey3 = cpuAfter;
+      }
+    }
+    if (best < 0) {
+      Decision.Rejected.Builder b = Decision.Rejected.builder(r.name(), n);
+      for (int node = 0; node < n; node++) {
+        RejectReason why = Fit.check(r, v, node);
+        b.reject(node, why == null ? RejectReason.POLICY : why);
+      }
+      return b.build("");
+    }
+    long[] codes = engine.nodeCodes(v, best);
+    List<GpuGrant> grants = direct
+        ? directGrants(r, v, best, codes) : chooseGpus(r, v, best, codes);
+    Placement p = new Placement(r.name(), best, r.cpuMilli(), r.memoryMib(), grants);
+    double deltaMilli = engine.totalWeight() == 0 ? 0 : (double) bestDelta / engine.totalWeight();
+    Map<String, Double> breakdown = new LinkedHashMap<>();
+    breakdown.put("delta-milli-gpu", deltaMilli);
+    double score = mode == Mode.SIMULATOR ? simScore(bestDelta) : -deltaMilli;
+    breakdown.put(name, score);
+    return new Decision.Placed(p, score, breakdown);
+  }
+
+  private int simScore(long scaledDelta) {
+    double delta = engine.totalWeight() == 0 ? 0 : (double) scaledDelta / engine.totalWeight();
+    return (int) (100.0 / (1.0 + Math.exp(delta / 1000.0)));
+  }
+
+  /** GPUs on the chosen node: whole GPUs lowest index first; shares by the mode's GPU rule. */
+  private List<GpuGrant> chooseGpus(Request r, ClusterView v, int node, long[] codes) {
+    GpuDemand d = r.gpu();
+    if (!(d instanceof GpuDemand.Shared s)) {
+      return Fit.grants(r, v, node, Fit.ShareOrder.FIRST);
+    }
+    return greedyShares(r, v, node, codes, s);
+  }
+
+  /** Shares one GPU at a time, each where Delta is smallest (simulator: best integer score). */
+  private List<GpuGrant> greedyShares(
+      Request r, ClusterView v, int node, long[] codes, GpuDemand.Shared s) {
+    long[] cur = codes.clone();
+    int cpuAfter = v.freeCpuMilli(node) - r.cpuMilli();
+    long before = engine.scaled(v.freeCpuMilli(node), codes);
+    boolean[] used = new boolean[cur.length];
+    List<GpuGrant> out = new ArrayList<>();
+    for (int k = 0; k < s.count(); k++) {
+      int bestIdx = -1;
+      long bestF = 0;
+      int bestScore = -1;
+      for (int i = 0; i < cur.length; i++) {
+        if (used[i] || !Fit.canTakeShare(r, v, node, i)) {
+          continue;
+        }
+        long save = cur[i];
+        cur[i] = FragEngine.afterShare(save, s.computeMilli(), s.memoryMib());
+        long f = engine.scaled(cpuAfter, cur);
+        cur[i] = save;
+        if (mode == Mode.SIMULATOR) {
+          int score = simScore(f - before);
+          if (score > bestScore) {
+            bestScore = score;
+            bestIdx = i;
+          }
+        } else if (bestIdx < 0 || f < bestF) {
+          bestF = f;
+          bestIdx = i;
+        }
+      }
+      used[bestIdx] = true;
+      cur[bestIdx] = FragEngine.afterShare(cur[bestIdx], s.computeMilli(), s.memoryMib());
+      out.add(GpuGrant.share(bestIdx, s.computeMilli(), s.memoryMib()));
+    }
+    out.sort(java.util.Comparator.comparingInt(GpuGrant::gpuIndex));
+    return out;
+  }
+
+  private List<GpuGrant> directGrants(Request r, ClusterView v, int node, long[] codes) {
+    if (r.gpu() instanceof GpuDemand.Shared s) {
+      return greedyShares(r, v, node, codes, s);
+    }
+    return Fit.grants(r, v, node, Fit.ShareOrder.FIRST);
+  }
+
+  private static long[] applyGrants(long[] codes, List<GpuGrant> grants, Request r) {
+    long[] after = codes.clone();
+    for (GpuGrant g : grants) {
+      int i = g.gpuIndex();
+      if (g instanceof GpuGrant.Share s) {
+        after[i] = FragEngine.afterShare(after[i], s.computeMilli(), s.memoryMib());
+      } else {
+        after[i] = FragEngine.afterWhole(after[i]);
+      }
+    }
+    return after;
+  }
+
+  // ---- caches ---------------------------------------------------------------------------------
+
+  private void reset(Cluster c) {
+    cluster = c;
+    int n = c.nodeCount();
+    nodeVersion = new int[n];
+    nodeCpu = new int[n];
+    nodeWhole = new int[n];
+    nodeState = new int[n];
+    nodeModelIdx = new int[n][];
+    Arrays.fill(nodeState, -1);
+    for (int i = 0; i < n; i++) {
+      Node node = c.node(i);
+      int[] idx = new int[node.gpuCount()];
+      for (int g = 0; g < idx.length; g++) {
+        idx[g] = engine.modelIndex(node.gpus().get(g).model());
+      }
+      nodeModelIdx[i] = idx;
+    }
+    for (Shape s : shapes.values()) {
+      s.extend(engine);
+    }
+  }
+
+  private void refresh(ClusterView v, int node) {
+    int ver = v.nodeVersion(node);
+    int cpu = v.freeCpuMilli(node);
+    int whole = v.freeWholeGpus(node);
+    if (nodeState[node] >= 0 && nodeVersion[node] == ver && nodeCpu[node] == cpu
+        && nodeWhole[node] == whole) {
+      return;
+    }
+    int base = cluster.gpuOffset(node);
+    int[] models = nodeModelIdx[node];
+    long[] codes = new long[models.length];
+    for (int i = 0; i < codes.length; i++) {
+      codes[i] = engine.code(v, base + i, models[i]);
+    }
+    Arrays.sort(codes);
+    nodeState[node] = intern(cpu, codes);
+    nodeVersion[node] = ver;
+    nodeCpu[node] = cpu;
+    nodeWhole[node] = whole;
+  }
+
+  private int intern(int cpu, long[] sortedCodes) {
+    StateKey key = new StateKey(cpu, sortedCodes);
+    Integer id = stateIds.get(key);
+    if (id != null) {
+      return id;
+    }
+    int s = states++;
+    if (s == stCpu.length) {
+      int len = s * 2;
+      stCpu = Arrays.copyOf(stCpu, len);
+      stCodes = Arrays.copyOf(stCodes, len);
+      stFrag = Arrays.copyOf(stFrag, len);
+      stFree = Arrays.copyOf(stFree, len);
+      stamp = Arrays.copyOf(stamp, len);
+      stDelta = Arrays.copyOf(stDelta, len);
+    }
+    stCpu[s] = cpu;
+    stCodes[s] = sortedCodes;
+    stFrag[s] = engine.scaled(cpu, sortedCodes);
+    stFree[s] = FragEngine.free(sortedCodes);
+    stateIds.put(key, s);
+    return s;
+  }
+
+  /** Delta of the request shape on state s (scaled), or INFEASIBLE; memoised. */
+  private long memoDelta(int s, Shape shape) {
+    long key = ((long) s << 24) | shape.id;
+    long cached = memo.get(key, Long.MIN_VALUE);
+    if (cached != Long.MIN_VALUE) {
+      return cached;
+    }
+    long delta = computeDelta(s, shape);
+    memo.put(key, delta);
+    return delta;
+  }
+
+  private long computeDelta(int s, Shape shape) {
+    int cpu = stCpu[s];
+    if (cpu < shape.cpu) {
+      return INFEASIBLE;
+    }
+    long[] codes = stCodes[s];
+    int cpuAfter = cpu - shape.cpu;
+    long[] cur = codes.clone();
+    if (shape.kind == 1) {
+      int taken = 0;
+      for (int i = 0; i < cur.length && taken < shape.count; i++) {
+        if (FragEngine.full(cur[i]) && shape.allowed[FragEngine.model(cur[i])]) {
+          cur[i] = FragEngine.afterWhole(cur[i]);
+          taken++;
+        }
+      }
+      if (taken < shape.count) {
+        return INFEASIBLE;
+      }
+    } else if (shape.kind == 2) {
+      boolean[] used = new boolean[cur.length];
+      for (int k = 0; k < shape.count; k++) {
+        int bestIdx = -1;
+        long bestF = 0;
+        long prevCode = -1;
+        for (int i = 0; i < cur.length; i++) {
+          long c = cur[i];
+          if (used[i] || c == prevCode || !shape.allowed[FragEngine.model(c)]
+              || FragEngine.compute(c) < shape.milli || FragEngine.memory(c) < shape.mem) {
+            continue;
+          }
+          prevCode = c;
+          cur[i] = FragEngine.afterShare(c, shape.milli, shape.mem);
+          long f = engine.scaled(cpuAfter, cur);
+          cur[i] = c;
+          if (bestIdx < 0 || f < bestF) {
+            bestF = f;
+            bestIdx = i;
+          }
+        }
+        if (bestIdx < 0) {
+          return INFEASIBLE;
+        }
+        used[bestIdx] = true;
+        cur[bestIdx] = FragEngine.afterShare(cur[bestIdx], shape.milli, shape.mem);
+      }
+    }
+    return engine.scaled(cpuAfter, cur) - stFrag[s];
+  }
+
+  private Shape shape(Request r) {
+    GpuDemand d = r.gpu();
+    int kind = d instanceof GpuDemand.Whole ? 1 : d instanceof GpuDemand.Shared ? 2 : 0;
+    List<Object> key = List.of(r.cpuMilli(), kind, d.count(), Baselines.perGpuMilli(r),
+        d instanceof GpuDemand.Shared s ? s.memoryMib() : 0, r.modelInclude(), r.modelExclude());
+    Shape shape = shapes.get(key);
+    if (shape == null) {
+      if (shapes.size() >= (1 << 24) - 1) {
+        throw new IllegalStateException("more than 16M request shapes");
+      }
+      shape = new Shape(shapes.size(), r, kind);
+      shape.extend(engine);
+      shapes.put(key, shape);
+    }
+    return shape;
+  }
+
+  /** A request shape: what Delta depends on. */
+  private static final class Shape {
+    final int id;
+    final int cpu;
+    final int kind;
+    final int count;
+    final int milli;
+    final int mem;
+    final Set<String> include;
+    final Set<String> exclude;
+    boolean[] allowed = new boolean[0];
+    final List<GpuModel> seen = new ArrayList<>();
+
+    Shape(int id, Request r, int kind) {
+      this.id = id;
+      this.cpu = r.cpuMilli();
+      this.kind = kind;
+      this.count = r.gpu().count();
+      this.milli = Baselines.perGpuMilli(r);
+      this.mem = r.gpu() instanceof GpuDemand.Shared s ? s.memoryMib() : 0;
+      this.include = r.modelInclude();
+      this.exclude = r.modelExclude();
+    }
+
+    /** Computes whether each model the engine knows is allowed. */
+    void extend(FragEngine e) {
+      List<GpuModel> models = e.models();
+      if (allowed.length == models.size()) {
+        return;
+      }
+      boolean[] a = Arrays.copyOf(allowed, models.size());
+      for (int i = allowed.length; i < models.size(); i++) {
+        String m = models.get(i).name();
+        a[i] = (include.isEmpty() || include.contains(m)) && !exclude.contains(m);
+      }
+      allowed = a;
+    }
+  }
+
+  /** Key of an interned node state. */
+  private static final class StateKey {
+    final int cpu;
+    final long[] codes;
+    final int hash;
+
+    StateKey(int cpu, long[] codes) {
+      this.cpu = cpu;
+      this.codes = codes;
+      this.hash = 31 * cpu + Arrays.hashCode(codes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StateKey k && k.cpu == cpu && Arrays.equals(k.codes, codes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+}
