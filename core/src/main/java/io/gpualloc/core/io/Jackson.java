@@ -1,0 +1,69 @@
+package io.gpualloc.core.io;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/** The Jackson factories and writers; the only class here that configures Jackson. */
+final class Jackson {
+  /** Largest accepted YAML input, in code points (SnakeYAML's default of 3 MB is too small). */
+  static final int MAX_YAML_CODE_POINTS = 512 * 1024 * 1024;
+
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
+  private static final YAMLFactory YAML_FACTORY = yamlFactory();
+  private static final ObjectWriter JSON_WRITER = jsonWriter();
+  private static final ObjectWriter YAML_WRITER = new YAMLMapper(YAML_FACTORY).writer();
+
+  private Jackson() {}
+
+  private static YAMLFactory yamlFactory() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+    return YAMLFactory.builder()
+        .loaderOptions(options)
+        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+        .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+        .build();
+  }
+
+  private static ObjectWriter jsonWriter() {
+    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+    DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+        .withSeparators(Separators.createDefaultInstance()
+            .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    pp.indentObjectsWith(indenter);
+    pp.indentArraysWith(indenter);
+    return new ObjectMapper(JSON_FACTORY).writer(pp);
+  }
+
+  static JsonParser parser(String text, Format format) throws IOException {
+    return format == Format.JSON
+        ? JSON_FACTORY.createParser(text)
+        : YAML_FACTORY.createParser(text);
+  }
+
+  static String write(JsonNode tree, Format format) {
+    try {
+      if (format == Format.JSON) {
+        return JSON_WRITER.writeValueAsString(tree) + "\n";
+      }
+      return YAML_WRITER.writeValueAsString(tree);
+    } catch (IOException e) {
+      // Writing a tree to a String performs no I/O; Jackson declares the exception regardless.
+      throw new UncheckedIOException(e);
+    }
+  }
+}

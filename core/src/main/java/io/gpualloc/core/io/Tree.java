@@ -1,0 +1,228 @@
+package io.gpualloc.core.io;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.gpualloc.core.ParseException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A parsed JSON or YAML document as a small tree whose every value remembers the line and column
+ * it started at, so that the mapping into core records can report where a value was wrong. Jackson's
+ * own {@code JsonNode} drops locations, hence this tree.
+ */
+abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
+  final int line;
+  final int column;
+
+  private Tree(int line, int column) {
+    this.line = line;
+    this.column = column;
+  }
+
+  /** A description for messages, for example {@code "a list"} or {@code "the string 'x'"}. */
+  abstract String describe();
+
+  /** An object: fields in input order, each with the location of its key. */
+  static final class Obj extends Tree {
+    final Map<String, Tree> fields;
+    final Map<String, int[]> keyLocations;
+
+    Obj(int line, int column, Map<String, Tree> fields, Map<String, int[]> keyLocations) {
+      super(line, column);
+      this.fields = Collections.unmodifiableMap(fields);
+      this.keyLocations = Collections.unmodifiableMap(keyLocations);
+    }
+
+    @Override
+    String describe() {
+      return "an object";
+    }
+  }
+
+  /** A list. */
+  static final class Arr extends Tree {
+    final List<Tree> items;
+
+    Arr(int line, int column, List<Tree> items) {
+      super(line, column);
+      this.items = Collections.unmodifiableList(items);
+    }
+
+    @Override
+    String describe() {
+      return "a list";
+    }
+  }
+
+  /** A string, number, boolean or null. */
+  static final class Scalar extends Tree {
+    final JsonToken token;
+    final String text;
+    /** The value when the token is an integer that fits an {@code int}, else null. */
+    final @Nullable Integer intValue;
+
+    Scalar(int line, int column, JsonToken token, String text, @Nullable Integer intValue) {
+      super(line, column);
+      this.token = token;
+      this.text = text;
+      this.intValue = intValue;
+    }
+
+    boolean isNull() {
+      return token == JsonToken.VALUE_NULL;
+    }
+
+    @Override
+    String describe() {
+      switch (token) {
+        case VALUE_STRING:
+          return "the string '" + text + "'";
+        case VALUE_NUMBER_INT:
+          return "the integer " + text;
+        case VALUE_NUMBER_FLOAT:
+          return "the number " + text;
+        case VALUE_TRUE:
+        case VALUE_FALSE:
+          return "the boolean " + text;
+        case VALUE_NULL:
+          return "null";
+        default:
+          return "the value '" + text + "'";
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Reads one document from {@code parser} (which this method closes).
+   *
+   * @throws ParseException on empty input, a syntax error, a duplicate key or trailing content
+   */
+  static Tree read(JsonParser parser, String source) {
+    Reader r = new Reader(parser, source);
+    try (parser) {
+      JsonToken t = r.next();
+      if (t == null) {
+        throw new ParseException(source, 0, 0, "", "the input is empty; expected an object");
+      }
+      Tree root = r.value(t, "");
+      JsonToken extra = r.next();
+      if (extra != null) {
+        int[] at = location(parser.currentTokenLocation());
+        throw new ParseException(
+            source, at[0], at[1], "",
+            "unexpected content after the top-level value (only one document is allowed)");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      int[] at = location(e.getLocation());
+      throw new ParseException(source, at[0], at[1], r.path, syntaxMessage(e), e);
+    } catch (IOException e) {
+      throw new ParseException(source, 0, 0, r.path, "cannot read the input: " + e, e);
+    }
+  }
+
+  private static String syntaxMessage(JsonProcessingException e) {
+    String m = e.getOriginalMessage();
+    if (m == null || m.isBlank()) {
+      m = e.getClass().getSimpleName();
+    }
+    // SnakeYAML messages span several lines with a source excerpt: keep the first statement.
+    String first = m.strip().lines().findFirst().orElse(m).strip();
+    return "syntax error: " + first;
+  }
+
+  static int[] location(@Nullable JsonLocation loc) {
+    if (loc == null) {
+      return new int[] {0, 0};
+    }
+    return new int[] {Math.max(0, loc.getLineNr()), Math.max(0, loc.getColumnNr())};
+  }
+
+  /** Reads values recursively, remembering the path for syntax errors. */
+  private static final class Reader {
+    private final JsonParser p;
+    private final String source;
+    String path = "";
+
+    Reader(JsonParser p, String source) {
+      this.p = p;
+      this.source = source;
+    }
+
+    @Nullable JsonToken next() throws IOException {
+      try {
+        return p.nextToken();
+      } catch (JsonProcessingException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // SnakeYAML reports a few problems (for example limits) with its own unchecked exceptions.
+        int[] at = location(p.currentLocation());
+        throw new ParseException(source, at[0], at[1], path, "syntax error: " + e.getMessage(), e);
+      }
+    }
+
+    Tree value(JsonToken t, String at) throws IOException {
+      path = at;
+      int[] loc = location(p.currentTokenLocation());
+      if (t == JsonToken.START_OBJECT) {
+        Map<String, Tree> fields = new LinkedHashMap<>();
+        Map<String, int[]> keys = new LinkedHashMap<>();
+        JsonToken k;
+        while ((k = next()) == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          int[] keyLoc = location(p.currentTokenLocation());
+          String child = FieldPath.field(at, name);
+          if (fields.containsKey(name)) {
+            throw new ParseException(
+                source, keyLoc[0], keyLoc[1], child, "duplicate field '" + name + "'");
+          }
+          JsonToken v = next();
+          if (v == null) {
+            throw new ParseException(source, keyLoc[0], keyLoc[1], child, "unexpected end of input");
+          }
+          fields.put(name, value(v, child));
+          keys.put(name, keyLoc);
+          path = at;
+        }
+        expectEnd(k, JsonToken.END_OBJECT, at);
+        return new Obj(loc[0], loc[1], fields, keys);
+      }
+      if (t == JsonToken.START_ARRAY) {
+        List<Tree> items = new ArrayList<>();
+        JsonToken v;
+        while ((v = next()) != null && v != JsonToken.END_ARRAY) {
+          items.add(value(v, FieldPath.index(at, items.size())));
+          path = at;
+        }
+        expectEnd(v, JsonToken.END_ARRAY, at);
+        return new Arr(loc[0], loc[1], items);
+      }
+      if (t.isScalarValue()) {
+        Integer intValue = null;
+        if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+          intValue = p.getIntValue();
+        }
+        String text = t == JsonToken.VALUE_NULL ? "null" : p.getText();
+        return new Scalar(loc[0], loc[1], t, text == null ? "" : text, intValue);
+      }
+      throw new ParseException(source, loc[0], loc[1], at, "unexpected token " + t);
+    }
+
+    private void expectEnd(@Nullable JsonToken got, JsonToken want, String at) {
+      if (got != want) {
+        int[] loc = location(p.currentLocation());
+        throw new ParseException(source, loc[0], loc[1], at, "unexpected end of input");
+      }
+    }
+  }
+}
