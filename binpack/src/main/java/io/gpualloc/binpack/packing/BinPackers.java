@@ -1,0 +1,83 @@
+package io.gpualloc.binpack.packing;
+
+import io.gpualloc.binpack.packing.internal.GreedyPackers;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Factories for the packing heuristics, and the portfolio used to warm-start the exact solver.
+ *
+ * <p>With several bin types, a heuristic that opens a bin picks the cheapest type that is still
+ * available and fits the item (ties: the larger normalised capacity, then the lower index).
+ */
+public final class BinPackers {
+  private BinPackers() {}
+
+  /** First Fit in the given item order (no sorting): the baseline the others are compared with. */
+  public static BinPacker firstFit() {
+    return new GreedyPackers.FirstFit(null);
+  }
+
+  /** First Fit on items sorted by decreasing {@code measure} (ties by item index). */
+  public static BinPacker firstFitDecreasing(SizeMeasure measure) {
+    return new GreedyPackers.FirstFit(measure);
+  }
+
+  /**
+   * Best Fit Decreasing: items by decreasing {@code measure}; each into the open bin whose residual
+   * capacity (in the same measure) is smallest after placing it.
+   */
+  public static BinPacker bestFitDecreasing(SizeMeasure measure) {
+    return new GreedyPackers.BestFit(measure);
+  }
+
+  /**
+   * Panigrahy et al.'s bin-centric DotProduct: fill one bin at a time with the fitting item of
+   * largest dot product between its normalised size and the bin's normalised residual.
+   */
+  public static BinPacker dotProduct() {
+    return new GreedyPackers.BinCentric(false);
+  }
+
+  /**
+   * Panigrahy et al.'s bin-centric norm-based greedy: fill one bin at a time with the fitting item
+   * that minimises the L2 norm of the normalised residual left after placing it.
+   */
+  public static BinPacker normGreedy() {
+    return new GreedyPackers.BinCentric(true);
+  }
+
+  /** Every heuristic above except plain First Fit, in a fixed order. */
+  public static List<BinPacker> portfolio() {
+    List<BinPacker> out = new ArrayList<>();
+    for (SizeMeasure m : SizeMeasure.values()) {
+      out.add(firstFitDecreasing(m));
+      out.add(bestFitDecreasing(m));
+    }
+    out.add(dotProduct());
+    out.add(normGreedy());
+    return List.copyOf(out);
+  }
+
+  /**
+   * The best packing of the {@link #portfolio()}: fewest unpacked items, then lowest cost, then
+   * first in portfolio order.
+   */
+  public static Packing best(PackingInstance instance) {
+    Packing best = null;
+    for (BinPacker p : portfolio()) {
+      Packing q = p.pack(instance);
+      if (best == null || better(q, best, instance)) {
+        best = q;
+      }
+    }
+    return best;
+  }
+
+  static boolean better(Packing a, Packing b, PackingInstance instance) {
+    if (a.unpacked().size() != b.unpacked().size()) {
+      return a.unpacked().size() < b.unpacked().size();
+    }
+    return a.cost(instance) < b.cost(instance);
+  }
+}
