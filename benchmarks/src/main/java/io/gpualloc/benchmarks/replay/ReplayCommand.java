@@ -26,11 +26,11 @@ import picocli.CommandLine.Option;
  * parallel, and prints a comparison table; writes CSV and PNG charts.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {
-      "Replays the openb trace (or the built-in synthetic workload with its statistics) through",
-      "placement policies, the FGD paper's way: pods arrive one at a time and never leave, the",
-      "load is inflated to --tune x GPU capacity per seed. Prints unallocated GPU %, fragmentation",
-      "and failed pods per policy; writes summary.csv, curves.csv and a PNG chart per trace."})
+    description = "Replays the openb trace (or the built-in synthetic workload with its"
+        + " statistics) through placement policies, the FGD paper's way: pods arrive one at a"
+        + " time and never leave, and the load is inflated to --tune x GPU capacity per seed."
+        + " Prints unallocated GPU %%, fragmentation and failed pods per policy; writes"
+        + " summary.csv, curves.csv and a PNG chart per trace.")
 public final class ReplayCommand implements Callable<Integer> {
   /** The six policies of the FGD paper's comparison, plus ours. */
   public static final String DEFAULT_POLICIES =
