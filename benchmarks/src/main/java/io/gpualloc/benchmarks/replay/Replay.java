@@ -1,6 +1,5 @@
 package io.gpualloc.benchmarks.replay;
 
-import io.gpualloc.binpack.Fragmentation;
 import io.gpualloc.binpack.Policies;
 import io.gpualloc.binpack.PolicyConfig;
 import io.gpualloc.binpack.TargetWorkload;
@@ -64,13 +63,7 @@ public final class Replay {
     PlacementPolicy policy = Policies.named(policyName, new PolicyConfig(seed, trace.workload()));
     ClusterState state = new ClusterState(cluster);
 
-    int nodes = cluster.nodeCount();
-    long[] frag = new long[nodes];
-    long fragSum = 0;
-    for (int n = 0; n < nodes; n++) {
-      frag[n] = Fragmentation.node(state, n, trace.workload());
-      fragSum += frag[n];
-    }
+    FragTracker frag = new FragTracker(state, trace.workload());
     int buckets = RunResult.MAX_BUCKET + 1;
     double[] alloc = new double[buckets];
     double[] rate = new double[buckets];
@@ -92,10 +85,7 @@ public final class Replay {
       if (d instanceof Decision.Placed placed) {
         state.allocate(placed.placement());
         allocated += pod.gpuRequestMilli();
-        int n = placed.placement().nodeId();
-        long f = Fragmentation.node(state, n, trace.workload());
-        fragSum += f - frag[n];
-        frag[n] = f;
+        frag.update(state, placed.placement().nodeId());
       } else {
         failed.merge(pod.type(), 1, Integer::sum);
       }
@@ -104,8 +94,8 @@ public final class Replay {
       if (b < buckets) {
         long free = capacity - allocated;
         alloc[b] += 100.0 * allocated / capacity;
-        rate[b] += free == 0 ? 0 : 100.0 * fragSum / free;
-        share[b] += 100.0 * fragSum / capacity;
+        rate[b] += free == 0 ? 0 : 100.0 * frag.sum() / free;
+        share[b] += 100.0 * frag.sum() / capacity;
         count[b]++;
       }
     }

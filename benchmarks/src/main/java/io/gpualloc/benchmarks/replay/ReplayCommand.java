@@ -68,6 +68,27 @@ public final class ReplayCommand implements Callable<Integer> {
       + " simulator) or EXACT (default: ${DEFAULT-VALUE})", defaultValue = "REFERENCE")
   Inflation.Mode inflation;
 
+  @Option(names = "--mode", description = "PAPER: arrive-only, inflated to --tune (the FGD"
+      + " paper's method); EVENTS: open system with departures at offered --load"
+      + " (default: ${DEFAULT-VALUE})", defaultValue = "PAPER")
+  Mode mode;
+
+  @Option(names = "--load", description = "EVENTS mode: offered GPU load as a fraction of"
+      + " capacity (default: ${DEFAULT-VALUE})", defaultValue = "0.95")
+  double load;
+
+  @Option(names = "--arrivals", description = "EVENTS mode: arrivals per run (default: 3 x the"
+      + " trace's pods)")
+  int arrivals;
+
+  /** Replay modes. */
+  public enum Mode {
+    /** Arrive-only, inflated load: the FGD paper's method. */
+    PAPER,
+    /** Open system with departures. */
+    EVENTS
+  }
+
   @Option(names = "--threads", description = "parallel runs (default: available processors)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -118,7 +139,12 @@ public final class ReplayCommand implements Callable<Integer> {
     for (Replay.Trace t : traceList) {
       for (String p : policyList) {
         for (long s : seedList) {
-          tasks.add(() -> Replay.run(t, p, s, tune, inflation));
+          if (mode == Mode.PAPER) {
+            tasks.add(() -> Replay.run(t, p, s, tune, inflation));
+          } else {
+            int n = arrivals > 0 ? arrivals : 3 * t.pods().size();
+            tasks.add(() -> EventReplay.run(t, p, s, load, n));
+          }
         }
       }
     }
@@ -126,12 +152,13 @@ public final class ReplayCommand implements Callable<Integer> {
     List<RunResult> results = runAll(tasks);
     double seconds = (System.nanoTime() - start) / 1e9;
     ReplayReport report = new ReplayReport(results);
-    stdout.print(report.table());
+    stdout.print(mode == Mode.PAPER ? report.table() : report.eventsTable());
     report.writeCsv(out);
     stdout.printf("%d runs in %.1f s on %d threads; CSV in %s%n", results.size(), seconds,
         threads, out.toAbsolutePath().normalize());
     if (!noChart) {
-      for (Path png : report.writeCharts(out)) {
+      for (Path png : report.writeCharts(out, mode == Mode.PAPER
+          ? "arrived GPU load, % of capacity" : "progress through arrivals, %")) {
         stdout.println("chart: " + png.toAbsolutePath().normalize());
       }
     }

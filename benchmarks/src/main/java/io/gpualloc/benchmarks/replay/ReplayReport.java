@@ -97,6 +97,46 @@ public final class ReplayReport {
     return sb.toString();
   }
 
+  /**
+   * The table of event-driven runs: steady-state (after the first quarter of arrivals) mean GPU
+   * allocation and fragmentation rate, and failed pods in % of arrivals.
+   */
+  public String eventsTable() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Map<String, List<RunResult>>> t : grouped().entrySet()) {
+      sb.append("trace ").append(t.getKey()).append(", event-driven with departures (")
+          .append(t.getValue().values().iterator().next().size()).append(" seeds)\n");
+      String head = String.format(Locale.ROOT, "%-22s %16s %10s %10s %9s %9s%n", "policy",
+          "allocated%", "frag%", "failed%", "p50 us", "p99 us");
+      sb.append(head).append("-".repeat(head.length() - 1)).append('\n');
+      for (Map.Entry<String, List<RunResult>> p : t.getValue().entrySet()) {
+        List<RunResult> rs = p.getValue();
+        double[] a = meanSd(collect(rs, r -> steady(r.allocationPct())));
+        double[] f = meanSd(collect(rs, r -> steady(r.fragRatePct())));
+        double[] failed = meanSd(collect(rs, r -> 100.0 * r.failedTotal() / r.pods()));
+        double[] p50 = meanSd(collect(rs, r -> r.latencyMicros(0.50)));
+        double[] p99 = meanSd(collect(rs, r -> r.latencyMicros(0.99)));
+        sb.append(String.format(Locale.ROOT, "%-22s %16s %10s %10s %9s %9s%n", p.getKey(),
+            fmt(a[0], 2) + " ± " + fmt(a[1], 2), fmt(f[0], 1), fmt(failed[0], 2),
+            fmt(p50[0], 1), fmt(p99[0], 1)));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static double steady(double[] byProgress) {
+    double sum = 0;
+    int n = 0;
+    for (int b = 25; b <= 100 && b < byProgress.length; b++) {
+      if (!Double.isNaN(byProgress[b])) {
+        sum += byProgress[b];
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
+  }
+
   /** Writes {@code summary.csv} and {@code curves.csv} into {@code dir}. */
   public void writeCsv(Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -130,12 +170,17 @@ public final class ReplayReport {
 
   /** Writes one PNG per trace: GPU allocation ratio against arrived load, a line per policy. */
   public List<Path> writeCharts(Path dir) throws IOException {
+    return writeCharts(dir, "arrived GPU load, % of capacity");
+  }
+
+  /** Writes one PNG per trace: GPU allocation ratio against {@code xAxis}, a line per policy. */
+  public List<Path> writeCharts(Path dir, String xAxis) throws IOException {
     Files.createDirectories(dir);
     List<Path> out = new ArrayList<>();
     for (Map.Entry<String, Map<String, List<RunResult>>> t : grouped().entrySet()) {
       XYChart chart = new XYChartBuilder().width(900).height(600)
-          .title("GPU allocation vs arrived load (" + t.getKey() + ")")
-          .xAxisTitle("arrived GPU load, % of capacity")
+          .title("GPU allocation (" + t.getKey() + ")")
+          .xAxisTitle(xAxis)
           .yAxisTitle("allocated GPU, % of capacity").build();
       chart.getStyler().setMarkerSize(0);
       chart.getStyler().setYAxisMin(0.0);
