@@ -51,6 +51,8 @@ final class LedgerSimulation {
   private final Cluster cluster;
   private final Deque<Frozen> snapshots = new ArrayDeque<>();
   private @Nullable LedgerSimulation fork;
+  /** What the ledger read after the last checked step (the state no call has changed since). */
+  private @Nullable ViewState lastChecked;
   private int step;
 
   private record Frozen(ClusterSnapshot snapshot, ViewState view, long version, int takenAt) {}
@@ -141,7 +143,7 @@ final class LedgerSimulation {
   private void allocate(List<Placement> placements, boolean gang) {
     Class<? extends GpuallocException> expected =
         gang ? ref.rejectionAll(placements) : ref.rejection(placements.get(0));
-    ViewState before = ViewState.of(state);
+    ViewState before = lastChecked != null ? lastChecked : ViewState.of(state);
     long version = state.version();
     int[] nodeVersions = nodeVersions();
     try {
@@ -235,6 +237,7 @@ final class LedgerSimulation {
   /** Checks everything that must hold between steps. */
   void checkAfterStep() {
     ViewState actual = ViewState.of(state);
+    lastChecked = actual;
     LedgerInvariants.checkView(cluster, actual);
     LedgerInvariants.matchesReference(actual, ref);
     List<Placement> recorded = state.allocations();
