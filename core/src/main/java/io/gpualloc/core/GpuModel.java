@@ -97,6 +97,18 @@ public record GpuModel(
             + "; allowed: " + names);
   }
 
+  /**
+   * The memory, in MiB, that the ledger charges for a MIG instance of {@code profile}: the
+   * profile's memory, but never more than its memory slices' share of the GPU ({@code memoryMib *
+   * placementSize / migMemorySlices}), so that no valid layout charges more than the GPU has. (The
+   * vendor's nominal sizes can add up to more: four H100 NVL {@code 1g.24gb} instances are 96 GiB
+   * on a 94 GiB GPU.)
+   */
+  public int migMemoryMib(MigProfile profile) {
+    return (int) Math.min(profile.memoryMib(),
+        (long) memoryMib * profile.placementSize() / migMemorySlices);
+  }
+
   /** The compute share, in milli-GPU, that a MIG instance of {@code profile} stands for. */
   public int migComputeMilli(MigProfile profile) {
     return profile.computeSlices() * 1000 / migComputeSlices;

@@ -282,7 +282,7 @@ final class Ledger {
         gpuMigMe[gpu]++;
       }
       gpuUsedCompute[gpu] += model.migComputeMilli(profile);
-      gpuUsedMem[gpu] += Math.min(profile.memoryMib(), gpuCapacityMem[gpu]);
+      gpuUsedMem[gpu] += model.migMemoryMib(profile);
     }
   }
 
@@ -318,7 +318,7 @@ final class Ledger {
         gpuMigMe[gpu]--;
       }
       gpuUsedCompute[gpu] -= model.migComputeMilli(profile);
-      gpuUsedMem[gpu] -= Math.min(profile.memoryMib(), gpuCapacityMem[gpu]);
+      gpuUsedMem[gpu] -= model.migMemoryMib(profile);
       if (--gpuGrants[gpu] == 0) {
         expect(gpuMigMask[gpu] == 0 && gpuUsedCompute[gpu] == 0, gpu, "empty GPU holds nothing");
         gpuMode[gpu] = FREE;

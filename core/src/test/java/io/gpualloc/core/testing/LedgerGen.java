@@ -1,0 +1,183 @@
+package io.gpualloc.core.testing;
+
+import io.gpualloc.core.Cluster;
+import io.gpualloc.core.GpuGrant;
+import io.gpualloc.core.GpuModel;
+import io.gpualloc.core.GpuModelCatalog;
+import io.gpualloc.core.MigProfile;
+import io.gpualloc.core.Node;
+import io.gpualloc.core.Placement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Generators of clusters, placements and ledger operations driven by a seeded {@link Random}: the
+ * same seed gives the same values. {@link LedgerArbitraries} wraps them for jqwik; simulations and
+ * stress tests call them directly.
+ *
+ * <p>Placements are tuned so that on the clusters drawn here most are feasible on a lightly used
+ * ledger and many collide once it fills up; a few percent break a shape rule (node or GPU index out
+ * of range, MIG start slot not in the profile's table, a profile the GPU lacks, a share above the
+ * GPU's memory, an id already held).
+ */
+public final class LedgerGen {
+  /** The models clusters are drawn from: MIG-capable and not. */
+  public static final List<GpuModel> MODELS;
+
+  /** Allocation ids are drawn from {@code p0 .. p<ID_POOL-1>}, so ids get reused and collide. */
+  public static final int ID_POOL = 64;
+
+  static {
+    GpuModelCatalog c = GpuModelCatalog.builtIn();
+    MODELS = List.of(
+        c.get("A100-80GB"), c.get("A30"), c.get("H100-80GB-SXM"), c.get("H100-94GB-NVL"),
+        c.get("T4"), c.get("V100-16GB"));
+  }
+
+  private LedgerGen() {}
+
+  /** A random node named {@code name}: 0-8 GPUs of one model (sometimes two), CPU, memory, labels. */
+  public static Node node(Random r, String name) {
+    Node.Builder b = Node.builder(name)
+        .cpuMilli(r.nextInt(9) * 8000)
+        .memoryMib(r.nextInt(9) * 32768)
+        .label("zone", "z" + r.nextInt(3));
+    if (r.nextBoolean()) {
+      b.label("pool", r.nextBoolean() ? "train" : "serve");
+    }
+    int gpus = r.nextInt(9);
+    GpuModel first = MODELS.get(r.nextInt(MODELS.size()));
+    GpuModel second = r.nextInt(5) == 0 ? MODELS.get(r.nextInt(MODELS.size())) : first;
+    for (int i = 0; i < gpus; i++) {
+      b.gpu(i < (gpus + 1) / 2 ? first : second, i * 2 / Math.max(1, gpus));
+    }
+    return b.build();
+  }
+
+  /** A random cluster of 1 to {@code maxNodes} nodes named {@code n0, n1, ...}. */
+  public static Cluster cluster(Random r, int maxNodes) {
+    int n = 1 + r.nextInt(maxNodes);
+    List<Node> nodes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      nodes.add(node(r, "n" + i));
+    }
+    return Cluster.of(nodes);
+  }
+
+  /** An allocation id from the shared pool. */
+  public static String id(Random r) {
+    return "p" + r.nextInt(ID_POOL);
+  }
+
+  /** A random placement on {@code cluster} under {@code id}; see the class comment for the mix. */
+  public static Placement placement(Cluster cluster, Random r, String id) {
+    int nodeId = r.nextInt(100) == 0 ? cluster.nodeCount() : r.nextInt(cluster.nodeCount());
+    Node node = nodeId < cluster.nodeCount() ? cluster.node(nodeId) : cluster.node(0);
+    Placement.Builder b = Placement.builder(id, nodeId)
+        .cpuMilli(amount(r, node.cpuMilli()))
+        .memoryMib(amount(r, node.memoryMib()));
+    int gpus = node.gpuCount();
+    if (gpus == 0) {
+      if (r.nextInt(30) == 0) {
+        b.whole(0); // a GPU the node does not have
+      }
+      return b.build();
+    }
+    int grants = r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(Math.min(3, gpus));
+    boolean[] used = new boolean[gpus + 1];
+    int lastMigGpu = -1;
+    for (int k = 0; k < grants; k++) {
+      int gpu = r.nextInt(100) == 0 ? gpus : r.nextInt(gpus);
+      GpuModel model = node.gpu(Math.min(gpu, gpus - 1)).model();
+      int kind = r.nextInt(10);
+      if (model.supportsMig() ? kind < 4 : kind == 0) {
+        if (lastMigGpu >= 0 && r.nextInt(3) == 0) {
+          gpu = lastMigGpu; // several instances on one GPU in one placement
+          model = node.gpu(gpu).model();
+        } else if (used[gpu]) {
+          continue;
+        }
+        used[gpu] = true;
+        lastMigGpu = gpu < gpus ? gpu : -1;
+        b.grant(mig(model, r, gpu));
+      } else {
+        if (used[gpu]) {
+          continue;
+        }
+        used[gpu] = true;
+        if (kind < 7) {
+          b.grant(share(model, r, gpu));
+        } else {
+          b.whole(gpu);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static int amount(Random r, int capacity) {
+    int roll = r.nextInt(10);
+    if (roll < 3 || capacity == 0) {
+      return roll == 0 && capacity == 0 ? 1 + r.nextInt(1000) : 0;
+    }
+    return roll == 9 ? r.nextInt(capacity + 1) : r.nextInt(capacity / 6 + 1);
+  }
+
+  private static GpuGrant share(GpuModel model, Random r, int gpu) {
+    int compute = r.nextInt(5) == 0 ? 0 : 50 * (1 + r.nextInt(r.nextBoolean() ? 6 : 20));
+    int mem = r.nextInt(5) == 0 && compute > 0 ? 0 : 1 + r.nextInt(model.memoryMib() / 3);
+    if (r.nextInt(100) == 0) {
+      mem = model.memoryMib() + 1 + r.nextInt(1024); // above the GPU's memory: a shape error
+    }
+    return GpuGrant.share(gpu, compute, mem);
+  }
+
+  private static GpuGrant mig(GpuModel model, Random r, int gpu) {
+    if (!model.supportsMig() || r.nextInt(60) == 0) {
+      return GpuGrant.mig(gpu, r.nextBoolean() ? "3g.40gb" : "9g.999gb", 0);
+    }
+    List<MigProfile> table = model.migProfiles();
+    // small profiles more often, so several instances share a GPU
+    MigProfile p = table.get(Math.min(r.nextInt(table.size()), r.nextInt(table.size())));
+    int start = r.nextInt(12) == 0
+        ? r.nextInt(model.migMemorySlices())
+        : p.startSlots().get(r.nextInt(p.startSlots().size()));
+    return GpuGrant.mig(gpu, p.name(), start);
+  }
+
+  /** A random ledger operation; {@code forkDepth} > 0 allows a {@link LedgerOp.Fork}. */
+  public static LedgerOp op(Cluster cluster, Random r, int forkDepth) {
+    int roll = r.nextInt(100);
+    if (roll < 44) {
+      return new LedgerOp.Allocate(placement(cluster, r, id(r)));
+    } else if (roll < 54) {
+      int n = 2 + r.nextInt(3);
+      List<Placement> gang = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        String id = i > 0 && r.nextInt(15) == 0 ? gang.get(0).allocationId() : id(r);
+        gang.add(placement(cluster, r, id));
+      }
+      return new LedgerOp.AllocateAll(gang);
+    } else if (roll < 86) {
+      return new LedgerOp.ReleaseKnown(r.nextInt(1 << 16));
+    } else if (roll < 90) {
+      return new LedgerOp.ReleaseAgain(r.nextInt(1 << 16));
+    } else if (roll < 92) {
+      return new LedgerOp.ReleaseUnknown("never-" + r.nextInt(10));
+    } else if (roll < 96 || forkDepth <= 0) {
+      return new LedgerOp.Snapshot();
+    } else {
+      return new LedgerOp.Fork(ops(cluster, r, r.nextInt(9), forkDepth - 1));
+    }
+  }
+
+  /** {@code length} random operations. */
+  public static List<LedgerOp> ops(Cluster cluster, Random r, int length, int forkDepth) {
+    List<LedgerOp> out = new ArrayList<>(length);
+    for (int i = 0; i < length; i++) {
+      out.add(op(cluster, r, forkDepth));
+    }
+    return out;
+  }
+}
