@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -32,6 +33,7 @@ final class Jackson {
     options.setCodePointLimit(MAX_YAML_CODE_POINTS);
     return YAMLFactory.builder()
         .loaderOptions(options)
+        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
         .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
