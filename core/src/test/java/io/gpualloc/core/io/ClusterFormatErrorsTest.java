@@ -416,6 +416,14 @@ class ClusterFormatErrorsTest {
     List<Placement> off = List.of(Placement.builder("p", 7).build());
     assertThrows(InvalidSpecException.class,
         () -> ClusterFormat.writePlacements(off, TWO, Format.YAML));
+    // an unpaired surrogate is not Unicode text: YAML cannot hold it, JSON escapes it
+    Cluster lone = Cluster.of(Node.builder("n").label("k", "x\ud800").build());
+    InvalidSpecException e =
+        assertThrows(InvalidSpecException.class, () -> ClusterFormat.writeCluster(lone, Format.YAML));
+    assertTrue(e.getMessage().startsWith("nodes[0].labels.k of YAML output is '\\ud800 at index 1'"),
+        e.getMessage());
+    assertEquals(lone,
+        ClusterFormat.readCluster(ClusterFormat.writeCluster(lone, Format.JSON), Format.JSON));
     List<Request> withNull = new java.util.ArrayList<>();
     withNull.add(null);
     assertThrows(
