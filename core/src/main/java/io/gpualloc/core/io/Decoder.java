@@ -59,6 +59,7 @@ final class Decoder {
       "migComputeSlices/migMemorySlices", "mig",
       "migProfiles", "mig.profiles");
   private static final Map<String, String> NODE_ALIASES = Map.of("label key", "labels");
+  private static final Map<String, String> GPU_ALIASES = Map.of("numaNode", "numa");
 
   private final Source src;
 
@@ -145,7 +146,7 @@ final class Decoder {
       Node shape = src.build(f.obj, path, NODE_ALIASES,
           () -> Node.builder(name).gpus(count, model, numa).build());
       gpus.addAll(shape.gpus());
-    } else if (g != null) {
+    } else if (g instanceof Tree.Arr) {
       List<Tree> items = f.list("gpus");
       for (int k = 0; k < items.size(); k++) {
         String gp = FieldPath.index(f.pathOf("gpus"), k);
@@ -154,8 +155,12 @@ final class Decoder {
         String uuid = gf.string("uuid", "GPU-" + name + "-" + index);
         GpuModel model = lookup(gf, catalog);
         int numa = gf.integer("numa", 0);
-        gpus.add(src.build(gf.obj, gp, Map.of(), () -> new Gpu(index, uuid, model, numa)));
+        gpus.add(src.build(gf.obj, gp, GPU_ALIASES, () -> new Gpu(index, uuid, model, numa)));
       }
+    } else if (g != null) {
+      throw src.error(g, f.pathOf("gpus"),
+          "expected a GPU group ({model, count, numaNodes}) or a list of GPUs, got "
+              + g.describe());
     }
     return src.build(f.obj, path, NODE_ALIASES, () -> new Node(name, labels, cpu, mem, gpus));
   }

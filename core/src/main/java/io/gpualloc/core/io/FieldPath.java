@@ -33,7 +33,7 @@ final class FieldPath {
         best = c;
       }
     }
-    int limit = Math.max(1, Math.min(3, given.length() / 3));
+    int limit = Math.max(2, Math.min(3, given.length() / 3));
     return best != null && bestDistance <= limit ? best : null;
   }
 

@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.gpualloc.core.InvalidSpecException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /** The Jackson factories and writers; the only class here that configures Jackson. */
@@ -32,6 +35,8 @@ final class Jackson {
     options.setCodePointLimit(MAX_YAML_CODE_POINTS);
     return YAMLFactory.builder()
         .loaderOptions(options)
+        .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+        .stringQuotingChecker(new QuotingChecker())
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
         .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
@@ -55,11 +60,46 @@ final class Jackson {
         : YAML_FACTORY.createParser(text);
   }
 
+  /**
+   * Rejects strings with unpaired surrogates, which are not Unicode text: YAML cannot hold them
+   * (JSON can, as escapes).
+   */
+  private static void checkUnicode(JsonNode node, String path) {
+    if (node.isTextual()) {
+      checkUnicode(node.textValue(), path);
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        String child = FieldPath.field(path, e.getKey());
+        checkUnicode(e.getKey(), child);
+        checkUnicode(e.getValue(), child);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        checkUnicode(node.get(i), FieldPath.index(path, i));
+      }
+    }
+  }
+
+  private static void checkUnicode(String s, String path) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw InvalidSpecException.of(
+            "YAML output", path, String.format("\\u%04x at index %d", (int) c, i),
+            "text without unpaired surrogates (YAML cannot hold them). Maybe write JSON");
+      }
+    }
+  }
+
   static String write(JsonNode tree, Format format) {
     try {
       if (format == Format.JSON) {
         return JSON_WRITER.writeValueAsString(tree) + "\n";
       }
+      checkUnicode(tree, "");
       return YAML_WRITER.writeValueAsString(tree);
     } catch (IOException e) {
       // Writing a tree to a String performs no I/O; Jackson declares the exception regardless.

@@ -11,6 +11,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,12 +111,12 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
    */
   static Tree read(JsonParser parser, String source) {
     Reader r = new Reader(parser, source);
-    try (parser) {
+    try {
       JsonToken t = r.next();
-      if (t == null) {
+      Tree root = t == null ? null : r.value(t, "");
+      if (root == null || root instanceof Scalar s && (s.isNull() || s.text.isEmpty())) {
         throw new ParseException(source, 0, 0, "", "the input is empty; expected an object");
       }
-      Tree root = r.value(t, "");
       JsonToken extra = r.next();
       if (extra != null) {
         int[] at = location(parser.currentTokenLocation());
@@ -124,21 +126,66 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
       }
       return root;
     } catch (JsonProcessingException e) {
-      int[] at = location(e.getLocation());
-      throw new ParseException(source, at[0], at[1], r.path, syntaxMessage(e), e);
+      int[] at = syntaxLocation(e, parser);
+      throw new ParseException(source, at[0], at[1], shorten(r.path), syntaxMessage(e), e);
     } catch (IOException e) {
-      throw new ParseException(source, 0, 0, r.path, "cannot read the input: " + e, e);
+      throw new ParseException(source, 0, 0, shorten(r.path), "cannot read the input: " + e, e);
+    } finally {
+      try {
+        parser.close();
+      } catch (IOException e) {
+        // Closing a parser over a String releases buffers only; nothing to report.
+      }
     }
+  }
+
+  /** Keeps paths of pathologically deep input readable. */
+  private static String shorten(String path) {
+    return path.length() <= 200 ? path : "..." + path.substring(path.length() - 197);
   }
 
   private static String syntaxMessage(JsonProcessingException e) {
     String m = e.getOriginalMessage();
     if (m == null || m.isBlank()) {
-      m = e.getClass().getSimpleName();
+      return "syntax error: " + e.getClass().getSimpleName();
     }
-    // SnakeYAML messages span several lines with a source excerpt: keep the first statement.
-    String first = m.strip().lines().findFirst().orElse(m).strip();
-    return "syntax error: " + first;
+    // SnakeYAML messages interleave statements with indented source excerpts and marks: keep
+    // the statements.
+    StringBuilder sb = new StringBuilder();
+    for (String line : m.strip().split("\\R")) {
+      if (!line.isBlank() && !Character.isWhitespace(line.charAt(0))) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(line.strip());
+      }
+    }
+    String text = sb.length() == 0 ? m.strip() : sb.toString();
+    // Jackson's nested locations name a redacted source; keep their line and column only.
+    text = JACKSON_LOCATION.matcher(text).replaceAll("line $1, column $2");
+    return "syntax error: " + text;
+  }
+
+  private static final Pattern JACKSON_LOCATION =
+      Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]");
+  private static final Pattern YAML_MARK = Pattern.compile("line (\\d+), column (\\d+):");
+
+  /**
+   * Where a syntax error is: SnakeYAML's problem mark (the last mark in its message, 1-based)
+   * when there is one, since Jackson reports the context mark; else Jackson's location, else the
+   * parser's.
+   */
+  private static int[] syntaxLocation(JsonProcessingException e, JsonParser parser) {
+    String m = e.getOriginalMessage();
+    if (m != null) {
+      Matcher matcher = YAML_MARK.matcher(m);
+      int[] last = null;
+      while (matcher.find()) {
+        last = new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))};
+      }
+      if (last != null) {
+        return last;
+      }
+    }
+    int[] at = location(e.getLocation());
+    return at[0] == 0 ? location(parser.currentLocation()) : at;
   }
 
   static int[] location(@Nullable JsonLocation loc) {
@@ -167,7 +214,8 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
       } catch (RuntimeException e) {
         // SnakeYAML reports a few problems (for example limits) with its own unchecked exceptions.
         int[] at = location(p.currentLocation());
-        throw new ParseException(source, at[0], at[1], path, "syntax error: " + e.getMessage(), e);
+        throw new ParseException(
+            source, at[0], at[1], shorten(path), "syntax error: " + e.getMessage(), e);
       }
     }
 
