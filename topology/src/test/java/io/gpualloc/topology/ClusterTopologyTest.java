@@ -75,7 +75,7 @@ class ClusterTopologyTest {
     assertArrayEquals(new int[] {2, 3, 4, 5, 6, 7}, cap.domainsWithFreeGpus(0, 16));
     state.release("a");
     cap.refresh(state, 0);
-    assertEquals(61, cap.freeWholeGpus(2, z0));
+    assertEquals(63, cap.freeWholeGpus(2, z0));
     assertEquals(0, cap.refresh(state));
   }
 }
