@@ -1,0 +1,104 @@
+package io.gpualloc.topology;
+
+/**
+ * Baseline: HAMi's topology-aware GPU choice, rewritten from its documented behaviour. When
+ * exactly {@code k} GPUs are usable it takes them; for {@code k = 1} it takes the GPU with the
+ * lowest total score to the other usable GPUs (first in index order on ties); otherwise it scores
+ * every {@code C(n, k)} combination in lexicographic order and keeps the first with the highest sum
+ * of pair scores. HAMi has no must-include notion; here combinations without the must-include GPUs
+ * are skipped. Its work grows as {@code C(n, k) * k^2}.
+ */
+final class HamiTopologyScore implements GpuSetSelector {
+  static final String NAME = "hami-topology-score";
+
+  private final LinkScores scores;
+
+  HamiTopologyScore(LinkScores scores) {
+    this.scores = scores;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public GpuSetChoice select(
+      NodeInterconnect node, GpuSet free, GpuSet partlyUsed, GpuSet mustInclude, int k) {
+    Problem p = Problem.of(node, free, partlyUsed, mustInclude, k, scores);
+    if (p.rejected != null) {
+      return p.rejected;
+    }
+    int[] cand = p.candidates;
+    int[] set;
+    if (cand.length == k) {
+      set = cand.clone();
+    } else if (k == 1 && p.must.length == 0) {
+      int pick = -1;
+      long low = Long.MAX_VALUE;
+      for (int i : cand) {
+        long s = 0;
+        for (int j : cand) {
+          s += i == j ? 0 : p.w(i, j);
+        }
+        if (s < low) {
+          low = s;
+          pick = i;
+        }
+      }
+      set = new int[] {pick};
+    } else {
+      set = bestCombination(p, cand, k);
+    }
+    return new GpuSetChoice.Chosen(
+        GpuSet.of(set), p.score(set), p.damage(set), Long.MAX_VALUE, false);
+  }
+
+  private static int[] bestCombination(Problem p, int[] cand, int k) {
+    int[] idx = new int[k];
+    for (int i = 0; i < k; i++) {
+      idx[i] = i;
+    }
+    int[] best = null;
+    long bestScore = Long.MIN_VALUE;
+    int[] cur = new int[k];
+    while (true) {
+      for (int i = 0; i < k; i++) {
+        cur[i] = cand[idx[i]];
+      }
+      if (containsAll(cur, p.must)) {
+        long s = p.score(cur);
+        if (s > bestScore) {
+          bestScore = s;
+          best = cur.clone();
+        }
+      }
+      int i = k - 1;
+      while (i >= 0 && idx[i] == cand.length - k + i) {
+        i--;
+      }
+      if (i < 0) {
+        break;
+      }
+      idx[i]++;
+      for (int j = i + 1; j < k; j++) {
+        idx[j] = idx[j - 1] + 1;
+      }
+    }
+    return best;
+  }
+
+  private static boolean containsAll(int[] sortedSet, int[] must) {
+    for (int g : must) {
+      if (java.util.Arrays.binarySearch(sortedSet, g) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String toString() {
+    return NAME;
+  }
+}
