@@ -97,7 +97,8 @@ public final class CpSatPacker {
     }
     double seconds = (budget - (System.nanoTime() - start)) / 1e9;
     if (seconds <= 0.005) {
-      return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none", source, start);
+      return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none",
+          source, start);
     }
     CpSatModels.Outcome out;
     String model;
@@ -138,14 +139,10 @@ public final class CpSatPacker {
             source, start);
       }
       default -> {
-        return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lb, ubCost), bounds, model,
-            source, start);
+        return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lb, ubCost),
+            bounds, model, source, start);
       }
     }
-  }
-
-  private static PackingStatus fallbackStatus(Packing best) {
-    return PackingStatus.TIMEOUT_FALLBACK;
   }
 
   private static PackingResult result(PackingInstance instance, PackingStatus status,
