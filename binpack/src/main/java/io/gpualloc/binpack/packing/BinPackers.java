@@ -47,7 +47,16 @@ public final class BinPackers {
     return new GreedyPackers.BinCentric(true);
   }
 
-  /** Every heuristic above except plain First Fit, in a fixed order. */
+  /**
+   * Minimum Bin Slack (MBS', Fleszar and Hindi 2002): one bin at a time, the largest remaining
+   * item first, then the subset of remaining items that leaves the least normalised slack, by a
+   * depth-first search limited to {@code nodeLimit} nodes per bin.
+   */
+  public static BinPacker minimumBinSlack(int nodeLimit) {
+    return new GreedyPackers.MinimumBinSlack(nodeLimit);
+  }
+
+  /** Every heuristic above except plain First Fit, in a fixed order (MBS' with 20,000 nodes). */
   public static List<BinPacker> portfolio() {
     List<BinPacker> out = new ArrayList<>();
     for (SizeMeasure m : SizeMeasure.values()) {
@@ -56,6 +65,7 @@ public final class BinPackers {
     }
     out.add(dotProduct());
     out.add(normGreedy());
+    out.add(minimumBinSlack(20_000));
     return List.copyOf(out);
   }
 

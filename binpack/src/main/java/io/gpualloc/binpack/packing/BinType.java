@@ -7,7 +7,8 @@ import java.util.List;
  * A kind of bin: its capacity per dimension, the cost of using one, and how many are available.
  *
  * @param name the type's name, for messages and reports
- * @param capacity capacity per dimension, each at least 1
+ * @param capacity capacity per dimension, each at least 0 (a node without GPUs has GPU capacity 0);
+ *     an instance needs some bin type with a positive capacity in every dimension
  * @param cost cost of one bin of this type, at least 0 (1 for plain bin packing)
  * @param available how many bins of this type exist, at least 1; {@link #UNLIMITED} for no limit
  */
@@ -27,8 +28,8 @@ public record BinType(String name, List<Integer> capacity, long cost, int availa
     }
     capacity = List.copyOf(capacity);
     for (int d = 0; d < capacity.size(); d++) {
-      if (capacity.get(d) < 1) {
-        throw InvalidSpecException.of(owner, "capacity[" + d + "]", capacity.get(d), ">= 1");
+      if (capacity.get(d) < 0) {
+        throw InvalidSpecException.of(owner, "capacity[" + d + "]", capacity.get(d), ">= 0");
       }
     }
     if (cost < 0) {

@@ -150,6 +150,16 @@ public final class PackingInstance {
               binTypes.get(t).dimensions(), String.valueOf(d) + " (as binTypes[0])");
         }
       }
+      for (int k = 0; k < d; k++) {
+        int max = 0;
+        for (BinType t : binTypes) {
+          max = Math.max(max, t.capacity(k));
+        }
+        if (max < 1) {
+          throw InvalidSpecException.of("packing instance " + name, "capacity[" + k + "]", 0,
+              ">= 1 in at least one bin type. Maybe drop dimension " + k);
+        }
+      }
       this.name = name;
       this.binTypes = List.copyOf(binTypes);
     }

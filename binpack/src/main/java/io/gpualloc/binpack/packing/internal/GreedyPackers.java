@@ -240,4 +240,137 @@ public final class GreedyPackers {
       return bins.toPacking();
     }
   }
+
+  /**
+   * Minimum Bin Slack, MBS' variant (Gupta and Ho 1999; Fleszar and Hindi 2002): one bin at a time,
+   * the largest remaining item first, then the subset of the remaining items that leaves the least
+   * normalised slack, found by depth-first search in decreasing size order with a node limit per
+   * bin (identical sizes are tried once per level).
+   */
+  public static final class MinimumBinSlack implements BinPacker {
+    private final int nodeLimit;
+
+    /** Creates MBS' exploring at most {@code nodeLimit} search nodes per bin. */
+    public MinimumBinSlack(int nodeLimit) {
+      this.nodeLimit = nodeLimit;
+    }
+
+    @Override
+    public String name() {
+      return "mbs";
+    }
+
+    @Override
+    public Packing pack(PackingInstance instance) {
+      Problem p = new Problem(instance);
+      Bins bins = new Bins(p);
+      Integer[] ord = order(p, SizeMeasure.SUM);
+      int[] rest = new int[p.n];
+      int restLen = 0;
+      for (int i : ord) {
+        rest[restLen++] = i;
+      }
+      Search s = new Search(p, nodeLimit);
+      while (restLen > 0) {
+        int first = rest[0];
+        int t = p.typeToOpen(first, bins.used);
+        if (t < 0) {
+          bins.unpacked.add(first);
+          System.arraycopy(rest, 1, rest, 0, --restLen);
+          continue;
+        }
+        int b = bins.open(t);
+        bins.put(b, first);
+        int[] chosen = s.best(rest, restLen, bins.residual.get(b));
+        boolean[] take = new boolean[restLen];
+        take[0] = true;
+        for (int k : chosen) {
+          take[k] = true;
+          bins.put(b, rest[k]);
+        }
+        int w = 0;
+        for (int k = 0; k < restLen; k++) {
+          if (!take[k]) {
+            rest[w++] = rest[k];
+          }
+        }
+        restLen = w;
+      }
+      return bins.toPacking();
+    }
+
+    /** The depth-first subset search. */
+    private static final class Search {
+      final Problem p;
+      final int limit;
+      int[] items = new int[0];
+      int len;
+      int[] stack = new int[0];
+      int depth;
+      int[] best = new int[0];
+      int bestLen;
+      double bestSlack;
+      long nodes;
+
+      Search(Problem p, int limit) {
+        this.p = p;
+        this.limit = limit;
+      }
+
+      /** Positions (in {@code items}, from 1) of the subset to add to a bin with residual r. */
+      int[] best(int[] items, int len, int[] r) {
+        this.items = items;
+        this.len = len;
+        this.stack = new int[len];
+        this.best = new int[len];
+        this.bestLen = 0;
+        this.depth = 0;
+        this.nodes = 0;
+        this.bestSlack = slack(r);
+        dfs(1, r.clone());
+        return java.util.Arrays.copyOf(best, bestLen);
+      }
+
+      private double slack(int[] r) {
+        double v = 0;
+        for (int d = 0; d < p.dims; d++) {
+          v += (double) r[d] / p.maxCap[d];
+        }
+        return v;
+      }
+
+      private void dfs(int from, int[] r) {
+        int prev = -1;
+        for (int k = from; k < len; k++) {
+          if (bestSlack <= 0 || nodes >= limit) {
+            return;
+          }
+          int item = items[k];
+          if (prev >= 0 && java.util.Arrays.equals(p.size[item], p.size[prev])) {
+            continue;
+          }
+          if (!p.fits(item, r)) {
+            continue;
+          }
+          prev = item;
+          nodes++;
+          for (int d = 0; d < p.dims; d++) {
+            r[d] -= p.size[item][d];
+          }
+          stack[depth++] = k;
+          double sl = slack(r);
+          if (sl < bestSlack - 1e-12) {
+            bestSlack = sl;
+            bestLen = depth;
+            System.arraycopy(stack, 0, best, 0, depth);
+          }
+          dfs(k + 1, r);
+          depth--;
+          for (int d = 0; d < p.dims; d++) {
+            r[d] += p.size[item][d];
+          }
+        }
+      }
+    }
+  }
 }

@@ -46,6 +46,25 @@ public final class Problem {
     }
   }
 
+  private Problem(Problem base, int[] items) {
+    n = items.length;
+    dims = base.dims;
+    types = base.types;
+    size = new int[n][];
+    for (int k = 0; k < n; k++) {
+      size[k] = base.size[items[k]];
+    }
+    cap = base.cap;
+    cost = base.cost;
+    available = base.available;
+    maxCap = base.maxCap;
+  }
+
+  /** The sub-problem of the given items (item {@code k} of it is {@code items[k]} here). */
+  public Problem subset(int[] items) {
+    return new Problem(this, items);
+  }
+
   /** Whether item {@code i} fits in the residual {@code r}. */
   public boolean fits(int i, int[] r) {
     int[] s = size[i];

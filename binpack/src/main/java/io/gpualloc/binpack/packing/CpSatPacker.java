@@ -1,0 +1,164 @@
+package io.gpualloc.binpack.packing;
+
+import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
+import io.gpualloc.binpack.packing.internal.ArcFlowLp;
+import io.gpualloc.binpack.packing.internal.CpSatModels;
+import io.gpualloc.binpack.packing.internal.Problem;
+import java.time.Duration;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Exact and anytime (vector) bin packing on OR-Tools CP-SAT, with lower bounds.
+ *
+ * <p>The solve runs in steps within one time budget:
+ *
+ * <ol>
+ *   <li>the cheap bounds ({@link LowerBounds}) and the heuristic portfolio ({@link
+ *       BinPackers#portfolio()}); if the best heuristic meets the bound, it is returned as
+ *       optimal without building a model;
+ *   <li>for classic instances, up to 40% of the remaining time on the LP relaxation of the
+ *       arc-flow model (GLOP): its optimum, rounded up, is a lower bound (the Gilmore-Gomory
+ *       bound, computed in floating point with a 1e-6 tolerance), and a residual-rounding dive on
+ *       it gives packings that often meet that bound;
+ *   <li>for classic instances (one bin type, unlimited), the arc-flow model on a compressed graph
+ *       ({@code ArcFlowGraph}), whose LP bound equals Gilmore-Gomory's; for instances with several
+ *       bin types, availability limits, or a graph above {@link SolverOptions#maxArcs()} arcs,
+ *       the assignment model with symmetry breaking;
+ *   <li>CP-SAT, warm-started with the best heuristic packing as a solution hint and given the
+ *       cheap bound as a constraint, for the remaining time.
+ * </ol>
+ *
+ * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
+ * PackingStatus#TIMEOUT_FALLBACK}. Every returned packing is checked against the instance. With
+ * one worker and a fixed seed the search is deterministic except where the time limit cuts it.
+ */
+public final class CpSatPacker {
+  private CpSatPacker() {}
+
+  /** Solves {@code instance} under {@code options}. */
+  public static PackingResult solve(PackingInstance instance, SolverOptions options) {
+    long start = System.nanoTime();
+    long budget = options.timeLimit().toNanos();
+    Problem p = new Problem(instance);
+    Bounds bounds = LowerBounds.of(instance);
+    long lbCost = LowerBounds.costOf(instance, bounds.best());
+
+    Packing best = null;
+    String source = "none";
+    for (BinPacker h : BinPackers.portfolio()) {
+      Packing q = h.pack(instance);
+      if (best == null || BinPackers.better(q, best, instance)) {
+        best = q;
+        source = h.name();
+      }
+    }
+    if (best == null) {
+      best = new Packing(List.of(), List.of());
+    }
+    if (!p.everyItemFitsSomewhere()) {
+      return result(instance, PackingStatus.INFEASIBLE, best, Long.MAX_VALUE, bounds, "none",
+          source, start);
+    }
+    long ubCost = best.isComplete() ? best.cost(instance) : Long.MAX_VALUE;
+    if (ubCost == lbCost) {
+      return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "none", source, start);
+    }
+
+    ArcFlowGraph graph = null;
+    if (options.model() != SolverOptions.Model.ASSIGNMENT && p.classic() && best.isComplete()) {
+      graph = ArcFlowGraph.build(p, options.maxArcs());
+    }
+    String lpNote = "";
+    if (graph != null) {
+      long left = budget - (System.nanoTime() - start);
+      long lpDeadline = System.nanoTime() + left * 2 / 5;
+      for (boolean onePattern : new boolean[] {false, true}) {
+        ArcFlowLp.Result lp = ArcFlowLp.solve(p, options.maxArcs(), lpDeadline, onePattern);
+        if (lp.lpValue() >= 0) {
+          long lpBound = (long) Math.ceil(lp.lpValue() - 1e-6) * p.cost[0];
+          lbCost = Math.max(lbCost, lpBound);
+        }
+        Packing q = lp.packing();
+        if (q != null && q.cost(instance) < ubCost) {
+          best = q;
+          ubCost = q.cost(instance);
+          source = "lp-rounding";
+        }
+        if (ubCost == lbCost || System.nanoTime() >= lpDeadline) {
+          break;
+        }
+      }
+      lpNote = "+lp";
+      if (ubCost == lbCost) {
+        return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-lp", source,
+            start);
+      }
+    }
+    double seconds = (budget - (System.nanoTime() - start)) / 1e9;
+    if (seconds <= 0.005) {
+      return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none",
+          source, start);
+    }
+    CpSatModels.Outcome out;
+    String model;
+    if (graph != null) {
+      model = "arc-flow" + lpNote;
+      int lbBins = (int) (p.cost[0] == 0 ? bounds.best() : lbCost / p.cost[0]);
+      out = CpSatModels.arcFlow(graph, lbBins, best.binCount(), best, seconds, options.workers(),
+          options.seed());
+    } else {
+      model = "assignment";
+      out = CpSatModels.assignment(p, lbCost, best.isComplete() ? best : null, ubCost, seconds,
+          options.workers(), options.seed());
+    }
+    long binCost = p.classic() ? p.cost[0] : 1;
+    long solverBound = graph != null ? out.bound() * binCost : out.bound();
+    long lb = Math.max(lbCost, solverBound);
+    switch (out.kind()) {
+      case OPTIMAL, FEASIBLE -> {
+        Packing q = out.packing();
+        if (q != null && (!best.isComplete() || q.cost(instance) < best.cost(instance))) {
+          best = q;
+          source = "cp-sat";
+        }
+        if (out.kind() == CpSatModels.Kind.OPTIMAL) {
+          lb = Math.max(lb, best.cost(instance));
+        }
+        long ub = best.cost(instance);
+        lb = Math.min(lb, ub);
+        return result(instance, lb == ub ? PackingStatus.OPTIMAL : PackingStatus.FEASIBLE, best,
+            lb, bounds, model, source, start);
+      }
+      case INFEASIBLE -> {
+        if (best.isComplete()) {
+          throw new IllegalStateException("CP-SAT " + model + " model of " + instance.name()
+              + " is infeasible although " + source + " packed it (a bug)");
+        }
+        return result(instance, PackingStatus.INFEASIBLE, best, Long.MAX_VALUE, bounds, model,
+            source, start);
+      }
+      default -> {
+        return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lb, ubCost),
+            bounds, model, source, start);
+      }
+    }
+  }
+
+  private static PackingResult result(PackingInstance instance, PackingStatus status,
+      Packing packing, long lb, Bounds bounds, String model, String source, long start) {
+    @Nullable String problem = null;
+    List<String> v = packing.violations(instance);
+    if (packing.isComplete() && !v.isEmpty()) {
+      problem = String.join("; ", v);
+    }
+    if (problem != null) {
+      throw new IllegalStateException(
+          "packing of " + instance.name() + " from " + source + " is infeasible (a bug): "
+              + problem);
+    }
+    long ub = packing.isComplete() ? packing.cost(instance) : Long.MAX_VALUE;
+    return new PackingResult(status, packing, ub, lb, bounds, model, source,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+}

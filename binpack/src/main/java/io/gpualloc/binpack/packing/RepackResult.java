@@ -1,0 +1,45 @@
+package io.gpualloc.binpack.packing;
+
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.Placement;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The answer of {@link GpuRepacker}: placements the ledger accepts on an empty cluster, their
+ * cost, and a proven lower bound.
+ *
+ * @param status how far the answer is proven ({@code INFEASIBLE} when some request fits no node)
+ * @param placements one placement per placed request, allocation id = request name
+ * @param unplaced names of requests left out (empty unless infeasible or out of time)
+ * @param nodesUsed number of distinct nodes used
+ * @param cost total cost of the nodes used
+ * @param lowerBound proven lower bound on the cost of placing every request
+ * @param method what produced the placements: {@code ledger-ffd} or {@code cp-sat+ledger}
+ * @param wallTime time spent
+ */
+public record RepackResult(
+    PackingStatus status,
+    List<Placement> placements,
+    List<String> unplaced,
+    int nodesUsed,
+    long cost,
+    long lowerBound,
+    String method,
+    Duration wallTime) {
+
+  /** Validates and copies. */
+  public RepackResult {
+    placements = List.copyOf(placements);
+    unplaced = List.copyOf(unplaced);
+    if (unplaced.isEmpty() && lowerBound > cost) {
+      throw InvalidSpecException.of("repack result", "lowerBound", lowerBound,
+          "<= cost (" + cost + ")");
+    }
+  }
+
+  /** {@code cost - lowerBound} when every request is placed, else {@link Long#MAX_VALUE}. */
+  public long gap() {
+    return unplaced.isEmpty() ? cost - lowerBound : Long.MAX_VALUE;
+  }
+}

@@ -1,0 +1,171 @@
+package io.gpualloc.binpack.packing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.gpualloc.core.Cluster;
+import io.gpualloc.core.ClusterState;
+import io.gpualloc.core.GpuDemand;
+import io.gpualloc.core.GpuModel;
+import io.gpualloc.core.GpuModelCatalog;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.Node;
+import io.gpualloc.core.Placement;
+import io.gpualloc.core.Request;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class GpuRepackerTest {
+  private static final GpuModel A100 = GpuModelCatalog.builtIn().get("A100-80GB");
+  private static final GpuModel T4 = GpuModelCatalog.builtIn().get("T4");
+  private static final SolverOptions FAST =
+      SolverOptions.defaults().withTimeLimit(Duration.ofSeconds(2)).withWorkers(1);
+
+  private static Node node(String name, int gpus, GpuModel m) {
+    return Node.builder(name).cpuMilli(64000).memoryMib(262144).gpus(gpus, m).build();
+  }
+
+  @Test
+  void fourHalfNodeJobsNeedTwoNodesProvenOptimal() {
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      nodes.add(node("n" + i, 8, A100));
+    }
+    Cluster c = Cluster.of(nodes);
+    List<Request> reqs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      reqs.add(Request.builder("train-" + i).cpuMilli(8000).memoryMib(65536)
+          .gpu(GpuDemand.whole(4)).build());
+    }
+    RepackResult r = GpuRepacker.repack(RepackProblem.of(c, reqs), FAST);
+    assertEquals(PackingStatus.OPTIMAL, r.status());
+    assertEquals(2, r.nodesUsed());
+    assertEquals(0, r.gap());
+    new ClusterState(c).allocateAll(r.placements());
+  }
+
+  @Test
+  void sharesAbove500MilliCannotStackEvenWhenTotalsFit() {
+    // Three 600-milli shares on 2-GPU nodes: totals fit one node (1800 <= 2000) but each GPU
+    // holds only one; the slot dimension of the relaxation proves 2 nodes.
+    Cluster c = Cluster.of(node("a", 2, T4), node("b", 2, T4), node("c", 2, T4));
+    List<Request> reqs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      reqs.add(Request.builder("s" + i).cpuMilli(1000).memoryMib(1024)
+          .gpu(GpuDemand.shared(1, 600, 1024)).build());
+    }
+    RepackResult r = GpuRepacker.repack(RepackProblem.of(c, reqs), FAST);
+    assertEquals(2, r.nodesUsed());
+    assertEquals(2, r.lowerBound());
+    assertEquals(PackingStatus.OPTIMAL, r.status());
+  }
+
+  @Test
+  void weightedCostsPreferCheaperNodes() {
+    Cluster c = Cluster.of(node("big", 8, A100), node("small0", 2, T4), node("small1", 2, T4));
+    List<Request> reqs = List.of(
+        Request.builder("a").cpuMilli(1000).memoryMib(1024).gpu(GpuDemand.whole(2)).build(),
+        Request.builder("b").cpuMilli(1000).memoryMib(1024).gpu(GpuDemand.whole(2)).build());
+    RepackProblem p = RepackProblem.withCosts(c, reqs, n -> n.name().equals("big") ? 10 : 3);
+    RepackResult r = GpuRepacker.repack(p, FAST);
+    assertEquals(6, r.cost());
+    assertEquals(PackingStatus.OPTIMAL, r.status());
+  }
+
+  @Test
+  void requestThatFitsNowhereIsReportedInfeasible() {
+    Cluster c = Cluster.of(node("a", 2, T4));
+    List<Request> reqs = List.of(
+        Request.builder("huge").cpuMilli(1000).memoryMib(1024).gpu(GpuDemand.whole(4)).build());
+    RepackResult r = GpuRepacker.repack(RepackProblem.of(c, reqs), FAST);
+    assertEquals(PackingStatus.INFEASIBLE, r.status());
+    assertEquals(List.of("huge"), r.unplaced());
+  }
+
+  @Test
+  void rejectsMigDemandsAndDuplicateNames() {
+    Cluster c = Cluster.of(node("a", 2, A100));
+    Request mig = Request.builder("m").gpu(GpuDemand.mig("1g.10gb", 1)).build();
+    assertThrows(InvalidSpecException.class, () -> RepackProblem.of(c, List.of(mig)));
+    Request a = Request.builder("x").cpuMilli(1).build();
+    assertThrows(InvalidSpecException.class, () -> RepackProblem.of(c, List.of(a, a)));
+  }
+
+  @Provide
+  Arbitrary<RepackProblem> problems() {
+    Arbitrary<Node> nodeArb = Combinators.combine(
+            Arbitraries.integers().between(0, 8), Arbitraries.of(A100, T4),
+            Arbitraries.integers().between(8, 64), Arbitraries.integers().between(16, 256))
+        .as((g, m, cpu, memG) -> Node.builder("n").cpuMilli(cpu * 1000).memoryMib(memG * 1024)
+            .gpus(g, m).build());
+    Arbitrary<GpuDemand> demand = Arbitraries.oneOf(
+        Arbitraries.just(GpuDemand.none()),
+        Arbitraries.integers().between(1, 4).map(GpuDemand::whole),
+        Combinators.combine(Arbitraries.integers().between(1, 2),
+                Arbitraries.integers().between(100, 1000), Arbitraries.integers().between(0, 16))
+            .as((k, milli, memG) -> GpuDemand.shared(k, milli, memG * 1024)));
+    Arbitrary<Request> req = Combinators.combine(Arbitraries.integers().between(0, 16),
+            Arbitraries.integers().between(0, 64), demand)
+        .as((cpu, memG, d) -> Request.builder("r").cpuMilli(cpu * 1000).memoryMib(memG * 1024)
+            .gpu(d).build());
+    return Combinators.combine(nodeArb.list().ofMinSize(1).ofMaxSize(6),
+            req.list().ofMinSize(0).ofMaxSize(14), Arbitraries.integers().between(0, 1))
+        .as((ns, rs, weighted) -> {
+          List<Node> named = new ArrayList<>();
+          for (int i = 0; i < ns.size(); i++) {
+            Node n = ns.get(i);
+            named.add(Node.builder("n" + i).cpuMilli(n.cpuMilli()).memoryMib(n.memoryMib())
+                .gpus(n.gpuCount(), n.gpuCount() == 0 ? T4 : n.gpu(0).model()).build());
+          }
+          List<Request> reqs = new ArrayList<>();
+          for (int i = 0; i < rs.size(); i++) {
+            Request r = rs.get(i);
+            reqs.add(Request.builder("r" + i).cpuMilli(r.cpuMilli()).memoryMib(r.memoryMib())
+                .gpu(r.gpu()).build());
+          }
+          Cluster c = Cluster.of(named);
+          return weighted == 0 ? RepackProblem.of(c, reqs)
+              : RepackProblem.withCosts(c, reqs, n -> 1 + n.gpuCount());
+        });
+  }
+
+  @Property(tries = 30)
+  void theLedgerAcceptsEveryAnswerAndTheBoundHolds(@ForAll("problems") RepackProblem p) {
+    RepackResult r = GpuRepacker.repack(p, FAST.withTimeLimit(Duration.ofMillis(800)));
+    ClusterState state = new ClusterState(p.cluster());
+    state.allocateAll(r.placements()); // throws if the ledger rejects any placement
+    Set<String> names = new HashSet<>();
+    Set<Integer> used = new HashSet<>();
+    long cost = 0;
+    for (Placement pl : r.placements()) {
+      assertTrue(names.add(pl.allocationId()));
+      if (used.add(pl.nodeId())) {
+        cost += p.nodeCosts().get(pl.nodeId());
+      }
+    }
+    for (String u : r.unplaced()) {
+      assertTrue(names.add(u), "placed and unplaced: " + u);
+    }
+    assertEquals(p.requests().size(), names.size());
+    assertEquals(used.size(), r.nodesUsed());
+    assertEquals(cost, r.cost());
+    if (r.unplaced().isEmpty()) {
+      assertTrue(r.lowerBound() <= r.cost(), r.toString());
+      assertTrue(r.status() != PackingStatus.INFEASIBLE);
+    } else {
+      assertTrue(r.status() == PackingStatus.INFEASIBLE
+          || r.status() == PackingStatus.TIMEOUT_FALLBACK, r.toString());
+    }
+  }
+}
