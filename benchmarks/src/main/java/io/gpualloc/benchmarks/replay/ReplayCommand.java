@@ -116,7 +116,8 @@ public final class ReplayCommand implements Callable<Integer> {
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
-    System.exit(new CommandLine(new ReplayCommand()).execute(args));
+    System.exit(new CommandLine(new ReplayCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args));
   }
 
   @Override
