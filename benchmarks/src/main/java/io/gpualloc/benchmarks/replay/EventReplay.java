@@ -18,8 +18,11 @@ import java.util.SplittableRandom;
  * which pods drawn from the trace (uniformly, with replacement, seeded) arrive at a constant rate
  * chosen so that the offered GPU load is {@code load} times capacity, and each leaves after its own
  * lifetime from the trace ({@code deletion_time - creation_time}). A pod that does not fit on
- * arrival is dropped. Curves are bucketed by progress through the arrivals (0..100%); the summary
- * metrics use the steady state after the first quarter.
+ * arrival is dropped. Lifetimes are capped at the trace's 90th percentile: the trace's tail (up to
+ * 145 days) would otherwise keep the system from reaching a steady state in any practical run.
+ * Curves are bucketed by progress through the arrivals (0..100%); the summary metrics use the
+ * steady state after the first third, and the default run length is three capped lifetimes, so
+ * the first third is the warm-up in which the cluster fills.
  *
  * <p>Traces without timestamps (the multigpu files, the built-in workload) draw lifetimes from the
  * default trace's published lifetime deciles.
@@ -30,6 +33,20 @@ public final class EventReplay {
       {1, 80, 146, 202, 301, 540, 883, 1422, 2700, 6580, 120_000};
 
   private EventReplay() {}
+
+  /** The lifetime quantile that caps lifetimes. */
+  public static final double LIFETIME_CAP_QUANTILE = 0.9;
+
+  /**
+   * The default number of arrivals for {@code trace} at {@code load}: three capped lifetimes' worth,
+   * so that the first third fills the cluster and the rest is steady state.
+   */
+  public static int defaultArrivals(Replay.Trace trace, double load) {
+    double[] lifetime = lifetimes(trace.pods(), new SplittableRandom(0));
+    double interArrival = meanGpuSeconds(trace.pods(), lifetime) / (load * trace.capacityMilli());
+    double cap = lifetime.length == 0 ? 1 : quantile(lifetime, LIFETIME_CAP_QUANTILE);
+    return (int) Math.min(5_000_000, Math.max(trace.pods().size(), Math.ceil(3 * cap / interArrival)));
+  }
 
   /**
    * Runs one (policy, seed).
@@ -49,20 +66,11 @@ public final class EventReplay {
     long start = System.nanoTime();
     SplittableRandom rnd = new SplittableRandom(seed);
     List<OpenbPod> pods = trace.pods();
-    double[] lifetime = new double[pods.size()];
-    double gpuSeconds = 0;
-    for (int i = 0; i < pods.size(); i++) {
-      OpenbPod p = pods.get(i);
-      lifetime[i] = p.creationTime() >= 0 && p.deletionTime() >= p.creationTime()
-          ? Math.max(1, p.deletionTime() - p.creationTime())
-          : sampleLifetime(rnd);
-      gpuSeconds += p.gpuRequestMilli() * lifetime[i];
-    }
+    double[] lifetime = lifetimes(pods, rnd);
     Cluster cluster = trace.cluster();
     long capacity = trace.capacityMilli();
     // offered load = arrival rate * E[gpu * lifetime] / capacity
-    double meanGpuSeconds = gpuSeconds / pods.size();
-    double interArrival = meanGpuSeconds / (load * capacity);
+    double interArrival = meanGpuSeconds(pods, lifetime) / (load * capacity);
     PlacementPolicy policy = Policies.named(policyName, new PolicyConfig(seed, trace.workload()));
     ClusterState state = new ClusterState(cluster);
     FragTracker frag = new FragTracker(state, trace.workload());
@@ -124,6 +132,38 @@ public final class EventReplay {
     Arrays.sort(latency);
     return new RunResult(trace.name(), policyName, seed, arrivals, alloc, rate, share, failed,
         latency, System.nanoTime() - start);
+  }
+
+  /** Each pod's lifetime in seconds, capped at the {@link #LIFETIME_CAP_QUANTILE} quantile. */
+  static double[] lifetimes(List<OpenbPod> pods, SplittableRandom rnd) {
+    double[] lifetime = new double[pods.size()];
+    for (int i = 0; i < pods.size(); i++) {
+      OpenbPod p = pods.get(i);
+      lifetime[i] = p.creationTime() >= 0 && p.deletionTime() >= p.creationTime()
+          ? Math.max(1, p.deletionTime() - p.creationTime())
+          : sampleLifetime(rnd);
+    }
+    if (lifetime.length > 0) {
+      double cap = quantile(lifetime, LIFETIME_CAP_QUANTILE);
+      for (int i = 0; i < lifetime.length; i++) {
+        lifetime[i] = Math.min(lifetime[i], cap);
+      }
+    }
+    return lifetime;
+  }
+
+  private static double meanGpuSeconds(List<OpenbPod> pods, double[] lifetime) {
+    double sum = 0;
+    for (int i = 0; i < lifetime.length; i++) {
+      sum += pods.get(i).gpuRequestMilli() * lifetime[i];
+    }
+    return Math.max(1e-9, sum / Math.max(1, lifetime.length));
+  }
+
+  private static double quantile(double[] values, double q) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    return sorted[(int) Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   }
 
   private static double sampleLifetime(SplittableRandom rnd) {

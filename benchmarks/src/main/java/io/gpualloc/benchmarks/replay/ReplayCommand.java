@@ -77,8 +77,8 @@ public final class ReplayCommand implements Callable<Integer> {
       + " capacity (default: ${DEFAULT-VALUE})", defaultValue = "0.95")
   double load;
 
-  @Option(names = "--arrivals", description = "EVENTS mode: arrivals per run (default: 3 x the"
-      + " trace's pods)")
+  @Option(names = "--arrivals", description = "EVENTS mode: arrivals per run (default: three"
+      + " capped lifetimes' worth, so the first third fills the cluster)")
   int arrivals;
 
   /** Replay modes. */
@@ -143,7 +143,7 @@ public final class ReplayCommand implements Callable<Integer> {
           if (mode == Mode.PAPER) {
             tasks.add(() -> Replay.run(t, p, s, tune, inflation));
           } else {
-            int n = arrivals > 0 ? arrivals : 3 * t.pods().size();
+            int n = arrivals > 0 ? arrivals : EventReplay.defaultArrivals(t, load);
             tasks.add(() -> EventReplay.run(t, p, s, load, n));
           }
         }

@@ -98,14 +98,16 @@ public final class ReplayReport {
   }
 
   /**
-   * The table of event-driven runs: steady-state (after the first quarter of arrivals) mean GPU
+   * The table of event-driven runs: steady-state (after the first third of arrivals) mean GPU
    * allocation and fragmentation rate, and failed pods in % of arrivals.
    */
   public String eventsTable() {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, Map<String, List<RunResult>>> t : grouped().entrySet()) {
+      List<RunResult> first = t.getValue().values().iterator().next();
       sb.append("trace ").append(t.getKey()).append(", event-driven with departures (")
-          .append(t.getValue().values().iterator().next().size()).append(" seeds)\n");
+          .append(first.size()).append(" seeds, ").append(first.get(0).pods())
+          .append(" arrivals)\n");
       String head = String.format(Locale.ROOT, "%-22s %16s %10s %10s %9s %9s%n", "policy",
           "allocated%", "frag%", "failed%", "p50 us", "p99 us");
       sb.append(head).append("-".repeat(head.length() - 1)).append('\n');
@@ -128,7 +130,7 @@ public final class ReplayReport {
   private static double steady(double[] byProgress) {
     double sum = 0;
     int n = 0;
-    for (int b = 25; b <= 100 && b < byProgress.length; b++) {
+    for (int b = 34; b <= 100 && b < byProgress.length; b++) {
       if (!Double.isNaN(byProgress[b])) {
         sum += byProgress[b];
         n++;
