@@ -41,7 +41,7 @@ class ClusterFormatProperties {
 
   // --- round trips ------------------------------------------------------------------------------
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void clustersRoundTrip(@ForAll("clusters") Cluster cluster, @ForAll Format format) {
     String text = ClusterFormat.writeCluster(cluster, format);
     Cluster back = ClusterFormat.readCluster(text, format);
@@ -49,7 +49,7 @@ class ClusterFormatProperties {
     assertEquals(text, ClusterFormat.writeCluster(back, format), "writing is a fixed point");
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void requestsRoundTrip(@ForAll("requestLists") List<Request> requests, @ForAll Format format) {
     String text = ClusterFormat.writeRequests(requests, format);
     List<Request> back = ClusterFormat.readRequests(text, format);
@@ -57,7 +57,7 @@ class ClusterFormatProperties {
     assertEquals(text, ClusterFormat.writeRequests(back, format), "writing is a fixed point");
   }
 
-  @Property(tries = 100)
+  @Property(tries = 80)
   void placementsRoundTrip(
       @ForAll("placementsOnClusters") Tuple2<Cluster, List<Placement>> input,
       @ForAll Format format) {
@@ -71,7 +71,7 @@ class ClusterFormatProperties {
   // --- robustness -------------------------------------------------------------------------------
 
   /** Deletes, duplicates or replaces a stretch of valid text: the reader succeeds or says why. */
-  @Property(tries = 300)
+  @Property(tries = 200)
   void mangledInputOnlyEverFailsWithParseException(
       @ForAll("clusters") Cluster cluster,
       @ForAll("requestLists") List<Request> requests,
