@@ -101,6 +101,15 @@ class ClusterFormatErrorsTest {
   }
 
   @Test
+  void yamlAliasesAreRejectedRatherThanReadAsTheirName() {
+    ParseException e = fails(() -> ClusterFormat.readRequests(
+        "requests:\n  - {name: &n a, cpuMilli: 5}\n  - {name: *n}\n", Format.YAML));
+    check(e, 3, 12, "requests[1].name", "YAML aliases (*n) are not supported");
+    check(fails(() -> ClusterFormat.readRequests("requests:\n  - &r {name: a}\n  - *r\n",
+        Format.YAML)), 3, 5, "requests[1]", "(*r)");
+  }
+
+  @Test
   void duplicateKeysAreRejected() {
     check(cluster("nodes: []\nnodes: []\n"), 2, 1, "nodes", "duplicate field 'nodes'");
     check(clusterJson("{\"nodes\": [], \"nodes\": []}"), 1, 15, "nodes", "duplicate field");
