@@ -116,7 +116,19 @@ public final class ClusterFormat {
    * @throws UncheckedIOException when the file cannot be written
    */
   public static void writeCluster(Cluster cluster, Path file) {
-    writeFile(file, writeCluster(cluster, Format.of(file)));
+    writeCluster(cluster, file, GpuModelCatalog.builtIn());
+  }
+
+  /**
+   * Writes a cluster to a file in the format its extension implies; models not in {@code catalog}
+   * go into the file's {@code models} list.
+   *
+   * @throws InvalidSpecException as {@link #writeCluster(Cluster, Format, GpuModelCatalog)} does,
+   *     or for an unknown file extension
+   * @throws UncheckedIOException when the file cannot be written
+   */
+  public static void writeCluster(Cluster cluster, Path file, GpuModelCatalog catalog) {
+    writeFile(file, writeCluster(cluster, Format.of(file), catalog));
   }
 
   // --- requests --------------------------------------------------------------------------------

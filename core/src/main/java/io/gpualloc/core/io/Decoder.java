@@ -100,6 +100,11 @@ final class Decoder {
       computeSlices = mig.integer("computeSlices");
       memorySlices = mig.integer("memorySlices");
       List<Tree> ps = mig.requiredList("profiles");
+      if (ps.isEmpty()) {
+        throw src.error(mig.get("profiles"), mig.pathOf("profiles"),
+            "profiles is empty; allowed: at least one profile. Maybe leave out 'mig' for a model"
+                + " without MIG");
+      }
       for (int i = 0; i < ps.size(); i++) {
         String path = FieldPath.index(mig.pathOf("profiles"), i);
         Fields pf = Fields.of(src, ps.get(i), path, "a MIG profile", PROFILE_FIELDS);

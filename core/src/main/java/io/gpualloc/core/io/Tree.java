@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.gpualloc.core.ParseException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -256,6 +257,10 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
         return new Arr(loc[0], loc[1], items);
       }
       if (t.isScalarValue()) {
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+          throw new ParseException(source, loc[0], loc[1], at,
+              "YAML aliases (*" + p.getText() + ") are not supported; write the value out");
+        }
         Integer intValue = null;
         if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
           intValue = p.getIntValue();

@@ -101,6 +101,15 @@ class ClusterFormatErrorsTest {
   }
 
   @Test
+  void yamlAliasesAreRejectedRatherThanReadAsTheirName() {
+    ParseException e = fails(() -> ClusterFormat.readRequests(
+        "requests:\n  - {name: &n a, cpuMilli: 5}\n  - {name: *n}\n", Format.YAML));
+    check(e, 3, 12, "requests[1].name", "YAML aliases (*n) are not supported");
+    check(fails(() -> ClusterFormat.readRequests("requests:\n  - &r {name: a}\n  - *r\n",
+        Format.YAML)), 3, 5, "requests[1]", "(*r)");
+  }
+
+  @Test
   void duplicateKeysAreRejected() {
     check(cluster("nodes: []\nnodes: []\n"), 2, 1, "nodes", "duplicate field 'nodes'");
     check(clusterJson("{\"nodes\": [], \"nodes\": []}"), 1, 15, "nodes", "duplicate field");
@@ -236,7 +245,11 @@ class ClusterFormatErrorsTest {
         3, 12, "models[1].name", "not already defined differently");
     String mig = "models:\n  - name: X\n    memoryMib: 5\n    mig:\n";
     check(cluster(mig + "      computeSlices: 7\n      memorySlices: 8\n      profiles: []\n"
-        + "nodes: []\n"), 5, 7, "models[0].mig", "0/0 for a model without MIG profiles");
+        + "nodes: []\n"), 7, 17, "models[0].mig.profiles", "at least one profile");
+    check(cluster(mig + "      computeSlices: 0\n      memorySlices: 8\n      profiles:\n"
+            + "        - {name: p, computeSlices: 1, memorySlices: 1, memoryMib: 1, maxCount: 1,"
+            + " startSlots: [0], placementSize: 1}\nnodes: []\n"), 5, 22, "models[0].mig.computeSlices",
+        "1..31");
     check(cluster(mig + "      computeSlices: 7\n      memorySlices: 8\nnodes: []\n"), 5, 7,
         "models[0].mig.profiles", "missing required field 'profiles'");
     check(cluster(mig + "      computeSlices: 7\n      memorySlices: 8\n      sizes: 1\n"

@@ -163,6 +163,13 @@ class ClusterFormatExamplesTest {
     assertThrows(InvalidSpecException.class, () -> ClusterFormat.writeCluster(c, dir.resolve("c")));
 
     List<Request> requests = List.of(Request.builder("r").gpu(GpuDemand.whole(1)).build());
+    GpuModelCatalog withG3 = BUILT_IN.with(GpuModel.of("G3", 12288, "7.5"));
+    Path noModels = dir.resolve("c2.yaml");
+    ClusterFormat.writeCluster(c, noModels, withG3);
+    assertTrue(!Files.readString(noModels).contains("models:"));
+    assertEquals(c, ClusterFormat.readCluster(noModels, withG3));
+    assertThrows(ParseException.class, () -> ClusterFormat.readCluster(noModels));
+
     ClusterFormat.writeRequests(requests, dir.resolve("r.yaml"));
     assertEquals(requests, ClusterFormat.readRequests(dir.resolve("r.yaml")));
     List<Placement> placements = List.of(Placement.builder("p", 1).whole(0).build());

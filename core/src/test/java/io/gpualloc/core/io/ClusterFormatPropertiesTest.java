@@ -35,13 +35,13 @@ import net.jqwik.api.Tuple.Tuple2;
  * value, in both formats; writing is a fixed point; and mangled input only ever fails with a
  * {@link ParseException}.
  */
-class ClusterFormatProperties {
+class ClusterFormatPropertiesTest {
   private static final GpuModelCatalog CATALOG = GpuModelCatalog.builtIn();
   private static final List<GpuModel> BUILT_IN = List.copyOf(CATALOG.models());
 
   // --- round trips ------------------------------------------------------------------------------
 
-  @Property(tries = 150)
+  @Property(tries = 60)
   void clustersRoundTrip(@ForAll("clusters") Cluster cluster, @ForAll Format format) {
     String text = ClusterFormat.writeCluster(cluster, format);
     Cluster back = ClusterFormat.readCluster(text, format);
@@ -49,7 +49,7 @@ class ClusterFormatProperties {
     assertEquals(text, ClusterFormat.writeCluster(back, format), "writing is a fixed point");
   }
 
-  @Property(tries = 150)
+  @Property(tries = 80)
   void requestsRoundTrip(@ForAll("requestLists") List<Request> requests, @ForAll Format format) {
     String text = ClusterFormat.writeRequests(requests, format);
     List<Request> back = ClusterFormat.readRequests(text, format);
@@ -57,7 +57,7 @@ class ClusterFormatProperties {
     assertEquals(text, ClusterFormat.writeRequests(back, format), "writing is a fixed point");
   }
 
-  @Property(tries = 100)
+  @Property(tries = 50)
   void placementsRoundTrip(
       @ForAll("placementsOnClusters") Tuple2<Cluster, List<Placement>> input,
       @ForAll Format format) {
@@ -71,7 +71,7 @@ class ClusterFormatProperties {
   // --- robustness -------------------------------------------------------------------------------
 
   /** Deletes, duplicates or replaces a stretch of valid text: the reader succeeds or says why. */
-  @Property(tries = 300)
+  @Property(tries = 120)
   void mangledInputOnlyEverFailsWithParseException(
       @ForAll("clusters") Cluster cluster,
       @ForAll("requestLists") List<Request> requests,
@@ -195,7 +195,7 @@ class ClusterFormatProperties {
         nodeShapes().list().ofMaxSize(6).uniqueElements(NodeShape::name);
     Arbitrary<Boolean> defaultUuids = Arbitraries.of(true, false);
     return Combinators.combine(customs, shapes, defaultUuids)
-        .as(ClusterFormatProperties::build)
+        .as(ClusterFormatPropertiesTest::build)
         .filter(c -> c != null);
   }
 
