@@ -42,7 +42,7 @@ public final class NodeInterconnect {
   private final List<String> warnings;
   private volatile ScoreCache cache;
 
-  private record ScoreCache(LinkScores scores, int[] matrix) {}
+  private record ScoreCache(LinkScores scores, int[] matrix, int[] twin) {}
 
   private NodeInterconnect(Builder b) {
     this.name = b.name;
@@ -177,9 +177,21 @@ public final class NodeInterconnect {
    * cached for the most recent table and shared: callers must not modify it.
    */
   int[] scoreMatrix(LinkScores scores) {
+    return scoreCache(scores).matrix;
+  }
+
+  /**
+   * For each GPU, the nearest lower-indexed GPU whose scores to every third GPU are the same (the
+   * two are interchangeable: swapping them is a symmetry of the scored node), or -1.
+   */
+  int[] twins(LinkScores scores) {
+    return scoreCache(scores).twin;
+  }
+
+  private ScoreCache scoreCache(LinkScores scores) {
     ScoreCache c = cache;
     if (c != null && c.scores.equals(scores)) {
-      return c.matrix;
+      return c;
     }
     int[] m = new int[n * n];
     for (int i = 0; i < n; i++) {
@@ -189,8 +201,22 @@ public final class NodeInterconnect {
         }
       }
     }
-    cache = new ScoreCache(scores, m);
-    return m;
+    int[] twin = new int[n];
+    for (int i = 0; i < n; i++) {
+      twin[i] = -1;
+      for (int j = i - 1; j >= 0 && twin[i] < 0; j--) {
+        boolean same = true;
+        for (int x = 0; x < n && same; x++) {
+          same = x == i || x == j || m[i * n + x] == m[j * n + x];
+        }
+        if (same) {
+          twin[i] = j;
+        }
+      }
+    }
+    c = new ScoreCache(scores, m, twin);
+    cache = c;
+    return c;
   }
 
   /** The NICs with the best PCIe class to GPU {@code i}, in column order (empty without NICs). */
