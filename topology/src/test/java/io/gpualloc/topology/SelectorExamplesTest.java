@@ -111,6 +111,19 @@ class SelectorExamplesTest {
   }
 
   @Test
+  void baselinesRejectWhatTheyCannotEnumerate() {
+    NodeInterconnect nvl = Preset.GB200_NVL72.interconnect();
+    GpuSetChoice g = go.select(nvl, GpuSet.range(72), GpuSet.empty(), 4);
+    assertEquals(RejectReason.POLICY, ((GpuSetChoice.Rejected) g).reason());
+    GpuSetChoice h = hami.select(nvl, GpuSet.range(72), GpuSet.empty(), 36);
+    assertEquals(RejectReason.POLICY, ((GpuSetChoice.Rejected) h).reason());
+    assertEquals(12870, HamiTopologyScore.binomial(16, 8));
+    assertEquals(Long.MAX_VALUE, HamiTopologyScore.binomial(200, 100));
+    // HAMi answers small enumerations
+    assertTrue(hami.select(nvl, GpuSet.range(72), GpuSet.empty(), 2).isChosen());
+  }
+
+  @Test
   void registryKnowsEveryName() {
     for (String n : GpuSetSelectors.names()) {
       assertEquals(n, GpuSetSelectors.named(n).name());
