@@ -113,24 +113,34 @@ final class BranchAndBoundSelector implements GpuSetSelector {
           t = twin[t];
         }
       }
+      // top sums over the other candidates; with every GPU a candidate, or with many candidates,
+      // the node's cached sums over all GPUs (equal, or a valid looser bound without sorting)
+      boolean cached = m == p.n || m > EXACT_CANDIDATES;
+      long[][] nodeTop = cached ? p.node.topScores(p.scores) : null;
+      int keep = Math.max(r, 1);
+      int[] row = new int[Math.max(m - 1, 0)];
       for (int i = 0; i < m; i++) {
         c[i] = p.damage[opt[i]];
         for (int s : p.must) {
           a[i] += p.w(opt[i], s);
         }
-        int[] row = new int[Math.max(m - 1, 0)];
         int q = 0;
+        int base = opt[i] * p.n;
         for (int j = 0; j < m; j++) {
-          int v = p.w(opt[i], opt[j]);
-          w[i * m + j] = i == j ? 0 : v;
+          int v = i == j ? 0 : p.matrix[base + opt[j]];
+          w[i * m + j] = v;
           if (i != j) {
             row[q++] = v;
           }
         }
-        Arrays.sort(row);
-        long[] t = new long[m];
-        for (int x = 1; x < m; x++) {
-          t[x] = t[x - 1] + row[row.length - x];
+        if (cached) {
+          top[i] = nodeTop[opt[i]];
+          continue;
+        }
+        Arrays.sort(row, 0, q);
+        long[] t = new long[keep];
+        for (int x = 1; x < keep && x <= q; x++) {
+          t[x] = t[x - 1] + row[q - x];
         }
         top[i] = t;
       }

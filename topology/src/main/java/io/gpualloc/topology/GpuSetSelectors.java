@@ -9,7 +9,7 @@ public final class GpuSetSelectors {
    * The default node budget of {@link #branchAndBound(LinkScores, long)}: enough to prove most
    * answers on 17..72-GPU domains optimal within milliseconds, and to stop early otherwise.
    */
-  public static final long DEFAULT_NODE_BUDGET = 2_000L;
+  public static final long DEFAULT_NODE_BUDGET = 1_000L;
 
   private GpuSetSelectors() {}
 

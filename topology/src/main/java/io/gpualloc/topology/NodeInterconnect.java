@@ -42,7 +42,7 @@ public final class NodeInterconnect {
   private final List<String> warnings;
   private volatile ScoreCache cache;
 
-  private record ScoreCache(LinkScores scores, int[] matrix, int[] twin) {}
+  private record ScoreCache(LinkScores scores, int[] matrix, int[] twin, long[][] top) {}
 
   private NodeInterconnect(Builder b) {
     this.name = b.name;
@@ -188,6 +188,14 @@ public final class NodeInterconnect {
     return scoreCache(scores).twin;
   }
 
+  /**
+   * For each GPU {@code i}, {@code top[i][t]} = the sum of its {@code t} largest scores to other
+   * GPUs ({@code t = 0..gpuCount-1}). Shared: callers must not modify it.
+   */
+  long[][] topScores(LinkScores scores) {
+    return scoreCache(scores).top;
+  }
+
   private ScoreCache scoreCache(LinkScores scores) {
     ScoreCache c = cache;
     if (c != null && c.scores.equals(scores)) {
@@ -214,7 +222,23 @@ public final class NodeInterconnect {
         }
       }
     }
-    c = new ScoreCache(scores, m, twin);
+    long[][] top = new long[n][];
+    for (int i = 0; i < n; i++) {
+      int[] row = new int[Math.max(n - 1, 0)];
+      int q = 0;
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          row[q++] = m[i * n + j];
+        }
+      }
+      Arrays.sort(row);
+      long[] t = new long[Math.max(n, 1)];
+      for (int x = 1; x < n; x++) {
+        t[x] = t[x - 1] + row[row.length - x];
+      }
+      top[i] = t;
+    }
+    c = new ScoreCache(scores, m, twin, top);
     cache = c;
     return c;
   }
