@@ -113,9 +113,9 @@ final class BranchAndBoundSelector implements GpuSetSelector {
           t = twin[t];
         }
       }
-      // top sums over the other candidates; with every GPU a candidate, or with many candidates,
-      // the node's cached sums over all GPUs (equal, or a valid looser bound without sorting)
-      boolean cached = m == p.n || m > EXACT_CANDIDATES;
+      // top sums over the other candidates; with every GPU a candidate they equal the node's
+      // cached sums over all GPUs, otherwise they are sorted here (a tighter bound than the cache)
+      boolean cached = m == p.n;
       long[][] nodeTop = cached ? p.node.topScores(p.scores) : null;
       int keep = Math.max(r, 1);
       int[] row = new int[Math.max(m - 1, 0)];
