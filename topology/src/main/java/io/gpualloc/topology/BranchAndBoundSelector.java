@@ -17,12 +17,17 @@ import java.util.Arrays;
  * the sum of j's t largest scores to other candidates. The damage bound is the sum of the r smallest
  * damages in R. A greedy set improved by swaps serves as the first incumbent.
  *
- * <p>The search stops after a node budget; then the answer is the best set found with the root
- * bound ({@code optimal = false}). With at most 16 candidates the whole tree has fewer than
- * 2^17 nodes, below the default budget, so the answer is always exact there.
+ * <p>Interchangeable GPUs (swapping them is a symmetry of the scored node and they have the same
+ * damage) are taken in index order: a later one is only included when the earlier one is.
+ *
+ * <p>With more than 16 candidates the search stops after a node budget; then the answer is the
+ * best set found with the root bound ({@code optimal = false}). With at most 16 candidates the
+ * whole tree has fewer than 2^17 nodes and the search always completes.
  */
 final class BranchAndBoundSelector implements GpuSetSelector {
   static final String NAME = "branch-and-bound";
+  /** Up to this many candidates the search always runs to the end. */
+  static final int EXACT_CANDIDATES = 16;
 
   private final LinkScores scores;
   private final long nodeBudget;
@@ -44,7 +49,8 @@ final class BranchAndBoundSelector implements GpuSetSelector {
     if (p.rejected != null) {
       return p.rejected;
     }
-    return new Search(p, nodeBudget).run();
+    long budget = p.optional.length <= EXACT_CANDIDATES ? Long.MAX_VALUE : nodeBudget;
+    return new Search(p, budget).run();
   }
 
   @Override
@@ -64,6 +70,8 @@ final class BranchAndBoundSelector implements GpuSetSelector {
     private final long[] c; // damage per optional candidate
     private final long[][] top; // top[j][t]: sum of j's t largest scores to other optionals
     private final int[] chosen;
+    private final int[] prev; // nearest earlier interchangeable optional candidate, or -1
+    private final boolean[] inSet;
     private final long[] scratch;
     private final long baseScore;
     private final long baseDamage;
@@ -86,24 +94,53 @@ final class BranchAndBoundSelector implements GpuSetSelector {
       this.top = new long[m][];
       this.chosen = new int[Math.max(r, 0)];
       this.scratch = new long[m];
+      this.prev = new int[m];
+      this.inSet = new boolean[m];
+      int[] twin = p.node.twins(p.scores);
+      int[] local = new int[p.n];
+      java.util.Arrays.fill(local, -1);
+      for (int i = 0; i < m; i++) {
+        local[opt[i]] = i;
+      }
+      for (int i = 0; i < m; i++) {
+        // interchangeable: a symmetry of the node and the same damage
+        int t = twin[opt[i]];
+        prev[i] = -1;
+        while (t >= 0 && prev[i] < 0) {
+          if (local[t] >= 0 && p.damage[t] == p.damage[opt[i]]) {
+            prev[i] = local[t];
+          }
+          t = twin[t];
+        }
+      }
+      // top sums over the other candidates; with every GPU a candidate they equal the node's
+      // cached sums over all GPUs, otherwise they are sorted here (a tighter bound than the cache)
+      boolean cached = m == p.n;
+      long[][] nodeTop = cached ? p.node.topScores(p.scores) : null;
+      int keep = Math.max(r, 1);
+      int[] row = new int[Math.max(m - 1, 0)];
       for (int i = 0; i < m; i++) {
         c[i] = p.damage[opt[i]];
         for (int s : p.must) {
           a[i] += p.w(opt[i], s);
         }
-        int[] row = new int[Math.max(m - 1, 0)];
         int q = 0;
+        int base = opt[i] * p.n;
         for (int j = 0; j < m; j++) {
-          int v = p.w(opt[i], opt[j]);
-          w[i * m + j] = i == j ? 0 : v;
+          int v = i == j ? 0 : p.matrix[base + opt[j]];
+          w[i * m + j] = v;
           if (i != j) {
             row[q++] = v;
           }
         }
-        Arrays.sort(row);
-        long[] t = new long[m];
-        for (int x = 1; x < m; x++) {
-          t[x] = t[x - 1] + row[row.length - x];
+        if (cached) {
+          top[i] = nodeTop[opt[i]];
+          continue;
+        }
+        Arrays.sort(row, 0, q);
+        long[] t = new long[keep];
+        for (int x = 1; x < keep && x <= q; x++) {
+          t[x] = t[x - 1] + row[q - x];
         }
         top[i] = t;
       }
@@ -294,10 +331,19 @@ final class BranchAndBoundSelector implements GpuSetSelector {
         leaf(r, s, d);
         return;
       }
-      if (cut(bound(pos, slots, cur), damageBound(pos, slots, dmg))) {
+      long ub = bound(pos, slots, cur);
+      if (ub < bestScore
+          || (ub == bestScore && cut(ub, damageBound(pos, slots, dmg)))) {
+        return;
+      }
+      if (prev[pos] >= 0 && !inSet[prev[pos]]) {
+        // an interchangeable earlier GPU was left out: sets with this one instead are never
+        // lexicographically first among equals
+        dfs(pos + 1, cnt, cur, dmg);
         return;
       }
       chosen[cnt] = pos;
+      inSet[pos] = true;
       int row = pos * m;
       for (int j = pos + 1; j < m; j++) {
         a[j] += w[row + j];
@@ -306,6 +352,7 @@ final class BranchAndBoundSelector implements GpuSetSelector {
       for (int j = pos + 1; j < m; j++) {
         a[j] -= w[row + j];
       }
+      inSet[pos] = false;
       if (aborted) {
         return;
       }

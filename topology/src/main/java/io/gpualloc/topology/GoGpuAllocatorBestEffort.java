@@ -14,12 +14,13 @@ import io.gpualloc.core.RejectReason;
  * can score below the best set for this job. Differences from the original: pair scores come from
  * the same {@link LinkScores} as the other selectors; a padded group is never returned (the
  * original can return a group with an empty slot); more than {@link #MAX_CANDIDATES} usable GPUs are
- * rejected because the number of partitions explodes (about 2e6 at 16 GPUs, 1e11 at 24).
+ * rejected because the number of partitions explodes (about 2e6 at 16 GPUs for pairs, 2e7 for
+ * triples, 1e11 at 24); between 16 and 20 a call can already take minutes.
  */
 final class GoGpuAllocatorBestEffort implements GpuSetSelector {
   static final String NAME = "go-gpuallocator-best-effort";
   /** The largest number of usable GPUs this baseline accepts. */
-  static final int MAX_CANDIDATES = 24;
+  static final int MAX_CANDIDATES = 20;
 
   private final LinkScores scores;
 

@@ -21,7 +21,8 @@ public sealed interface GpuSetChoice {
    *     plus its scores to the other wholly-free GPUs (what the set takes away from the free
    *     structure); 0 for GPUs that were already partly used
    * @param upperBound an upper bound on the score of any feasible set; equals {@code score} when
-   *     the answer is proven optimal
+   *     the answer is proven optimal, and is {@link Long#MAX_VALUE} for selectors that compute no
+   *     bound (the baselines)
    * @param optimal whether the answer is proven optimal for the selector's objective
    */
   record Chosen(GpuSet gpus, long score, long damage, long upperBound, boolean optimal)

@@ -1,5 +1,9 @@
 package io.gpualloc.topology;
 
+import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.GpuMode;
+import io.gpualloc.core.InvalidSpecException;
+
 /**
  * Chooses which {@code k} GPUs of a node a job gets, given the node's interconnect. Implementations
  * are created by {@link GpuSetSelectors}.
@@ -33,5 +37,61 @@ public interface GpuSetSelector {
   /** {@link #select(NodeInterconnect, GpuSet, GpuSet, GpuSet, int)} for whole-GPU jobs. */
   default GpuSetChoice select(NodeInterconnect node, GpuSet free, GpuSet mustInclude, int k) {
     return select(node, free, GpuSet.empty(), mustInclude, k);
+  }
+
+  /**
+   * Chooses {@code k} whole GPUs of node {@code nodeId} in a ledger view: the candidates are the
+   * node's {@link GpuMode#FREE} GPUs.
+   *
+   * @param view the ledger or a snapshot
+   * @param nodeId the node
+   * @param node the node's interconnect (same GPU count as the node)
+   * @param mustInclude GPUs the answer must contain
+   * @param k how many GPUs
+   * @return the chosen set, or why there is none
+   */
+  default GpuSetChoice selectWhole(
+      ClusterView view, int nodeId, NodeInterconnect node, GpuSet mustInclude, int k) {
+    checkSameNode(view, nodeId, node);
+    return select(node, GpuSet.wholeFree(view, nodeId), GpuSet.empty(), mustInclude, k);
+  }
+
+  /**
+   * Chooses {@code k} GPUs of node {@code nodeId} for a share of {@code computeMilli} and {@code
+   * memoryMib} on each: free GPUs that can hold the share are candidates, and so are partly used
+   * ({@link GpuMode#SHARED}) GPUs that still can; the tie-break prefers the partly used ones.
+   *
+   * @param view the ledger or a snapshot
+   * @param nodeId the node
+   * @param node the node's interconnect (same GPU count as the node)
+   * @param computeMilli compute per GPU, milli-GPU
+   * @param memoryMib memory per GPU, MiB
+   * @param mustInclude GPUs the answer must contain
+   * @param k how many GPUs
+   * @return the chosen set, or why there is none
+   */
+  default GpuSetChoice selectShared(ClusterView view, int nodeId, NodeInterconnect node,
+      int computeMilli, int memoryMib, GpuSet mustInclude, int k) {
+    checkSameNode(view, nodeId, node);
+    int count = node.gpuCount();
+    int off = view.cluster().gpuOffset(nodeId);
+    int[] free = new int[count];
+    int f = 0;
+    for (int i = 0; i < count; i++) {
+      if (view.gpuMode(off + i) == GpuMode.FREE && view.canShare(off + i, computeMilli, memoryMib)) {
+        free[f++] = i;
+      }
+    }
+    return select(node, GpuSet.of(java.util.Arrays.copyOf(free, f)),
+        GpuSet.partlyUsed(view, nodeId, computeMilli, memoryMib), mustInclude, k);
+  }
+
+  private static void checkSameNode(ClusterView view, int nodeId, NodeInterconnect node) {
+    int gpus = view.cluster().node(nodeId).gpuCount();
+    if (gpus != node.gpuCount()) {
+      throw InvalidSpecException.of("node " + view.cluster().node(nodeId).name(), "interconnect",
+          node.name() + " (" + node.gpuCount() + " GPUs)",
+          "an interconnect with the node's " + gpus + " GPUs");
+    }
   }
 }

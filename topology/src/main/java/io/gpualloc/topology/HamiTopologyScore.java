@@ -1,15 +1,20 @@
 package io.gpualloc.topology;
 
+import io.gpualloc.core.RejectReason;
+
 /**
  * Baseline: HAMi's topology-aware GPU choice, rewritten from its documented behaviour. When
  * exactly {@code k} GPUs are usable it takes them; for {@code k = 1} it takes the GPU with the
  * lowest total score to the other usable GPUs (first in index order on ties); otherwise it scores
  * every {@code C(n, k)} combination in lexicographic order and keeps the first with the highest sum
  * of pair scores. HAMi has no must-include notion; here combinations without the must-include GPUs
- * are skipped. Its work grows as {@code C(n, k) * k^2}.
+ * are skipped. Its work grows as {@code C(n, k) * k^2}; above {@link #MAX_COMBINATIONS}
+ * combinations (for example 36 of 72 GPUs) it rejects the request with reason {@code POLICY}.
  */
 final class HamiTopologyScore implements GpuSetSelector {
   static final String NAME = "hami-topology-score";
+  /** The largest number of combinations this baseline enumerates. */
+  static final long MAX_COMBINATIONS = 50_000_000L;
 
   private final LinkScores scores;
 
@@ -47,11 +52,28 @@ final class HamiTopologyScore implements GpuSetSelector {
         }
       }
       set = new int[] {pick};
+    } else if (binomial(cand.length, k) > MAX_COMBINATIONS) {
+      return new GpuSetChoice.Rejected(RejectReason.POLICY, NAME + " enumerates C("
+          + cand.length + ", " + k + ") combinations, above its limit of " + MAX_COMBINATIONS);
     } else {
       set = bestCombination(p, cand, k);
     }
     return new GpuSetChoice.Chosen(
         GpuSet.of(set), p.score(set), p.damage(set), Long.MAX_VALUE, false);
+  }
+
+  /** C(n, k), saturating at Long.MAX_VALUE. */
+  static long binomial(int n, int k) {
+    int kk = Math.min(k, n - k);
+    long c = 1;
+    for (int i = 1; i <= kk; i++) {
+      long next = c * (n - kk + i);
+      if (next / (n - kk + i) != c) {
+        return Long.MAX_VALUE;
+      }
+      c = next / i;
+    }
+    return c;
   }
 
   private static int[] bestCombination(Problem p, int[] cand, int k) {

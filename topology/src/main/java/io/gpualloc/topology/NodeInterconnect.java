@@ -42,7 +42,7 @@ public final class NodeInterconnect {
   private final List<String> warnings;
   private volatile ScoreCache cache;
 
-  private record ScoreCache(LinkScores scores, int[] matrix) {}
+  private record ScoreCache(LinkScores scores, int[] matrix, int[] twin, long[][] top) {}
 
   private NodeInterconnect(Builder b) {
     this.name = b.name;
@@ -177,9 +177,29 @@ public final class NodeInterconnect {
    * cached for the most recent table and shared: callers must not modify it.
    */
   int[] scoreMatrix(LinkScores scores) {
+    return scoreCache(scores).matrix;
+  }
+
+  /**
+   * For each GPU, the nearest lower-indexed GPU whose scores to every third GPU are the same (the
+   * two are interchangeable: swapping them is a symmetry of the scored node), or -1.
+   */
+  int[] twins(LinkScores scores) {
+    return scoreCache(scores).twin;
+  }
+
+  /**
+   * For each GPU {@code i}, {@code top[i][t]} = the sum of its {@code t} largest scores to other
+   * GPUs ({@code t = 0..gpuCount-1}). Shared: callers must not modify it.
+   */
+  long[][] topScores(LinkScores scores) {
+    return scoreCache(scores).top;
+  }
+
+  private ScoreCache scoreCache(LinkScores scores) {
     ScoreCache c = cache;
     if (c != null && c.scores.equals(scores)) {
-      return c.matrix;
+      return c;
     }
     int[] m = new int[n * n];
     for (int i = 0; i < n; i++) {
@@ -189,8 +209,38 @@ public final class NodeInterconnect {
         }
       }
     }
-    cache = new ScoreCache(scores, m);
-    return m;
+    int[] twin = new int[n];
+    for (int i = 0; i < n; i++) {
+      twin[i] = -1;
+      for (int j = i - 1; j >= 0 && twin[i] < 0; j--) {
+        boolean same = true;
+        for (int x = 0; x < n && same; x++) {
+          same = x == i || x == j || m[i * n + x] == m[j * n + x];
+        }
+        if (same) {
+          twin[i] = j;
+        }
+      }
+    }
+    long[][] top = new long[n][];
+    for (int i = 0; i < n; i++) {
+      int[] row = new int[Math.max(n - 1, 0)];
+      int q = 0;
+      for (int j = 0; j < n; j++) {
+        if (j != i) {
+          row[q++] = m[i * n + j];
+        }
+      }
+      Arrays.sort(row);
+      long[] t = new long[Math.max(n, 1)];
+      for (int x = 1; x < n; x++) {
+        t[x] = t[x - 1] + row[row.length - x];
+      }
+      top[i] = t;
+    }
+    c = new ScoreCache(scores, m, twin, top);
+    cache = c;
+    return c;
   }
 
   /** The NICs with the best PCIe class to GPU {@code i}, in column order (empty without NICs). */

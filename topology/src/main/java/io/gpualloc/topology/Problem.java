@@ -21,10 +21,11 @@ final class Problem {
   /** Damage per node GPU index (0 for partly used and unusable GPUs). */
   final long[] damage;
   final int k;
+  final LinkScores scores;
   final GpuSetChoice.Rejected rejected;
 
   private Problem(NodeInterconnect node, int[] matrix, int[] candidates, int[] must,
-      int[] optional, long[] damage, int k, GpuSetChoice.Rejected rejected) {
+      int[] optional, long[] damage, int k, LinkScores scores, GpuSetChoice.Rejected rejected) {
     this.node = node;
     this.n = node.gpuCount();
     this.matrix = matrix;
@@ -33,6 +34,7 @@ final class Problem {
     this.optional = optional;
     this.damage = damage;
     this.k = k;
+    this.scores = scores;
     this.rejected = rejected;
   }
 
@@ -56,16 +58,16 @@ final class Problem {
     GpuSet usable = free.union(partlyUsed);
     int[] matrix = node.scoreMatrix(scores);
     if (!mustInclude.isSubsetOf(usable)) {
-      return reject(node, matrix, k, RejectReason.INSUFFICIENT_GPUS,
+      return reject(node, matrix, k, scores, RejectReason.INSUFFICIENT_GPUS,
           "must-include GPUs " + mustInclude.minus(usable) + " are not usable (usable: " + usable
               + ")");
     }
     if (mustInclude.size() > k) {
-      return reject(node, matrix, k, RejectReason.POLICY,
+      return reject(node, matrix, k, scores, RejectReason.POLICY,
           mustInclude.size() + " must-include GPUs " + mustInclude + " exceed k = " + k);
     }
     if (k > usable.size()) {
-      return reject(node, matrix, k, RejectReason.INSUFFICIENT_GPUS,
+      return reject(node, matrix, k, scores, RejectReason.INSUFFICIENT_GPUS,
           "k = " + k + " exceeds the " + usable.size() + " usable GPUs " + usable + " of "
               + node.name());
     }
@@ -79,12 +81,13 @@ final class Problem {
       damage[i] = d;
     }
     return new Problem(node, matrix, usable.toArray(), mustInclude.toArray(),
-        usable.minus(mustInclude).toArray(), damage, k, null);
+        usable.minus(mustInclude).toArray(), damage, k, scores, null);
   }
 
   private static Problem reject(
-      NodeInterconnect node, int[] matrix, int k, RejectReason reason, String message) {
-    return new Problem(node, matrix, new int[0], new int[0], new int[0], new long[0], k,
+      NodeInterconnect node, int[] matrix, int k, LinkScores scores, RejectReason reason,
+      String message) {
+    return new Problem(node, matrix, new int[0], new int[0], new int[0], new long[0], k, scores,
         new GpuSetChoice.Rejected(reason, message));
   }
 

@@ -70,6 +70,21 @@ class SelectionProperties {
   }
 
   @Property(tries = 100)
+  void neverWorseThanTheBaselinesOnTheJobsOwnScore(@ForAll long seed) {
+    NodeInterconnect ic = RandomTopologies.interconnect(seed, 10);
+    Object[] q = RandomTopologies.request(ic, seed, true);
+    GpuSetChoice exact = GpuSetSelectors.branchAndBound()
+        .select(ic, (GpuSet) q[0], (GpuSet) q[1], (GpuSet) q[2], (Integer) q[3]);
+    for (GpuSetSelector base : List.of(GpuSetSelectors.goGpuAllocatorBestEffort(S),
+        GpuSetSelectors.hamiTopologyScore(S))) {
+      GpuSetChoice b = base.select(ic, (GpuSet) q[0], (GpuSet) q[1], (GpuSet) q[2], (Integer) q[3]);
+      if (b instanceof GpuSetChoice.Chosen bc) {
+        assertTrue(((GpuSetChoice.Chosen) exact).score() >= bc.score(), base.name());
+      }
+    }
+  }
+
+  @Property(tries = 100)
   void relabellingGpusKeepsTheScore(@ForAll long seed) {
     NodeInterconnect ic = RandomTopologies.interconnect(seed, 10);
     Object[] q = RandomTopologies.request(ic, seed, false);

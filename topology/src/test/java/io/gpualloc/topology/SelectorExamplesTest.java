@@ -105,9 +105,30 @@ class SelectorExamplesTest {
     // the exact selector takes the only NV2 pair
     assertEquals(GpuSet.of(1, 2),
         chosen(bb.select(DGX1, GpuSet.of(0, 1, 2, 6), GpuSet.empty(), 2)).gpus());
+    // notes: from {0,1,2,5,6,7} with size 4 it returns a 6-NVLink set instead of a 7-NVLink one,
+    // because the padded "future group" {6,7,_,_} adds points
+    GpuSet six = GpuSet.of(0, 1, 2, 5, 6, 7);
+    assertEquals(GpuSet.of(0, 1, 2, 5), chosen(go.select(DGX1, six, GpuSet.empty(), 4)).gpus());
+    GpuSetChoice.Chosen best = chosen(bb.select(DGX1, six, GpuSet.empty(), 4));
+    assertEquals(GpuSet.of(1, 5, 6, 7), best.gpus());
+    assertEquals(820, best.score());
+    assertEquals(720, chosen(go.select(DGX1, six, GpuSet.empty(), 4)).score());
     // a count that is not a multiple of the size never yields a padded group
     GpuSetChoice.Chosen three = chosen(go.select(DGX1, GpuSet.of(0, 2, 4, 5, 6), GpuSet.empty(), 3));
     assertEquals(3, three.gpus().size());
+  }
+
+  @Test
+  void baselinesRejectWhatTheyCannotEnumerate() {
+    NodeInterconnect nvl = Preset.GB200_NVL72.interconnect();
+    GpuSetChoice g = go.select(nvl, GpuSet.range(72), GpuSet.empty(), 4);
+    assertEquals(RejectReason.POLICY, ((GpuSetChoice.Rejected) g).reason());
+    GpuSetChoice h = hami.select(nvl, GpuSet.range(72), GpuSet.empty(), 36);
+    assertEquals(RejectReason.POLICY, ((GpuSetChoice.Rejected) h).reason());
+    assertEquals(12870, HamiTopologyScore.binomial(16, 8));
+    assertEquals(Long.MAX_VALUE, HamiTopologyScore.binomial(200, 100));
+    // HAMi answers small enumerations
+    assertTrue(hami.select(nvl, GpuSet.range(72), GpuSet.empty(), 2).isChosen());
   }
 
   @Test

@@ -1,0 +1,47 @@
+package io.gpualloc.benchmarks.topology;
+
+import io.gpualloc.topology.GpuSet;
+import io.gpualloc.topology.GpuSetChoice;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Best GPU set selection on 8x V100 hybrid cube-mesh, every selector, all GPUs free. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class Dgx1SelectionBenchmark {
+  /** The selector, by its registry name. */
+  @Param({"branch-and-bound","go-gpuallocator-best-effort","hami-topology-score"})
+  public String selector;
+
+  /** The number of GPUs requested. */
+  @Param({"1","2","3","4","5","6","7","8"})
+  public int k;
+
+  private SelectionState state;
+
+  /** Builds the preset and checks that the selector answers. */
+  @Setup
+  public void setUp() {
+    state = new SelectionState("DGX1_V100", selector, k);
+  }
+
+  /** One selection. */
+  @Benchmark
+  public GpuSetChoice select() {
+    return state.selector.select(state.node, state.free, GpuSet.empty(), k);
+  }
+}
