@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * Fragmentation gradient descent (Weng et al., USENIX ATC '23): place the request where the
@@ -29,10 +28,12 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@link Mode#EXACT}: exact integer argmin of Delta; ties by node id, then GPU index.
  *   <li>{@link Mode#SIMULATOR}: the reference simulator's quantised score {@code
- *       int(100 sigmoid(-Delta/1000))}, the first GPU index reaching the node's best score, and a
- *       seeded uniform choice among nodes with equal scores.
- *   <li>{@link Mode#PACKED_TIES}: argmin of Delta, ties broken towards the node left with the least
- *       free GPU, then the least free CPU, then node id (see {@code docs/policies.md}).
+ *       int(100 sigmoid(-Delta/1000))}, the first GPU index reaching the node's best score, and ties
+ *       among nodes broken by a seeded random node priority fixed for the instance.
+ *   <li>{@link Mode#BUCKETED}: Delta rounded down to buckets of 100 milli-GPU, the lowest bucket
+ *       wins, ties broken by a seeded random node priority fixed for the instance (see {@code
+ *       docs/policies.md}: treating near-equal Deltas as equal and breaking ties consistently packs
+ *       tasks onto the same nodes).
  * </ul>
  *
  * <p>Speed: per-node states (free CPU and the multiset of GPU codes) are interned into ids and
@@ -53,17 +54,20 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     EXACT,
     /** The reference simulator's quantised score and random ties. */
     SIMULATOR,
-    /** Exact argmin, ties packed onto the fullest node. */
-    PACKED_TIES
+    /** Delta in buckets of {@link #BUCKET_MILLI}; ties by a fixed seeded node priority. */
+    BUCKETED
   }
 
   private static final long INFEASIBLE = Long.MAX_VALUE;
+  /** Width of a Delta bucket in {@link Mode#BUCKETED}, milli-GPU. */
+  public static final long BUCKET_MILLI = 100;
 
   private final String name;
   private final Mode mode;
   private final long seed;
   private final FragEngine engine;
 
+  private int[] rank = new int[0];
   private Cluster cluster;
   private int[] nodeVersion = new int[0];
   private int[] nodeCpu = new int[0];
@@ -134,17 +138,15 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       decision = 1;
       Arrays.fill(stamp, 0);
     }
-    SplittableRandom rng = mode == Mode.SIMULATOR ? Seeds.rng(seed, r, v) : null;
+    if (mode != Mode.EXACT && rank.length != n) {
+      rank = Seeds.rank(seed, n);
+    }
     int best = -1;
     long bestDelta = 0;
-    long bestKey2 = 0;
-    long bestKey3 = 0;
+    long bestKey = 0;
     int bestScore = -1;
-    int ties = 0;
     for (int node = 0; node < n; node++) {
       long delta;
-      long free;
-      int cpuAfter;
       if (direct) {
         if (Fit.check(r, v, node) != null) {
           continue;
@@ -154,8 +156,6 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         List<GpuGrant> grants = directGrants(r, v, node, codes);
         long[] after = applyGrants(codes, grants, r);
         delta = engine.scaled(cpu - r.cpuMilli(), after) - engine.scaled(cpu, codes);
-        free = FragEngine.free(after);
-        cpuAfter = cpu - r.cpuMilli();
       } else {
         refresh(v, node);
         if (v.freeMemoryMib(node) < r.memoryMib()) {
@@ -170,30 +170,24 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         if (delta == INFEASIBLE) {
           continue;
         }
-        free = stFree[s] - Baselines.requestGpu(r);
-        cpuAfter = stCpu[s] - r.cpuMilli();
       }
       if (mode == Mode.SIMULATOR) {
         int score = simScore(delta);
-        if (score > bestScore) {
+        if (score > bestScore || (score == bestScore && rank[node] < rank[best])) {
           bestScore = score;
           best = node;
           bestDelta = delta;
-          ties = 1;
-        } else if (score == bestScore) {
-          ties++;
-          if (rng.nextInt(ties) == 0) {
-            best = node;
-            bestDelta = delta;
-          }
         }
-      } else if (best < 0 || delta < bestDelta
-          || (mode == Mode.PACKED_TIES && delta == bestDelta
-              && (free < bestKey2 || (free == bestKey2 && cpuAfter < bestKey3)))) {
+      } else if (mode == Mode.BUCKETED) {
+        long key = Math.floorDiv(delta, BUCKET_MILLI * engine.totalWeight());
+        if (best < 0 || key < bestKey || (key == bestKey && rank[node] < rank[best])) {
+          bestKey = key;
+          best = node;
+          bestDelta = delta;
+        }
+      } else if (best < 0 || delta < bestDelta) {
         best = node;
         bestDelta = delta;
-        bestKey2 = free;
-        bestKey3 = cpuAfter;
       }
     }
     if (best < 0) {
