@@ -72,6 +72,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private int[] nodeVersion = new int[0];
   private int[] nodeCpu = new int[0];
   private int[] nodeWhole = new int[0];
+  private int[] nodeMem = new int[0];
+  private ClusterView lastView;
+  private long lastVersion = -1;
   private int[] nodeState = new int[0];
   private int[][] nodeModelIdx = new int[0][];
 
@@ -105,6 +108,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   public synchronized Decision place(Request request, ClusterView view) {
     Decision d = decide(request, view);
     if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
+      // a stale cache (a diverged fork with equal node versions): rebuild and decide again
       reset(view.cluster());
       d = decide(request, view);
     }
@@ -145,6 +149,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     long bestDelta = 0;
     long bestKey = 0;
     int bestScore = -1;
+    if (!direct) {
+      refreshAll(v);
+    }
+    int reqMem = r.memoryMib();
     for (int node = 0; node < n; node++) {
       long delta;
       if (direct) {
@@ -157,8 +165,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         long[] after = applyGrants(codes, grants, r);
         delta = engine.scaled(cpu - r.cpuMilli(), after) - engine.scaled(cpu, codes);
       } else {
-        refresh(v, node);
-        if (v.freeMemoryMib(node) < r.memoryMib()) {
+        if (nodeMem[node] < reqMem) {
           continue;
         }
         int s = nodeState[node];
@@ -291,7 +298,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     nodeVersion = new int[n];
     nodeCpu = new int[n];
     nodeWhole = new int[n];
+    nodeMem = new int[n];
     nodeState = new int[n];
+    lastView = null;
+    lastVersion = -1;
     nodeModelIdx = new int[n][];
     Arrays.fill(nodeState, -1);
     for (int i = 0; i < n; i++) {
@@ -307,14 +317,26 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
   }
 
+  /** Refreshes every node whose version changed; nothing when the view and version are the same. */
+  private void refreshAll(ClusterView v) {
+    long version = v.version();
+    if (v == lastView && version == lastVersion) {
+      return;
+    }
+    int n = nodeState.length;
+    for (int node = 0; node < n; node++) {
+      if (nodeState[node] < 0 || nodeVersion[node] != v.nodeVersion(node)) {
+        refresh(v, node);
+      }
+    }
+    lastView = v;
+    lastVersion = version;
+  }
+
   private void refresh(ClusterView v, int node) {
     int ver = v.nodeVersion(node);
     int cpu = v.freeCpuMilli(node);
     int whole = v.freeWholeGpus(node);
-    if (nodeState[node] >= 0 && nodeVersion[node] == ver && nodeCpu[node] == cpu
-        && nodeWhole[node] == whole) {
-      return;
-    }
     int base = cluster.gpuOffset(node);
     int[] models = nodeModelIdx[node];
     long[] codes = new long[models.length];
@@ -326,6 +348,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     nodeVersion[node] = ver;
     nodeCpu[node] = cpu;
     nodeWhole[node] = whole;
+    nodeMem[node] = v.freeMemoryMib(node);
   }
 
   private int intern(int cpu, long[] sortedCodes) {

@@ -81,6 +81,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
       if (why == null) {
         feasible[f++] = node;
+        if (scorers.isEmpty() && ties == Ties.NODE_ID) {
+          break; // first fit: nothing can beat the lowest feasible id
+        }
       } else {
         if (reasons == null) {
           reasons = new RejectReason[n];

@@ -55,7 +55,7 @@ public final class Scenarios {
   static Arbitrary<Node> node(int i) {
     Arbitrary<Integer> cpu = Arbitraries.of(4000, 16000, 64000);
     Arbitrary<Integer> mem = Arbitraries.of(8192, 65536);
-    Arbitrary<Integer> gpus = Arbitraries.integers().between(0, 4);
+    Arbitrary<Integer> gpus = Arbitraries.of(0, 1, 2, 4, 4);
     Arbitrary<GpuModel> model = Arbitraries.of(T4, A100, G2);
     return Combinators.combine(cpu, mem, gpus, model).as((c, m, g, mo) ->
         Node.builder("n" + i).cpuMilli(c).memoryMib(m).gpus(g, mo).build());
@@ -72,7 +72,7 @@ public final class Scenarios {
   }
 
   static Arbitrary<GpuDemand> demand() {
-    Arbitrary<GpuDemand> whole = Arbitraries.integers().between(1, 3).map(GpuDemand::whole);
+    Arbitrary<GpuDemand> whole = Arbitraries.of(1, 1, 2, 3).map(GpuDemand::whole);
     Arbitrary<GpuDemand> shared = Combinators.combine(
         Arbitraries.integers().between(1, 2),
         Arbitraries.of(0, 100, 300, 500, 700, 1000),
@@ -85,14 +85,15 @@ public final class Scenarios {
         net.jqwik.api.Tuple.of(2, Arbitraries.just(GpuDemand.none())),
         net.jqwik.api.Tuple.of(3, whole),
         net.jqwik.api.Tuple.of(4, shared),
-        net.jqwik.api.Tuple.of(1, mig));
+        net.jqwik.api.Tuple.of(2, mig));
   }
 
   static Arbitrary<Request> request(String name) {
-    Arbitrary<Integer> cpu = Arbitraries.integers().between(0, 20).map(x -> x * 1000);
-    Arbitrary<Integer> mem = Arbitraries.of(0, 4096, 16384);
+    Arbitrary<Integer> cpu = Arbitraries.integers().between(0, 8).map(x -> x * 1000);
+    Arbitrary<Integer> mem = Arbitraries.of(0, 0, 4096, 16384);
     Arbitrary<List<String>> include = Arbitraries.of(
-        List.<String>of(), List.<String>of(), List.of("T4"), List.of("A100-40GB", "G2"));
+        List.<String>of(), List.<String>of(), List.<String>of(), List.of("T4"),
+        List.of("A100-40GB", "G2"));
     Arbitrary<List<String>> uuidExclude = Arbitraries.of(
         List.<String>of(), List.<String>of(), List.<String>of(), List.of("GPU-n0-0"));
     return Combinators.combine(cpu, mem, demand(), include, uuidExclude).as((c, m, d, inc, ex) ->
