@@ -37,9 +37,10 @@ import java.util.Set;
  * </ul>
  *
  * <p>Speed: per-node states (free CPU and the multiset of GPU codes) are interned into ids and
- * refreshed only when {@link ClusterView#nodeVersion} changes; F of a state is computed once;
- * Delta of a (state, request shape) pair is memoised across decisions; within a decision every
- * distinct state is evaluated once, so identical nodes are grouped. Requests with UUID filters or
+ * refreshed only when {@link ClusterView#nodeVersion} changes (not at all when the view and its
+ * version are unchanged); F of a state is computed once; Delta of a (state, request shape) pair is
+ * memoised across decisions in a dense per-shape array, so nodes in identical states share one
+ * evaluation and a decision costs a few array reads per node. Requests with UUID filters or
  * MIG demands take a direct path without memoisation.
  *
  * <p>The caches assume the policy instance follows one ledger and its snapshots; a {@code fork()}
@@ -59,6 +60,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   }
 
   private static final long INFEASIBLE = Long.MAX_VALUE;
+  private static final long UNKNOWN = Long.MIN_VALUE;
   /** Width of a Delta bucket in {@link Mode#BUCKETED}, milli-GPU. */
   public static final long BUCKET_MILLI = 100;
 
@@ -82,13 +84,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private int[] stCpu = new int[64];
   private long[][] stCodes = new long[64][];
   private long[] stFrag = new long[64];
-  private long[] stFree = new long[64];
-  private int[] stamp = new int[64];
-  private long[] stDelta = new long[64];
   private int states;
-  private int decision;
 
-  private final LongLongMap memo = new LongLongMap();
   private final Map<List<Object>, Shape> shapes = new HashMap<>();
 
   /** A policy named {@code name} against workload M. */
@@ -138,10 +135,6 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     boolean direct = r.gpu() instanceof GpuDemand.Mig
         || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
     Shape shape = direct ? null : shape(r);
-    if (++decision == Integer.MAX_VALUE) {
-      decision = 1;
-      Arrays.fill(stamp, 0);
-    }
     if (mode != Mode.EXACT && rank.length != n) {
       rank = Seeds.rank(seed, n);
     }
@@ -169,11 +162,15 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           continue;
         }
         int s = nodeState[node];
-        if (stamp[s] != decision) {
-          stamp[s] = decision;
-          stDelta[s] = memoDelta(s, shape);
+        long[] memo = shape.delta;
+        if (s >= memo.length) {
+          memo = shape.grow(states);
         }
-        delta = stDelta[s];
+        delta = memo[s];
+        if (delta == UNKNOWN) {
+          delta = computeDelta(s, shape);
+          memo[s] = delta;
+        }
         if (delta == INFEASIBLE) {
           continue;
         }
@@ -363,28 +360,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       stCpu = Arrays.copyOf(stCpu, len);
       stCodes = Arrays.copyOf(stCodes, len);
       stFrag = Arrays.copyOf(stFrag, len);
-      stFree = Arrays.copyOf(stFree, len);
-      stamp = Arrays.copyOf(stamp, len);
-      stDelta = Arrays.copyOf(stDelta, len);
     }
     stCpu[s] = cpu;
     stCodes[s] = sortedCodes;
     stFrag[s] = engine.scaled(cpu, sortedCodes);
-    stFree[s] = FragEngine.free(sortedCodes);
     stateIds.put(key, s);
     return s;
-  }
-
-  /** Delta of the request shape on state s (scaled), or INFEASIBLE; memoised. */
-  private long memoDelta(int s, Shape shape) {
-    long key = ((long) s << 24) | shape.id;
-    long cached = memo.get(key, Long.MIN_VALUE);
-    if (cached != Long.MIN_VALUE) {
-      return cached;
-    }
-    long delta = computeDelta(s, shape);
-    memo.put(key, delta);
-    return delta;
   }
 
   private long computeDelta(int s, Shape shape) {
@@ -465,6 +446,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     final Set<String> include;
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
+    /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
+    long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
 
     Shape(int id, Request r, int kind) {
@@ -476,6 +459,15 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       this.mem = r.gpu() instanceof GpuDemand.Shared s ? s.memoryMib() : 0;
       this.include = r.modelInclude();
       this.exclude = r.modelExclude();
+    }
+
+    /** Grows the memo to cover {@code states} state ids. */
+    long[] grow(int states) {
+      int len = Math.max(states, delta.length * 2);
+      long[] d = Arrays.copyOf(delta, len);
+      Arrays.fill(d, delta.length, len, UNKNOWN);
+      delta = d;
+      return d;
     }
 
     /** Computes whether each model the engine knows is allowed. */
