@@ -40,6 +40,30 @@ class FragmentationPropertiesTest {
   }
 
   @Property(tries = 100)
+  void trackerAgreesWithTheMeasureAfterEveryPlacement(@ForAll("scenarios") Scenarios.Scenario s) {
+    TargetWorkload m = s.workload();
+    io.gpualloc.binpack.FragmentationTracker t = new io.gpualloc.binpack.FragmentationTracker(m);
+    ClusterState state = new ClusterState(s.cluster());
+    io.gpualloc.core.PlacementPolicy p = io.gpualloc.binpack.Policies.named("fgd",
+        new io.gpualloc.binpack.PolicyConfig(s.seed(), m));
+    java.util.List<io.gpualloc.core.Request> all = new java.util.ArrayList<>(s.pre());
+    all.add(s.request());
+    for (io.gpualloc.core.Request r : all) {
+      if (p.place(r, state) instanceof Decision.Placed placed) {
+        state.allocate(placed.placement());
+      }
+      io.gpualloc.binpack.FragmentationTracker.Measure x = t.measure(state);
+      assertEquals(Fragmentation.cluster(state, m), x.fragmentationMilli());
+      assertEquals(Fragmentation.freeGpu(state), x.freeGpuMilli());
+      assertEquals(Fragmentation.rate(state, m), x.rate(), 1e-9);
+    }
+    if (!state.allocations().isEmpty()) {
+      state.release(state.allocations().get(0).allocationId());
+      assertEquals(Fragmentation.cluster(state, m), t.measure(state).fragmentationMilli());
+    }
+  }
+
+  @Property(tries = 100)
   void fgdDeltaMatchesTheMeasure(@ForAll("scenarios") Scenarios.Scenario s) {
     ClusterState state = s.state();
     TargetWorkload m = s.workload();
