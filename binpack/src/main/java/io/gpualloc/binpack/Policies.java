@@ -4,6 +4,7 @@ import io.gpualloc.binpack.internal.Baselines;
 import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.internal.FragmentationGradientDescent;
 import io.gpualloc.binpack.internal.FrameworkPolicy;
+import io.gpualloc.binpack.internal.FrameworkPolicy.Ties;
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.PlacementPolicy;
 import java.util.LinkedHashMap;
@@ -24,24 +25,24 @@ public final class Policies {
 
   static {
     REGISTRY.put("first-fit", c -> framework("first-fit", List.of(), List.of(),
-        Baselines.picker("first", Fit.ShareOrder.FIRST), false, c));
+        Baselines.picker("first", Fit.ShareOrder.FIRST), Ties.NODE_ID, c));
     REGISTRY.put("random", c -> framework("random", List.of(), List.of(),
-        Baselines.randomPicker(c.seed()), true, c));
+        Baselines.randomPicker(c.seed()), Ties.PER_DECISION, c));
     REGISTRY.put("worst-fit", c -> framework("worst-fit",
         List.of(Baselines.scorer("worst-fit", false, (r, v, n) -> -Baselines.bestFit(r, v, n))),
-        List.of(1.0), Baselines.picker("loosest", Fit.ShareOrder.LOOSEST), false, c));
+        List.of(1.0), Baselines.picker("loosest", Fit.ShareOrder.LOOSEST), Ties.NODE_ID, c));
     REGISTRY.put("best-fit", c -> framework("best-fit",
         List.of(Baselines.scorer("best-fit", true, Baselines::bestFit)),
-        List.of(1000.0), tightest(), true, c));
+        List.of(1000.0), tightest(), Ties.NODE_PRIORITY, c));
     REGISTRY.put("dot-product", c -> framework("dot-product",
         List.of(Baselines.scorer("dot-product", false, Baselines::dotProduct)),
-        List.of(1000.0), tightest(), true, c));
+        List.of(1000.0), tightest(), Ties.NODE_PRIORITY, c));
     REGISTRY.put("gpu-packing", c -> framework("gpu-packing",
         List.of(Baselines.scorer("gpu-packing", false, Baselines::gpuPacking)),
-        List.of(1000.0), tightest(), true, c));
+        List.of(1000.0), tightest(), Ties.NODE_PRIORITY, c));
     REGISTRY.put("gpu-clustering", c -> framework("gpu-clustering",
         List.of(Baselines.scorer("gpu-clustering", false, Baselines::gpuClustering)),
-        List.of(1000.0), tightest(), true, c));
+        List.of(1000.0), tightest(), Ties.NODE_PRIORITY, c));
     for (String node : List.of("binpack", "spread")) {
       for (String gpu : List.of("binpack", "spread")) {
         String name = "hami-" + node + "-" + gpu;
@@ -52,13 +53,13 @@ public final class Policies {
             List.of(Baselines.scorer("hami-node-" + node, false, nodePack
                 ? Baselines::hamiUtilisation
                 : (r, v, n) -> 100 - Baselines.hamiUtilisation(r, v, n))),
-            List.of(1.0), Baselines.picker("hami-gpu-" + gpu, order), false, c));
+            List.of(1.0), Baselines.picker("hami-gpu-" + gpu, order), Ties.NODE_ID, c));
       }
     }
     REGISTRY.put("fgd", c -> fgd("fgd", FragmentationGradientDescent.Mode.EXACT, c));
     REGISTRY.put("fgd-sim", c -> fgd("fgd-sim", FragmentationGradientDescent.Mode.SIMULATOR, c));
-    REGISTRY.put("fgd-packed-ties",
-        c -> fgd("fgd-packed-ties", FragmentationGradientDescent.Mode.PACKED_TIES, c));
+    REGISTRY.put("fgd-bucketed",
+        c -> fgd("fgd-bucketed", FragmentationGradientDescent.Mode.BUCKETED, c));
   }
 
   private Policies() {}
@@ -95,12 +96,12 @@ public final class Policies {
   }
 
   private static PlacementPolicy framework(String name, List<NodeScorer> scorers,
-      List<Double> weights, GpuPicker picker, boolean randomTies, PolicyConfig c) {
+      List<Double> weights, GpuPicker picker, Ties ties, PolicyConfig c) {
     double[] w = new double[weights.size()];
     for (int i = 0; i < w.length; i++) {
       w[i] = weights.get(i);
     }
-    return new FrameworkPolicy(name, Filters.standard(), scorers, w, picker, randomTies, c.seed());
+    return new FrameworkPolicy(name, Filters.standard(), scorers, w, picker, ties, c.seed());
   }
 
   private static PlacementPolicy fgd(

@@ -105,7 +105,7 @@ class FgdExamplesTest {
         0, m));
     assertEquals(250, fAfter(s, Placement.builder("t", 1).cpuMilli(2000).share(0, 500, 0).build(),
         1, m));
-    for (String name : List.of("fgd", "fgd-sim", "fgd-packed-ties")) {
+    for (String name : List.of("fgd", "fgd-sim", "fgd-bucketed")) {
       Decision d = Policies.named(name, PolicyConfig.of(7).withWorkload(m)).place(t, s);
       assertEquals(0, ((Decision.Placed) d).placement().nodeId(), name);
     }

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * Fragmentation gradient descent (Weng et al., USENIX ATC '23): place the request where the
@@ -29,16 +28,19 @@ import java.util.SplittableRandom;
  * <ul>
  *   <li>{@link Mode#EXACT}: exact integer argmin of Delta; ties by node id, then GPU index.
  *   <li>{@link Mode#SIMULATOR}: the reference simulator's quantised score {@code
- *       int(100 sigmoid(-Delta/1000))}, the first GPU index reaching the node's best score, and a
- *       seeded uniform choice among nodes with equal scores.
- *   <li>{@link Mode#PACKED_TIES}: argmin of Delta, ties broken towards the node left with the least
- *       free GPU, then the least free CPU, then node id (see {@code docs/policies.md}).
+ *       int(100 sigmoid(-Delta/1000))}, the first GPU index reaching the node's best score, and ties
+ *       among nodes broken by a seeded random node priority fixed for the instance.
+ *   <li>{@link Mode#BUCKETED}: Delta rounded down to buckets of 100 milli-GPU, the lowest bucket
+ *       wins, ties broken by a seeded random node priority fixed for the instance (see {@code
+ *       docs/policies.md}: treating near-equal Deltas as equal and breaking ties consistently packs
+ *       tasks onto the same nodes).
  * </ul>
  *
  * <p>Speed: per-node states (free CPU and the multiset of GPU codes) are interned into ids and
- * refreshed only when {@link ClusterView#nodeVersion} changes; F of a state is computed once;
- * Delta of a (state, request shape) pair is memoised across decisions; within a decision every
- * distinct state is evaluated once, so identical nodes are grouped. Requests with UUID filters or
+ * refreshed only when {@link ClusterView#nodeVersion} changes (not at all when the view and its
+ * version are unchanged); F of a state is computed once; Delta of a (state, request shape) pair is
+ * memoised across decisions in a dense per-shape array, so nodes in identical states share one
+ * evaluation and a decision costs a few array reads per node. Requests with UUID filters or
  * MIG demands take a direct path without memoisation.
  *
  * <p>The caches assume the policy instance follows one ledger and its snapshots; a {@code fork()}
@@ -53,21 +55,28 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     EXACT,
     /** The reference simulator's quantised score and random ties. */
     SIMULATOR,
-    /** Exact argmin, ties packed onto the fullest node. */
-    PACKED_TIES
+    /** Delta in buckets of {@link #BUCKET_MILLI}; ties by a fixed seeded node priority. */
+    BUCKETED
   }
 
   private static final long INFEASIBLE = Long.MAX_VALUE;
+  private static final long UNKNOWN = Long.MIN_VALUE;
+  /** Width of a Delta bucket in {@link Mode#BUCKETED}, milli-GPU. */
+  public static final long BUCKET_MILLI = 100;
 
   private final String name;
   private final Mode mode;
   private final long seed;
   private final FragEngine engine;
 
+  private int[] rank = new int[0];
   private Cluster cluster;
   private int[] nodeVersion = new int[0];
   private int[] nodeCpu = new int[0];
   private int[] nodeWhole = new int[0];
+  private int[] nodeMem = new int[0];
+  private ClusterView lastView;
+  private long lastVersion = -1;
   private int[] nodeState = new int[0];
   private int[][] nodeModelIdx = new int[0][];
 
@@ -75,13 +84,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private int[] stCpu = new int[64];
   private long[][] stCodes = new long[64][];
   private long[] stFrag = new long[64];
-  private long[] stFree = new long[64];
-  private int[] stamp = new int[64];
-  private long[] stDelta = new long[64];
   private int states;
-  private int decision;
 
-  private final LongLongMap memo = new LongLongMap();
   private final Map<List<Object>, Shape> shapes = new HashMap<>();
 
   /** A policy named {@code name} against workload M. */
@@ -101,6 +105,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   public synchronized Decision place(Request request, ClusterView view) {
     Decision d = decide(request, view);
     if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
+      // a stale cache (a diverged fork with equal node versions): rebuild and decide again
       reset(view.cluster());
       d = decide(request, view);
     }
@@ -130,21 +135,19 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     boolean direct = r.gpu() instanceof GpuDemand.Mig
         || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
     Shape shape = direct ? null : shape(r);
-    if (++decision == Integer.MAX_VALUE) {
-      decision = 1;
-      Arrays.fill(stamp, 0);
+    if (mode != Mode.EXACT && rank.length != n) {
+      rank = Seeds.rank(seed, n);
     }
-    SplittableRandom rng = mode == Mode.SIMULATOR ? Seeds.rng(seed, r, v) : null;
     int best = -1;
     long bestDelta = 0;
-    long bestKey2 = 0;
-    long bestKey3 = 0;
+    long bestKey = 0;
     int bestScore = -1;
-    int ties = 0;
+    if (!direct) {
+      refreshAll(v);
+    }
+    int reqMem = r.memoryMib();
     for (int node = 0; node < n; node++) {
       long delta;
-      long free;
-      int cpuAfter;
       if (direct) {
         if (Fit.check(r, v, node) != null) {
           continue;
@@ -154,46 +157,41 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         List<GpuGrant> grants = directGrants(r, v, node, codes);
         long[] after = applyGrants(codes, grants, r);
         delta = engine.scaled(cpu - r.cpuMilli(), after) - engine.scaled(cpu, codes);
-        free = FragEngine.free(after);
-        cpuAfter = cpu - r.cpuMilli();
       } else {
-        refresh(v, node);
-        if (v.freeMemoryMib(node) < r.memoryMib()) {
+        if (nodeMem[node] < reqMem) {
           continue;
         }
         int s = nodeState[node];
-        if (stamp[s] != decision) {
-          stamp[s] = decision;
-          stDelta[s] = memoDelta(s, shape);
+        long[] memo = shape.delta;
+        if (s >= memo.length) {
+          memo = shape.grow(states);
         }
-        delta = stDelta[s];
+        delta = memo[s];
+        if (delta == UNKNOWN) {
+          delta = computeDelta(s, shape);
+          memo[s] = delta;
+        }
         if (delta == INFEASIBLE) {
           continue;
         }
-        free = stFree[s] - Baselines.requestGpu(r);
-        cpuAfter = stCpu[s] - r.cpuMilli();
       }
       if (mode == Mode.SIMULATOR) {
         int score = simScore(delta);
-        if (score > bestScore) {
+        if (score > bestScore || (score == bestScore && rank[node] < rank[best])) {
           bestScore = score;
           best = node;
           bestDelta = delta;
-          ties = 1;
-        } else if (score == bestScore) {
-          ties++;
-          if (rng.nextInt(ties) == 0) {
-            best = node;
-            bestDelta = delta;
-          }
         }
-      } else if (best < 0 || delta < bestDelta
-          || (mode == Mode.PACKED_TIES && delta == bestDelta
-              && (free < bestKey2 || (free == bestKey2 && cpuAfter < bestKey3)))) {
+      } else if (mode == Mode.BUCKETED) {
+        long key = Math.floorDiv(delta, BUCKET_MILLI * engine.totalWeight());
+        if (best < 0 || key < bestKey || (key == bestKey && rank[node] < rank[best])) {
+          bestKey = key;
+          best = node;
+          bestDelta = delta;
+        }
+      } else if (best < 0 || delta < bestDelta) {
         best = node;
         bestDelta = delta;
-        bestKey2 = free;
-        bestKey3 = cpuAfter;
       }
     }
     if (best < 0) {
@@ -297,7 +295,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     nodeVersion = new int[n];
     nodeCpu = new int[n];
     nodeWhole = new int[n];
+    nodeMem = new int[n];
     nodeState = new int[n];
+    lastView = null;
+    lastVersion = -1;
     nodeModelIdx = new int[n][];
     Arrays.fill(nodeState, -1);
     for (int i = 0; i < n; i++) {
@@ -313,14 +314,26 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
   }
 
+  /** Refreshes every node whose version changed; nothing when the view and version are the same. */
+  private void refreshAll(ClusterView v) {
+    long version = v.version();
+    if (v == lastView && version == lastVersion) {
+      return;
+    }
+    int n = nodeState.length;
+    for (int node = 0; node < n; node++) {
+      if (nodeState[node] < 0 || nodeVersion[node] != v.nodeVersion(node)) {
+        refresh(v, node);
+      }
+    }
+    lastView = v;
+    lastVersion = version;
+  }
+
   private void refresh(ClusterView v, int node) {
     int ver = v.nodeVersion(node);
     int cpu = v.freeCpuMilli(node);
     int whole = v.freeWholeGpus(node);
-    if (nodeState[node] >= 0 && nodeVersion[node] == ver && nodeCpu[node] == cpu
-        && nodeWhole[node] == whole) {
-      return;
-    }
     int base = cluster.gpuOffset(node);
     int[] models = nodeModelIdx[node];
     long[] codes = new long[models.length];
@@ -332,6 +345,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     nodeVersion[node] = ver;
     nodeCpu[node] = cpu;
     nodeWhole[node] = whole;
+    nodeMem[node] = v.freeMemoryMib(node);
   }
 
   private int intern(int cpu, long[] sortedCodes) {
@@ -346,28 +360,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       stCpu = Arrays.copyOf(stCpu, len);
       stCodes = Arrays.copyOf(stCodes, len);
       stFrag = Arrays.copyOf(stFrag, len);
-      stFree = Arrays.copyOf(stFree, len);
-      stamp = Arrays.copyOf(stamp, len);
-      stDelta = Arrays.copyOf(stDelta, len);
     }
     stCpu[s] = cpu;
     stCodes[s] = sortedCodes;
     stFrag[s] = engine.scaled(cpu, sortedCodes);
-    stFree[s] = FragEngine.free(sortedCodes);
     stateIds.put(key, s);
     return s;
-  }
-
-  /** Delta of the request shape on state s (scaled), or INFEASIBLE; memoised. */
-  private long memoDelta(int s, Shape shape) {
-    long key = ((long) s << 24) | shape.id;
-    long cached = memo.get(key, Long.MIN_VALUE);
-    if (cached != Long.MIN_VALUE) {
-      return cached;
-    }
-    long delta = computeDelta(s, shape);
-    memo.put(key, delta);
-    return delta;
   }
 
   private long computeDelta(int s, Shape shape) {
@@ -448,6 +446,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     final Set<String> include;
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
+    /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
+    long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
 
     Shape(int id, Request r, int kind) {
@@ -459,6 +459,15 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       this.mem = r.gpu() instanceof GpuDemand.Shared s ? s.memoryMib() : 0;
       this.include = r.modelInclude();
       this.exclude = r.modelExclude();
+    }
+
+    /** Grows the memo to cover {@code states} state ids. */
+    long[] grow(int states) {
+      int len = Math.max(states, delta.length * 2);
+      long[] d = Arrays.copyOf(delta, len);
+      Arrays.fill(d, delta.length, len, UNKNOWN);
+      delta = d;
+      return d;
     }
 
     /** Computes whether each model the engine knows is allowed. */

@@ -18,17 +18,29 @@ import java.util.SplittableRandom;
 /**
  * A policy in the style of the Kubernetes scheduling framework: every node runs through the
  * filters; the feasible nodes get the weighted sum of the scorers (each optionally min-max
- * normalised); the best node wins, ties broken by lowest node id or, when {@code randomTies}, by a
- * seeded uniform choice among the tied nodes; then the picker chooses the GPUs.
+ * normalised); the best node wins, ties broken as {@link Ties} says; then the picker chooses the
+ * GPUs.
  */
 public final class FrameworkPolicy implements PlacementPolicy {
+
+  /** How equal scores are broken. */
+  public enum Ties {
+    /** Lowest node id. */
+    NODE_ID,
+    /** A seeded random node priority fixed for the instance ({@link Seeds#rank}). */
+    NODE_PRIORITY,
+    /** A seeded uniform choice per decision ({@link Seeds#rng}). */
+    PER_DECISION
+  }
+
   private final String name;
   private final List<NodeFilter> filters;
   private final List<NodeScorer> scorers;
   private final double[] weights;
   private final GpuPicker picker;
-  private final boolean randomTies;
+  private final Ties ties;
   private final long seed;
+  private volatile int[] rank = new int[0];
 
   /** A policy of these parts; {@code weights[i]} belongs to {@code scorers[i]}. */
   public FrameworkPolicy(
@@ -37,14 +49,14 @@ public final class FrameworkPolicy implements PlacementPolicy {
       List<NodeScorer> scorers,
       double[] weights,
       GpuPicker picker,
-      boolean randomTies,
+      Ties ties,
       long seed) {
     this.name = name;
     this.filters = List.copyOf(filters);
     this.scorers = List.copyOf(scorers);
     this.weights = weights.clone();
     this.picker = picker;
-    this.randomTies = randomTies;
+    this.ties = ties;
     this.seed = seed;
     if (weights.length != scorers.size()) {
       throw new IllegalArgumentException("one weight per scorer");
@@ -69,6 +81,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
       if (why == null) {
         feasible[f++] = node;
+        if (scorers.isEmpty() && ties == Ties.NODE_ID) {
+          break; // first fit: nothing can beat the lowest feasible id
+        }
       } else {
         if (reasons == null) {
           reasons = new RejectReason[n];
@@ -99,15 +114,17 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
     }
     int best = 0;
-    SplittableRandom rng = randomTies ? Seeds.rng(seed, request, view) : null;
-    int ties = 1;
+    int[] rk = ties == Ties.NODE_PRIORITY ? rank(n) : null;
+    SplittableRandom rng = ties == Ties.PER_DECISION ? Seeds.rng(seed, request, view) : null;
+    int tied = 1;
     for (int i = 1; i < f; i++) {
       if (total[i] > total[best]) {
         best = i;
-        ties = 1;
-      } else if (rng != null && total[i] == total[best]) {
-        ties++;
-        if (rng.nextInt(ties) == 0) {
+        tied = 1;
+      } else if (total[i] == total[best]) {
+        if (rk != null && rk[feasible[i]] < rk[feasible[best]]) {
+          best = i;
+        } else if (rng != null && rng.nextInt(++tied) == 0) {
           best = i;
         }
       }
@@ -121,6 +138,15 @@ public final class FrameworkPolicy implements PlacementPolicy {
       breakdown.put(scorers.get(s).name(), weights[s] * parts[s][best]);
     }
     return new Decision.Placed(placement, total[best], breakdown);
+  }
+
+  private int[] rank(int n) {
+    int[] r = rank;
+    if (r.length != n) {
+      r = Seeds.rank(seed, n);
+      rank = r;
+    }
+    return r;
   }
 
   /** Kubernetes' NormalizeScore: integers, (s - lo) * 100 / (hi - lo); all 0 when hi == lo. */
