@@ -25,8 +25,9 @@ import java.util.List;
  * many threads never lose an update and never over-allocate. Capacity reads ({@link
  * #freeCpuMilli(int)}, {@link #gpuFreeComputeMilli(int)}, ...) take no lock: each sees every
  * mutation that completed before it began (a volatile read orders them), and may or may not see one
- * in flight. A policy that scans many nodes and needs one consistent picture while other threads
- * write takes a {@link #snapshot()}; either way it then calls {@link #allocate}, which re-checks
+ * in flight, or only part of it (its GPUs but not yet its CPU, or grants that are then rolled back),
+ * so several lock-free reads are not one consistent picture. A policy that scans many nodes and
+ * needs one consistent picture while other threads write takes a {@link #snapshot()}; either way it then calls {@link #allocate}, which re-checks
  * capacity under the lock and rejects with {@link AllocationConflictException} if another thread
  * took it in between (optimistic concurrency, as the Kubernetes scheduler's cache does). From a
  * single thread every read is exact.

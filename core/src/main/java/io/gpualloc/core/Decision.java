@@ -67,6 +67,7 @@ public sealed interface Decision {
     public Rejected {
       Checks.name("rejection", "requestName", requestName);
       reasonByNode = Checks.list("rejection", "reasonByNode", reasonByNode);
+      Checks.notNull("rejection", "counts", counts);
       counts = Collections.unmodifiableMap(new EnumMap<>(counts.isEmpty()
           ? new EnumMap<RejectReason, Integer>(RejectReason.class) : counts));
       Checks.notNull("rejection", "message", message);

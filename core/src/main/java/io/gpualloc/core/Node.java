@@ -52,7 +52,8 @@ public record Node(
   public Gpu gpu(int index) {
     if (index < 0 || index >= gpus.size()) {
       throw InvalidSpecException.of(
-          "node " + name, "gpu index", index, "0.." + (gpus.size() - 1));
+          "node " + name, "gpu index", index,
+          gpus.isEmpty() ? "none (the node has no GPUs)" : "0.." + (gpus.size() - 1));
     }
     return gpus.get(index);
   }

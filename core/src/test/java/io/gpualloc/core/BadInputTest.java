@@ -66,6 +66,8 @@ class BadInputTest {
         List.of(new Gpu(1, "u", T4, 0))), "gpus[0].index of node n is 1", "0 (GPU index i"));
     t.add(spec("Node.gpu(i)", () -> Node.builder("n").gpus(2, T4).build().gpu(2),
         "gpu index of node n is 2", "0..1"));
+    t.add(spec("Node.gpu(i) without GPUs", () -> Node.builder("n").build().gpu(0),
+        "gpu index of node n is 0", "none (the node has no GPUs)"));
     t.add(spec("Node.Builder.gpus count", () -> Node.builder("n").gpus(-1, T4),
         "gpu count of node n is -1", ">= 0"));
     t.add(spec("Node.Builder.numaNodes", () -> Node.builder("n").gpus(2, T4, 0),
@@ -202,6 +204,8 @@ class BadInputTest {
         "requestName of rejection is ' '", "non-blank"));
     t.add(spec("Decision.Rejected.reasonByNode", () -> new Decision.Rejected("r", 1, null,
         Map.of(), ""), "reasonByNode of rejection is null", "not null"));
+    t.add(spec("Decision.Rejected.counts", () -> new Decision.Rejected("r", 1, List.of(), null,
+        ""), "counts of rejection is null", "not null"));
     t.add(spec("Decision.Rejected.message", () -> Decision.Rejected.because("r", 1, null),
         "message of rejection is null", "not null"));
     return t.stream();
