@@ -105,6 +105,13 @@ final class Ledger {
   // ---- mutation ------------------------------------------------------------------------------
 
   void allocate(Placement p) {
+    apply(p);
+    nodeVersion[p.nodeId()]++;
+    version++;
+  }
+
+  /** Applies a placement without publishing a version: a gang publishes once, when it commits. */
+  private void apply(Placement p) {
     if (allocations.containsKey(p.allocationId())) {
       throw new AllocationConflictException(
           "allocationId '" + p.allocationId() + "' is already allocated (on node "
@@ -133,9 +140,7 @@ final class Ledger {
     }
     nodeFreeCpu[node] -= p.cpuMilli();
     nodeFreeMem[node] -= p.memoryMib();
-    nodeVersion[node]++;
     allocations.putNew(p.allocationId(), p);
-    version++;
   }
 
   void allocateAll(List<Placement> placements) {
@@ -147,22 +152,34 @@ final class Ledger {
                 + " allowed: distinct ids");
       }
     }
-    long versionBefore = version;
     int done = 0;
     try {
       for (; done < placements.size(); done++) {
-        allocate(placements.get(done));
+        apply(placements.get(done));
       }
     } catch (GpuallocException e) {
       for (int i = done - 1; i >= 0; i--) {
-        release(placements.get(i).allocationId());
+        unapply(placements.get(i).allocationId());
       }
-      version = versionBefore;
       throw e;
     }
+    // commit: versions move only for a gang that landed, so a rejected gang leaves them as they
+    // were and a cache keyed on them never sees an old number for a new state
+    for (Placement p : placements) {
+      nodeVersion[p.nodeId()]++;
+    }
+    version += placements.size();
   }
 
   Placement release(String allocationId) {
+    Placement p = unapply(allocationId);
+    nodeVersion[p.nodeId()]++;
+    version++;
+    return p;
+  }
+
+  /** Removes an allocation without publishing a version. */
+  private Placement unapply(String allocationId) {
     Placement p = allocations.get(allocationId);
     if (p == null) {
       throw new UnknownAllocationException(
@@ -175,9 +192,7 @@ final class Ledger {
     }
     nodeFreeCpu[p.nodeId()] += p.cpuMilli();
     nodeFreeMem[p.nodeId()] += p.memoryMib();
-    nodeVersion[p.nodeId()]++;
     allocations.remove(allocationId);
-    version++;
     return p;
   }
 

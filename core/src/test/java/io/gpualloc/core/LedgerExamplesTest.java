@@ -160,6 +160,10 @@ class LedgerExamplesTest {
     assertThrows(AllocationConflictException.class, () -> s.allocateAll(gang));
     assertEquals(before, ViewState.of(s));
     assertEquals(0, s.allocationCount());
+    // a rejected gang publishes no version, not even on the nodes it touched in passing
+    assertEquals(0, s.version());
+    assertEquals(0, s.nodeVersion(0));
+    assertEquals(0, s.nodeVersion(1));
     s.allocateAll(gang.subList(0, 2));
     assertEquals(6, s.freeWholeGpus(0));
     assertEquals(2, s.freeWholeGpus(1));
