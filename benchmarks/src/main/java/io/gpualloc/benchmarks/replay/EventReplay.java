@@ -1,5 +1,6 @@
 package io.gpualloc.benchmarks.replay;
 
+import io.gpualloc.binpack.FragmentationTracker;
 import io.gpualloc.binpack.Policies;
 import io.gpualloc.binpack.PolicyConfig;
 import io.gpualloc.core.Cluster;
@@ -73,7 +74,7 @@ public final class EventReplay {
     double interArrival = meanGpuSeconds(pods, lifetime) / (load * capacity);
     PlacementPolicy policy = Policies.named(policyName, new PolicyConfig(seed, trace.workload()));
     ClusterState state = new ClusterState(cluster);
-    FragTracker frag = new FragTracker(state, trace.workload());
+    FragmentationTracker frag = new FragmentationTracker(trace.workload());
     PriorityQueue<double[]> departures = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
 
     int buckets = 101;
@@ -98,7 +99,7 @@ public final class EventReplay {
       double now = i * interArrival;
       while (!departures.isEmpty() && departures.peek()[0] <= now) {
         int id = (int) departures.poll()[1];
-        frag.update(state, state.release("e" + id).nodeId());
+        state.release("e" + id);
         allocated -= gpuOf[id];
       }
       int pick = rnd.nextInt(pods.size());
@@ -111,15 +112,14 @@ public final class EventReplay {
         gpuOf[i] = pod.gpuRequestMilli();
         allocated += gpuOf[i];
         departures.add(new double[] {now + lifetime[pick], i});
-        frag.update(state, placed.placement().nodeId());
       } else {
         failed.merge(pod.type(), 1, Integer::sum);
       }
       int b = (int) ((long) i * 100 / Math.max(1, arrivals - 1));
-      long free = capacity - allocated;
+      FragmentationTracker.Measure m = frag.measure(state);
       sumAlloc[b] += 100.0 * allocated / capacity;
-      sumRate[b] += free == 0 ? 0 : 100.0 * frag.sum() / free;
-      sumShare[b] += 100.0 * frag.sum() / capacity;
+      sumRate[b] += 100.0 * m.rate();
+      sumShare[b] += 100.0 * m.fragmentationMilli() / capacity;
       count[b]++;
     }
     for (int b = 0; b < buckets; b++) {

@@ -1,5 +1,6 @@
 package io.gpualloc.benchmarks.replay;
 
+import io.gpualloc.binpack.FragmentationTracker;
 import io.gpualloc.binpack.Policies;
 import io.gpualloc.binpack.PolicyConfig;
 import io.gpualloc.binpack.TargetWorkload;
@@ -63,7 +64,7 @@ public final class Replay {
     PlacementPolicy policy = Policies.named(policyName, new PolicyConfig(seed, trace.workload()));
     ClusterState state = new ClusterState(cluster);
 
-    FragTracker frag = new FragTracker(state, trace.workload());
+    FragmentationTracker frag = new FragmentationTracker(trace.workload());
     int buckets = RunResult.MAX_BUCKET + 1;
     double[] alloc = new double[buckets];
     double[] rate = new double[buckets];
@@ -85,17 +86,16 @@ public final class Replay {
       if (d instanceof Decision.Placed placed) {
         state.allocate(placed.placement());
         allocated += pod.gpuRequestMilli();
-        frag.update(state, placed.placement().nodeId());
       } else {
         failed.merge(pod.type(), 1, Integer::sum);
       }
       arrived += pod.gpuRequestMilli();
       int b = (int) Math.round(100.0 * arrived / capacity);
       if (b < buckets) {
-        long free = capacity - allocated;
+        FragmentationTracker.Measure m = frag.measure(state);
         alloc[b] += 100.0 * allocated / capacity;
-        rate[b] += free == 0 ? 0 : 100.0 * frag.sum() / free;
-        share[b] += 100.0 * frag.sum() / capacity;
+        rate[b] += 100.0 * m.rate();
+        share[b] += 100.0 * m.fragmentationMilli() / capacity;
         count[b]++;
       }
     }

@@ -32,9 +32,9 @@ import picocli.CommandLine.Option;
         + " Prints unallocated GPU %%, fragmentation and failed pods per policy; writes"
         + " summary.csv, curves.csv and a PNG chart per trace.")
 public final class ReplayCommand implements Callable<Integer> {
-  /** The six policies of the FGD paper's comparison, plus ours. */
+  /** The six policies of the FGD paper's comparison ({@code fgd-sim} is its FGD), plus ours. */
   public static final String DEFAULT_POLICIES =
-      "random,dot-product,gpu-clustering,gpu-packing,best-fit,fgd";
+      "random,dot-product,gpu-clustering,gpu-packing,best-fit,fgd-sim,fgd,fgd-bucketed";
   /** The 17 traces the paper used. */
   public static final List<String> PAPER_TRACES = List.of("default", "cpu050", "cpu100",
       "cpu200", "cpu250", "gpushare40", "gpushare60", "gpushare80", "gpushare100", "gpuspec10",

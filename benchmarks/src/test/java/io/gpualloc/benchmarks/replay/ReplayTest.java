@@ -83,7 +83,7 @@ class ReplayTest {
     ReplayReport report = new ReplayReport(runs);
     String table = report.table();
     assertTrue(table.contains("best-fit"), table);
-    assertTrue(table.contains("7.14"), table); // the paper's value beside ours on 'default'
+    assertTrue(table.contains("7.14"), table); // the paper's value beside ours on "default"
     List<Path> charts = report.writeCharts(tmp);
     assertTrue(Files.size(charts.get(0)) > 1000);
   }
