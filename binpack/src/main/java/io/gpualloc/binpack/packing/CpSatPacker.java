@@ -46,7 +46,7 @@ public final class CpSatPacker {
 
     Packing best = null;
     String source = "none";
-    for (BinPacker h : BinPackers.portfolio()) {
+    for (BinPacker h : BinPackers.portfolio(start + budget / 4)) {
       Packing q = h.pack(instance);
       if (best == null || BinPackers.better(q, best, instance)) {
         best = q;
