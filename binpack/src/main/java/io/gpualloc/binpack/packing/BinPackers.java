@@ -58,6 +58,11 @@ public final class BinPackers {
 
   /** Every heuristic above except plain First Fit, in a fixed order (MBS' with 20,000 nodes). */
   public static List<BinPacker> portfolio() {
+    return portfolio(Long.MAX_VALUE);
+  }
+
+  /** The portfolio with MBS' cut short for bins started after {@code deadline} (nanoTime). */
+  static List<BinPacker> portfolio(long deadline) {
     List<BinPacker> out = new ArrayList<>();
     for (SizeMeasure m : SizeMeasure.values()) {
       out.add(firstFitDecreasing(m));
@@ -65,7 +70,7 @@ public final class BinPackers {
     }
     out.add(dotProduct());
     out.add(normGreedy());
-    out.add(minimumBinSlack(20_000));
+    out.add(new GreedyPackers.MinimumBinSlack(20_000, deadline));
     return List.copyOf(out);
   }
 

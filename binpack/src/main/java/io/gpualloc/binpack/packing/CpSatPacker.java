@@ -2,6 +2,7 @@ package io.gpualloc.binpack.packing;
 
 import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
 import io.gpualloc.binpack.packing.internal.ArcFlowLp;
+import io.gpualloc.binpack.packing.internal.ArcFlowMip;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
 import io.gpualloc.binpack.packing.internal.Problem;
 import java.time.Duration;
@@ -17,16 +18,19 @@ import org.jspecify.annotations.Nullable;
  *   <li>the cheap bounds ({@link LowerBounds}) and the heuristic portfolio ({@link
  *       BinPackers#portfolio()}); if the best heuristic meets the bound, it is returned as
  *       optimal without building a model;
- *   <li>for classic instances, up to 40% of the remaining time on the LP relaxation of the
- *       arc-flow model (GLOP): its optimum, rounded up, is a lower bound (the Gilmore-Gomory
- *       bound, computed in floating point with a 1e-6 tolerance), and a residual-rounding dive on
- *       it gives packings that often meet that bound;
- *   <li>for classic instances (one bin type, unlimited), the arc-flow model on a compressed graph
- *       ({@code ArcFlowGraph}), whose LP bound equals Gilmore-Gomory's; for instances with several
- *       bin types, availability limits, or a graph above {@link SolverOptions#maxArcs()} arcs,
- *       the assignment model with symmetry breaking;
- *   <li>CP-SAT, warm-started with the best heuristic packing as a solution hint and given the
- *       cheap bound as a constraint, for the remaining time.
+ *   <li>for classic instances (one bin type, unlimited), the arc-flow graph, compressed
+ *       ({@code ArcFlowGraph}); up to 40% of the remaining time on its LP relaxation (GLOP): the
+ *       LP optimum rounded up is a lower bound (the Gilmore-Gomory bound, computed in floating
+ *       point with a 1e-6 tolerance), and residual-rounding dives on it give packings that often
+ *       meet that bound;
+ *   <li>for classic instances still open, up to 60% of the remaining time on the arc-flow model
+ *       as a MIP for SCIP (single-threaded, bundled with OR-Tools), asked for fewer bins than the
+ *       best packing; when SCIP proves there is none, the best packing is optimal (a
+ *       floating-point MIP proof within SCIP's tolerances);
+ *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
+ *       and given the lower bound as a constraint: on the arc-flow model for classic instances,
+ *       else (several bin types, availability limits, or a graph above {@link
+ *       SolverOptions#maxArcs()} arcs) on the assignment model with symmetry breaking.
  * </ol>
  *
  * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
@@ -46,7 +50,7 @@ public final class CpSatPacker {
 
     Packing best = null;
     String source = "none";
-    for (BinPacker h : BinPackers.portfolio()) {
+    for (BinPacker h : BinPackers.portfolio(start + budget / 4)) {
       Packing q = h.pack(instance);
       if (best == null || BinPackers.better(q, best, instance)) {
         best = q;
@@ -93,6 +97,27 @@ public final class CpSatPacker {
       if (ubCost == lbCost) {
         return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-lp", source,
             start);
+      }
+    }
+    if (graph != null && ubCost > lbCost && p.cost[0] > 0) {
+      long left = budget - (System.nanoTime() - start);
+      ArcFlowMip.Outcome mip = ArcFlowMip.solve(graph, (int) (lbCost / p.cost[0]),
+          best.binCount(), System.nanoTime() + left * 3 / 5);
+      if (mip.kind() == ArcFlowMip.Kind.NONE_BETTER) {
+        return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds, "arc-flow-mip",
+            source, start);
+      }
+      Packing q = mip.packing();
+      if (q != null && q.isComplete() && q.violations(instance).isEmpty()
+          && q.cost(instance) < ubCost) {
+        best = q;
+        ubCost = q.cost(instance);
+        source = "scip";
+      }
+      lpNote += "+mip";
+      if (ubCost == lbCost) {
+        return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-mip",
+            source, start);
       }
     }
     double seconds = (budget - (System.nanoTime() - start)) / 1e9;

@@ -249,10 +249,20 @@ public final class GreedyPackers {
    */
   public static final class MinimumBinSlack implements BinPacker {
     private final int nodeLimit;
+    private final long deadline;
 
     /** Creates MBS' exploring at most {@code nodeLimit} search nodes per bin. */
     public MinimumBinSlack(int nodeLimit) {
+      this(nodeLimit, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #MinimumBinSlack(int)}, but bins started after {@code deadline} (a {@link
+     * System#nanoTime()} value) get only 64 search nodes, so the run ends soon after it.
+     */
+    public MinimumBinSlack(int nodeLimit, long deadline) {
       this.nodeLimit = nodeLimit;
+      this.deadline = deadline;
     }
 
     @Override
@@ -272,6 +282,9 @@ public final class GreedyPackers {
       }
       Search s = new Search(p, nodeLimit);
       while (restLen > 0) {
+        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+          s.limit = Math.min(nodeLimit, 64);
+        }
         int first = rest[0];
         int t = p.typeToOpen(first, bins.used);
         if (t < 0) {
@@ -302,7 +315,7 @@ public final class GreedyPackers {
     /** The depth-first subset search. */
     private static final class Search {
       final Problem p;
-      final int limit;
+      int limit;
       int[] items = new int[0];
       int len;
       int[] stack = new int[0];

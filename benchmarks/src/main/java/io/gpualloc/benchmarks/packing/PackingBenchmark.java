@@ -1,0 +1,179 @@
+package io.gpualloc.benchmarks.packing;
+
+import io.gpualloc.binpack.packing.BinPackers;
+import io.gpualloc.binpack.packing.CpSatPacker;
+import io.gpualloc.binpack.packing.PackingInstance;
+import io.gpualloc.binpack.packing.PackingReaders;
+import io.gpualloc.binpack.packing.PackingResult;
+import io.gpualloc.binpack.packing.SizeMeasure;
+import io.gpualloc.binpack.packing.SolverOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the exact/anytime packer on the standard sets in {@code ../shared/bench/binpack} (read in
+ * place; the files are not redistributable) and prints, per set: instances run, proven optimal,
+ * median and max wall time, mean proof gap (upper minus lower bound), the solver's and FFD's
+ * excess over the known optimum.
+ *
+ * <pre>
+ * java -cp benchmarks/target/gpualloc-benchmarks.jar \
+ *     io.gpualloc.benchmarks.packing.PackingBenchmark --limit 10 --workers 2 \
+ *     --sets bpplib/falkenauer_u,bpplib/hard28 --max 20
+ * </pre>
+ */
+@Command(name = "packing-bench", mixinStandardHelpOptions = true,
+    description = "Exact bin packing on the standard benchmark sets, one table per set.")
+public final class PackingBenchmark implements Callable<Integer> {
+
+  @Option(names = "--data", description = "Folder of the sets (default: ${DEFAULT-VALUE}).")
+  Path data = Path.of("../shared/bench/binpack");
+
+  @Option(names = "--sets", split = ",", description = "Sets relative to --data, comma-separated "
+      + "(default: ${DEFAULT-VALUE}).")
+  List<String> sets = List.of("bpplib/falkenauer_u", "bpplib/falkenauer_t",
+      "bpplib/scholl1_subset", "bpplib/schwerin1_subset", "bpplib/schwerin2_subset",
+      "bpplib/hard28", "vbp/ct01_caprara_toth_2d", "vbp/mommessin_panigrahy_subset");
+
+  @Option(names = "--limit", description = "Seconds per instance (default: ${DEFAULT-VALUE}).")
+  double limit = 10;
+
+  @Option(names = "--workers", description = "CP-SAT workers (default: ${DEFAULT-VALUE}).")
+  int workers = 1;
+
+  @Option(names = "--seed", description = "CP-SAT seed (default: ${DEFAULT-VALUE}).")
+  long seed = 0;
+
+  @Option(names = "--max", description = "At most this many instances per set, evenly spread "
+      + "over optima.csv (0 = all; default: ${DEFAULT-VALUE}).")
+  int max = 0;
+
+  @Option(names = "--only-known", description = "Only instances with a known optimum.")
+  boolean onlyKnown = true;
+
+  @Option(names = "--verbose", description = "One line per instance.")
+  boolean verbose;
+
+  private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+  /** Entry point. */
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PackingBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    out.printf(Locale.ROOT, "limit %.1f s/instance, %d worker(s), seed %d, %d cores visible%n",
+        limit, workers, seed, Runtime.getRuntime().availableProcessors());
+    out.println("| set | run | proven optimal | median s | max s | mean gap (ub-lb) "
+        + "| solver excess over opt | FFD excess over opt | FFD optimal |");
+    out.println("|---|---|---|---|---|---|---|---|---|");
+    for (String s : sets) {
+      runSet(data.resolve(s), s);
+    }
+    return 0;
+  }
+
+  private void runSet(Path set, String label) throws IOException {
+    List<Map<String, String>> rows = optima(set);
+    if (onlyKnown) {
+      rows.removeIf(r -> r.getOrDefault("opt", "").isEmpty());
+    }
+    if (max > 0 && rows.size() > max) {
+      List<Map<String, String>> sample = new ArrayList<>();
+      for (int k = 0; k < max; k++) {
+        sample.add(rows.get((int) ((long) k * rows.size() / max)));
+      }
+      rows = sample;
+    }
+    SolverOptions opts = SolverOptions.defaults()
+        .withTimeLimit(Duration.ofMillis((long) (limit * 1000))).withWorkers(workers)
+        .withSeed(seed);
+    List<Double> times = new ArrayList<>();
+    int proven = 0;
+    long gapSum = 0;
+    long optSum = 0;
+    long excess = 0;
+    long ffdExcess = 0;
+    int ffdOpt = 0;
+    int known = 0;
+    for (Map<String, String> row : rows) {
+      Path f = set.resolve(row.get("file"));
+      PackingInstance in = f.toString().endsWith(".vbp")
+          ? PackingReaders.readVbp(f) : PackingReaders.readBpplib(f);
+      PackingResult r = CpSatPacker.solve(in, opts);
+      int ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in).binCount();
+      double t = r.wallTime().toNanos() / 1e9;
+      times.add(t);
+      if (r.isOptimal()) {
+        proven++;
+      }
+      gapSum += r.gap();
+      String opt = row.getOrDefault("opt", "");
+      if (!opt.isEmpty()) {
+        int o = Integer.parseInt(opt);
+        if (r.lowerBound() > o || r.upperBound() < o) {
+          throw new IllegalStateException(in.name() + ": bounds " + r.lowerBound() + ".."
+              + r.upperBound() + " exclude the known optimum " + o);
+        }
+        known++;
+        optSum += o;
+        excess += r.upperBound() - o;
+        ffdExcess += ffd - o;
+        if (ffd == o) {
+          ffdOpt++;
+        }
+      }
+      if (verbose) {
+        out.printf(Locale.ROOT, "  %s %s ub=%d lb=%d opt=%s ffd=%d %.2fs model=%s source=%s%n",
+            in.name(), r.status(), r.upperBound(), r.lowerBound(), opt, ffd, t, r.model(),
+            r.source());
+      }
+    }
+    Collections.sort(times);
+    int n = rows.size();
+    double median = n == 0 ? 0 : (n % 2 == 1 ? times.get(n / 2)
+        : (times.get(n / 2 - 1) + times.get(n / 2)) / 2);
+    double maxT = n == 0 ? 0 : times.get(n - 1);
+    out.printf(Locale.ROOT, "| %s | %d | %d/%d | %.2f | %.2f | %.3f | %s | %s | %d/%d |%n",
+        label, n, proven, n, median, maxT, n == 0 ? 0.0 : (double) gapSum / n,
+        pct(excess, optSum), pct(ffdExcess, optSum), ffdOpt, known);
+  }
+
+  private static String pct(long extra, long total) {
+    return total == 0 ? "-" : String.format(Locale.ROOT, "+%d (%.2f%%)", extra,
+        100.0 * extra / total);
+  }
+
+  private static List<Map<String, String>> optima(Path set) throws IOException {
+    List<String> lines = Files.readAllLines(set.resolve("optima.csv"), StandardCharsets.UTF_8);
+    String[] head = lines.get(0).split(",", -1);
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split(",", -1);
+      Map<String, String> row = new HashMap<>();
+      for (int i = 0; i < head.length && i < f.length; i++) {
+        row.put(head[i].trim(), f[i].trim());
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+}
