@@ -1,6 +1,7 @@
 package io.gpualloc.binpack;
 
 import io.gpualloc.binpack.internal.Fit;
+import io.gpualloc.binpack.internal.FrameworkPolicy;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.RejectReason;
 import io.gpualloc.core.Request;
@@ -57,8 +58,9 @@ public final class Filters {
     @Nullable RejectReason apply(Request r, ClusterView v, int node);
   }
 
+  /** The standard filters read only the node state {@link FrameworkPolicy.StateOnly} lists. */
   private static NodeFilter filter(String name, Check check) {
-    return new NodeFilter() {
+    final class Filter implements NodeFilter, FrameworkPolicy.StateOnly {
       @Override
       public String name() {
         return name;
@@ -68,6 +70,7 @@ public final class Filters {
       public @Nullable RejectReason reject(Request request, ClusterView view, int nodeId) {
         return check.apply(request, view, nodeId);
       }
-    };
+    }
+    return new Filter();
   }
 }

@@ -53,9 +53,12 @@ public final class Baselines {
     return 0;
   }
 
-  /** A scorer from a function. */
+  /**
+   * A scorer from a function, which must depend only on what {@link FrameworkPolicy.StateOnly}
+   * lists (so that {@link FrameworkPolicy} may memoise it).
+   */
   public static NodeScorer scorer(String name, boolean normalized, Score f) {
-    return new NodeScorer() {
+    final class Scorer implements NodeScorer, FrameworkPolicy.StateOnly {
       @Override
       public String name() {
         return name;
@@ -70,7 +73,8 @@ public final class Baselines {
       public boolean normalized() {
         return normalized;
       }
-    };
+    }
+    return new Scorer();
   }
 
   /** A node score function. */

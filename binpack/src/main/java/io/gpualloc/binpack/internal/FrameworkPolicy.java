@@ -3,25 +3,53 @@ package io.gpualloc.binpack.internal;
 import io.gpualloc.binpack.GpuPicker;
 import io.gpualloc.binpack.NodeFilter;
 import io.gpualloc.binpack.NodeScorer;
+import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.Decision;
+import io.gpualloc.core.Gpu;
+import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
+import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.RejectReason;
 import io.gpualloc.core.Request;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A policy in the style of the Kubernetes scheduling framework: every node runs through the
  * filters; the feasible nodes get the weighted sum of the scorers (each optionally min-max
  * normalised); the best node wins, ties broken as {@link Ties} says; then the picker chooses the
  * GPUs.
+ *
+ * <p>Speed: when every filter and scorer is {@link StateOnly}, their results are memoised per
+ * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
+ * memory, each GPU's mode, free compute and free memory). Node states are interned into ids and
+ * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
+ * object changes), so nodes in identical states share one evaluation and a decision mostly costs
+ * a few array reads per node. Normalisation and tie-breaks still run over all feasible nodes on
+ * every decision, so the decisions are exactly those of the straightforward evaluation. Requests
+ * with UUID filters or MIG demands take the straightforward path. The memo assumes the view is not
+ * mutated by another thread during a call (a snapshot, or a ledger owned by the caller).
  */
 public final class FrameworkPolicy implements PlacementPolicy {
+
+  /**
+   * Marks a {@link NodeFilter} or {@link NodeScorer} whose answer, for requests without UUID
+   * filters and MIG demands, depends only on the request's CPU, memory, GPU demand and model
+   * filters and on the node's state: its GPU models in index order, free CPU, free memory and
+   * each GPU's mode, free compute and free memory. Such answers can be shared between nodes in the
+   * same state and reused until the node changes.
+   */
+  public interface StateOnly {}
 
   /** How equal scores are broken. */
   public enum Ties {
@@ -41,6 +69,27 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private final Ties ties;
   private final long seed;
   private volatile int[] rank = new int[0];
+  private final boolean memoisable;
+
+  private static final byte UNKNOWN = 0;
+  private static final byte FEASIBLE = 1;
+  private static final byte REJECTED = 2;
+  private static final RejectReason[] REASONS = RejectReason.values();
+  private static final int MAX_SHAPES = 4096;
+  private static final int MIN_STATE_CAP = 1 << 16;
+
+  // memo state, guarded by this
+  private @Nullable Cluster cluster;
+  private int[] nodeType = new int[0];
+  private int[] nodeVersion = new int[0];
+  private int[] nodeState = new int[0];
+  private @Nullable ClusterView lastView;
+  private long lastVersion = -1;
+  private final Map<StateKey, Integer> stateIds = new HashMap<>();
+  private int states;
+  private final Map<ShapeKey, Memo> memos = new HashMap<>();
+  private int[] feasibleScratch = new int[0];
+  private int[] stateScratch = new int[0];
 
   /** A policy of these parts; {@code weights[i]} belongs to {@code scorers[i]}. */
   public FrameworkPolicy(
@@ -61,6 +110,14 @@ public final class FrameworkPolicy implements PlacementPolicy {
     if (weights.length != scorers.size()) {
       throw new IllegalArgumentException("one weight per scorer");
     }
+    boolean stateOnly = true;
+    for (NodeFilter x : this.filters) {
+      stateOnly &= x instanceof StateOnly;
+    }
+    for (NodeScorer x : this.scorers) {
+      stateOnly &= x instanceof StateOnly;
+    }
+    this.memoisable = stateOnly;
   }
 
   @Override
@@ -70,6 +127,18 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   @Override
   public Decision place(Request request, ClusterView view) {
+    if (memoisable && memoisable(request)) {
+      return placeMemoised(request, view);
+    }
+    return placeReference(request, view);
+  }
+
+  /**
+   * The straightforward evaluation: every filter and scorer on every node. {@link #place} gives
+   * exactly the same decisions; this path is kept for requests the memo does not cover and so that
+   * tests can compare the two.
+   */
+  public Decision placeReference(Request request, ClusterView view) {
     int n = view.cluster().nodeCount();
     int[] feasible = new int[n];
     int f = 0;
@@ -99,14 +168,22 @@ public final class FrameworkPolicy implements PlacementPolicy {
       return b.build("");
     }
     double[][] parts = new double[scorers.size()][f];
-    double[] total = new double[f];
     for (int s = 0; s < scorers.size(); s++) {
       NodeScorer scorer = scorers.get(s);
       double[] p = parts[s];
       for (int i = 0; i < f; i++) {
         p[i] = scorer.score(request, view, feasible[i]);
       }
-      if (scorer.normalized()) {
+    }
+    return choose(request, view, n, feasible, f, parts, new double[f]);
+  }
+
+  /** Normalises and weights the raw scores of the f feasible nodes, breaks ties, picks GPUs. */
+  private Decision choose(Request request, ClusterView view, int n, int[] feasible, int f,
+      double[][] parts, double[] total) {
+    for (int s = 0; s < scorers.size(); s++) {
+      double[] p = parts[s];
+      if (scorers.get(s).normalized()) {
         normalise(p, f);
       }
       for (int i = 0; i < f; i++) {
@@ -138,6 +215,221 @@ public final class FrameworkPolicy implements PlacementPolicy {
       breakdown.put(scorers.get(s).name(), weights[s] * parts[s][best]);
     }
     return new Decision.Placed(placement, total[best], breakdown);
+  }
+
+  // ---- memoised path ---------------------------------------------------------------------------
+
+  /** Requests whose filter and score results depend only on their shape and the node state. */
+  private static boolean memoisable(Request r) {
+    return !(r.gpu() instanceof GpuDemand.Mig)
+        && r.uuidInclude().isEmpty() && r.uuidExclude().isEmpty();
+  }
+
+  private synchronized Decision placeMemoised(Request request, ClusterView view) {
+    refresh(view);
+    int n = nodeState.length;
+    Memo memo = memo(request);
+    memo.cover(states, scorers.size());
+    if (feasibleScratch.length != n) {
+      feasibleScratch = new int[n];
+      stateScratch = new int[n];
+    }
+    int[] feasible = feasibleScratch;
+    int[] fs = stateScratch;
+    boolean firstFit = scorers.isEmpty() && ties == Ties.NODE_ID;
+    byte[] status = memo.status;
+    int f = 0;
+    for (int node = 0; node < n; node++) {
+      int s = nodeState[node];
+      byte st = status[s];
+      if (st == UNKNOWN) {
+        st = evaluate(request, view, node, s, memo);
+      }
+      if (st == FEASIBLE) {
+        feasible[f] = node;
+        fs[f++] = s;
+        if (firstFit) {
+          break; // first fit: nothing can beat the lowest feasible id
+        }
+      }
+    }
+    if (f == 0) {
+      Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
+      for (int node = 0; node < n; node++) {
+        b.reject(node, REASONS[status[nodeState[node]] - REJECTED]);
+      }
+      return b.build("");
+    }
+    double[][] parts = new double[scorers.size()][f];
+    for (int k = 0; k < parts.length; k++) {
+      double[] raw = memo.raw[k];
+      double[] p = parts[k];
+      for (int i = 0; i < f; i++) {
+        p[i] = raw[fs[i]];
+      }
+    }
+    return choose(request, view, n, feasible, f, parts, new double[f]);
+  }
+
+  /** Runs the filters and scorers on the node, whose state is {@code s}, and memoises them. */
+  private byte evaluate(Request request, ClusterView view, int node, int s, Memo memo) {
+    RejectReason why = null;
+    for (int i = 0; i < filters.size() && why == null; i++) {
+      why = filters.get(i).reject(request, view, node);
+    }
+    byte st;
+    if (why == null) {
+      st = FEASIBLE;
+      for (int k = 0; k < scorers.size(); k++) {
+        memo.raw[k][s] = scorers.get(k).score(request, view, node);
+      }
+    } else {
+      st = (byte) (REJECTED + why.ordinal());
+    }
+    // a ledger changed under a running call (no snapshot): use the answer, do not keep it
+    if (view.nodeVersion(node) == nodeVersion[node]) {
+      memo.status[s] = st;
+    }
+    return st;
+  }
+
+  private Memo memo(Request r) {
+    ShapeKey key = new ShapeKey(r.cpuMilli(), r.memoryMib(), r.gpu(), r.modelInclude(),
+        r.modelExclude());
+    Memo m = memos.get(key);
+    if (m == null) {
+      if (memos.size() >= MAX_SHAPES) {
+        memos.clear();
+      }
+      m = new Memo();
+      memos.put(key, m);
+    }
+    return m;
+  }
+
+  /** Re-interns the state of every node whose version changed (all nodes for a new view). */
+  private void refresh(ClusterView v) {
+    Cluster c = v.cluster();
+    if (c != cluster) {
+      reset(c);
+    }
+    long version = v.version();
+    if (v == lastView && version == lastVersion) {
+      return;
+    }
+    if (states > Math.max(MIN_STATE_CAP, 8 * nodeState.length)) {
+      clearStates();
+    }
+    boolean all = v != lastView;
+    for (int node = 0; node < nodeState.length; node++) {
+      int ver = v.nodeVersion(node);
+      if (all || nodeState[node] < 0 || ver != nodeVersion[node]) {
+        nodeVersion[node] = ver;
+        nodeState[node] = intern(v, node);
+      }
+    }
+    lastView = v;
+    lastVersion = version;
+  }
+
+  private void reset(Cluster c) {
+    cluster = c;
+    int n = c.nodeCount();
+    nodeType = new int[n];
+    Map<List<GpuModel>, Integer> types = new HashMap<>();
+    for (int node = 0; node < n; node++) {
+      List<GpuModel> models = new ArrayList<>();
+      for (Gpu g : c.node(node).gpus()) {
+        models.add(g.model());
+      }
+      Integer t = types.get(models);
+      if (t == null) {
+        t = types.size();
+        types.put(models, t);
+      }
+      nodeType[node] = t;
+    }
+    nodeVersion = new int[n];
+    nodeState = new int[n];
+    clearStates();
+  }
+
+  private void clearStates() {
+    stateIds.clear();
+    memos.clear();
+    states = 0;
+    Arrays.fill(nodeState, -1);
+    lastView = null;
+    lastVersion = -1;
+  }
+
+  /**
+   * The node's state id: node type (its GPU models in index order), free CPU, free memory and
+   * each GPU's mode, free compute and free memory, in index order.
+   */
+  private int intern(ClusterView v, int node) {
+    int base = cluster.gpuOffset(node);
+    int g = cluster.node(node).gpuCount();
+    int[] key = new int[3 + 3 * g];
+    key[0] = nodeType[node];
+    key[1] = v.freeCpuMilli(node);
+    key[2] = v.freeMemoryMib(node);
+    for (int i = 0; i < g; i++) {
+      key[3 + 3 * i] = v.gpuMode(base + i).ordinal();
+      key[4 + 3 * i] = v.gpuFreeComputeMilli(base + i);
+      key[5 + 3 * i] = v.gpuFreeMemoryMib(base + i);
+    }
+    StateKey k = new StateKey(key);
+    Integer id = stateIds.get(k);
+    if (id == null) {
+      id = states++;
+      stateIds.put(k, id);
+    }
+    return id;
+  }
+
+  /** What the filters and scorers read from a request (UUID filters and MIG take the reference). */
+  private record ShapeKey(int cpu, int memory, GpuDemand gpu, Set<String> include,
+      Set<String> exclude) {}
+
+  /** An interned node state. */
+  private static final class StateKey {
+    final int[] key;
+    final int hash;
+
+    StateKey(int[] key) {
+      this.key = key;
+      this.hash = Arrays.hashCode(key);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof StateKey k && k.hash == hash && Arrays.equals(k.key, key);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** Filter outcome and raw scores of one request shape, by state id. */
+  private static final class Memo {
+    byte[] status = new byte[0];
+    double[][] raw = new double[0][];
+
+    void cover(int states, int scorers) {
+      if (status.length >= states && raw.length == scorers) {
+        return;
+      }
+      int len = Math.max(states, Math.max(64, status.length * 2));
+      status = Arrays.copyOf(status, len);
+      double[][] r = new double[scorers][];
+      for (int k = 0; k < scorers; k++) {
+        r[k] = k < raw.length ? Arrays.copyOf(raw[k], len) : new double[len];
+      }
+      raw = r;
+    }
   }
 
   private int[] rank(int n) {
