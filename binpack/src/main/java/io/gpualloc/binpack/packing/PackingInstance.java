@@ -117,11 +117,6 @@ public final class PackingInstance {
     return s;
   }
 
-  /** Internal access to the size matrix without copying; callers must not modify it. */
-  int[][] sizeMatrix() {
-    return sizes;
-  }
-
   @Override
   public String toString() {
     return "PackingInstance[" + name + ", n=" + sizes.length + ", d=" + dims + ", binTypes="

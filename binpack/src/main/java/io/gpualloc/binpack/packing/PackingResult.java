@@ -13,8 +13,11 @@ import java.time.Duration;
  * @param lowerBound proven lower bound on the optimal cost ({@link Long#MAX_VALUE} when
  *     infeasible)
  * @param bounds the cheap bounds on the number of bins, computed for every answer
- * @param model the CP-SAT model used: {@code arc-flow}, {@code assignment} or {@code none}
- * @param source what produced the packing: a heuristic's name or {@code cp-sat}
+ * @param model the models that ran: {@code none} (heuristic met the bound), {@code arc-flow-lp}
+ *     or {@code arc-flow-mip} (the LP dive or SCIP closed the gap), {@code arc-flow+lp+mip} (all
+ *     phases up to CP-SAT on the arc-flow model), or {@code assignment}
+ * @param source what produced the packing: a heuristic's name, {@code lp-rounding}, {@code scip}
+ *     or {@code cp-sat}
  * @param wallTime time spent in the solve
  */
 public record PackingResult(
