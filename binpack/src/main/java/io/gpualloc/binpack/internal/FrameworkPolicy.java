@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
  * memory, each GPU's mode, free compute and free memory). Node states are interned into ids and
  * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
- * object changes), so nodes in identical states share one evaluation and a decision mostly costs
+ * object changes; first fit reads only the nodes up to the first feasible one), so nodes in identical states share one evaluation and a decision mostly costs
  * a few array reads per node. Normalisation and tie-breaks still run over all feasible nodes on
  * every decision, so the decisions are exactly those of the straightforward evaluation. Requests
  * with UUID filters or MIG demands take the straightforward path. The memo assumes the view is not
@@ -82,9 +82,11 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private @Nullable Cluster cluster;
   private int[] nodeType = new int[0];
   private int[] nodeVersion = new int[0];
+  private long[] nodeEpoch = new long[0];
   private int[] nodeState = new int[0];
   private @Nullable ClusterView lastView;
-  private long lastVersion = -1;
+  private long epoch;
+  private long validVersion = -1;
   private final Map<StateKey, Integer> stateIds = new HashMap<>();
   private int states;
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
@@ -226,7 +228,21 @@ public final class FrameworkPolicy implements PlacementPolicy {
   }
 
   private synchronized Decision placeMemoised(Request request, ClusterView view) {
-    refresh(view);
+    Cluster c = view.cluster();
+    if (c != cluster) {
+      reset(c);
+    }
+    if (states > Math.max(MIN_STATE_CAP, 8 * nodeState.length)) {
+      clearStates();
+    }
+    long version = view.version();
+    if (view != lastView) {
+      lastView = view;
+      epoch++; // node versions of another view say nothing about this one
+      validVersion = -1;
+    }
+    // every node was validated at this version of this view: no need to read node versions
+    boolean trusted = version == validVersion;
     int n = nodeState.length;
     Memo memo = memo(request);
     memo.cover(states, scorers.size());
@@ -239,8 +255,21 @@ public final class FrameworkPolicy implements PlacementPolicy {
     boolean firstFit = scorers.isEmpty() && ties == Ties.NODE_ID;
     byte[] status = memo.status;
     int f = 0;
+    boolean all = true;
     for (int node = 0; node < n; node++) {
+      if (!trusted) {
+        int ver = view.nodeVersion(node);
+        if (nodeEpoch[node] != epoch || nodeVersion[node] != ver) {
+          nodeVersion[node] = ver;
+          nodeEpoch[node] = epoch;
+          nodeState[node] = intern(view, node);
+        }
+      }
       int s = nodeState[node];
+      if (s >= status.length) {
+        memo.cover(states, scorers.size());
+        status = memo.status;
+      }
       byte st = status[s];
       if (st == UNKNOWN) {
         st = evaluate(request, view, node, s, memo);
@@ -249,9 +278,13 @@ public final class FrameworkPolicy implements PlacementPolicy {
         feasible[f] = node;
         fs[f++] = s;
         if (firstFit) {
+          all = node == n - 1;
           break; // first fit: nothing can beat the lowest feasible id
         }
       }
+    }
+    if (all) {
+      validVersion = version;
     }
     if (f == 0) {
       Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
@@ -307,31 +340,6 @@ public final class FrameworkPolicy implements PlacementPolicy {
     return m;
   }
 
-  /** Re-interns the state of every node whose version changed (all nodes for a new view). */
-  private void refresh(ClusterView v) {
-    Cluster c = v.cluster();
-    if (c != cluster) {
-      reset(c);
-    }
-    long version = v.version();
-    if (v == lastView && version == lastVersion) {
-      return;
-    }
-    if (states > Math.max(MIN_STATE_CAP, 8 * nodeState.length)) {
-      clearStates();
-    }
-    boolean all = v != lastView;
-    for (int node = 0; node < nodeState.length; node++) {
-      int ver = v.nodeVersion(node);
-      if (all || nodeState[node] < 0 || ver != nodeVersion[node]) {
-        nodeVersion[node] = ver;
-        nodeState[node] = intern(v, node);
-      }
-    }
-    lastView = v;
-    lastVersion = version;
-  }
-
   private void reset(Cluster c) {
     cluster = c;
     int n = c.nodeCount();
@@ -350,6 +358,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       nodeType[node] = t;
     }
     nodeVersion = new int[n];
+    nodeEpoch = new long[n];
     nodeState = new int[n];
     clearStates();
   }
@@ -358,9 +367,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
     stateIds.clear();
     memos.clear();
     states = 0;
-    Arrays.fill(nodeState, -1);
-    lastView = null;
-    lastVersion = -1;
+    epoch++;
+    validVersion = -1;
   }
 
   /**
