@@ -92,6 +92,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
   private int[] feasibleScratch = new int[0];
   private int[] stateScratch = new int[0];
+  private double[][] partsScratch = new double[0][];
+  private double[] totalScratch = new double[0];
 
   /** A policy of these parts; {@code weights[i]} belongs to {@code scorers[i]}. */
   public FrameworkPolicy(
@@ -249,6 +251,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
     if (feasibleScratch.length != n) {
       feasibleScratch = new int[n];
       stateScratch = new int[n];
+      partsScratch = new double[scorers.size()][n];
+      totalScratch = new double[n];
     }
     int[] feasible = feasibleScratch;
     int[] fs = stateScratch;
@@ -293,7 +297,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
       return b.build("");
     }
-    double[][] parts = new double[scorers.size()][f];
+    double[][] parts = partsScratch;
     for (int k = 0; k < parts.length; k++) {
       double[] raw = memo.raw[k];
       double[] p = parts[k];
@@ -301,7 +305,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
         p[i] = raw[fs[i]];
       }
     }
-    return choose(request, view, n, feasible, f, parts, new double[f]);
+    double[] total = totalScratch;
+    Arrays.fill(total, 0, f, 0.0);
+    return choose(request, view, n, feasible, f, parts, total);
   }
 
   /** Runs the filters and scorers on the node, whose state is {@code s}, and memoises them. */
