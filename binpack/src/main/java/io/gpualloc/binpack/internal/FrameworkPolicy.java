@@ -16,6 +16,7 @@ import io.gpualloc.core.RejectReason;
 import io.gpualloc.core.Request;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -291,11 +292,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       validVersion = version;
     }
     if (f == 0) {
-      Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
-      for (int node = 0; node < n; node++) {
-        b.reject(node, REASONS[status[nodeState[node]] - REJECTED]);
-      }
-      return b.build("");
+      return rejection(request, n, status, memo);
     }
     double[][] parts = partsScratch;
     for (int k = 0; k < parts.length; k++) {
@@ -308,6 +305,41 @@ public final class FrameworkPolicy implements PlacementPolicy {
     double[] total = totalScratch;
     Arrays.fill(total, 0, f, 0.0);
     return choose(request, view, n, feasible, f, parts, total);
+  }
+
+  /**
+   * The rejection the reference builds with {@link Decision.Rejected#builder}, with the reasons
+   * counted in an array and the reason list shared with the shape's previous rejection when equal.
+   */
+  private Decision rejection(Request request, int n, byte[] status, Memo memo) {
+    RejectReason[] why = memo.why;
+    boolean same = why.length == n;
+    if (!same) {
+      why = new RejectReason[n];
+    }
+    int[] count = new int[REASONS.length];
+    for (int node = 0; node < n; node++) {
+      RejectReason r = REASONS[status[nodeState[node]] - REJECTED];
+      count[r.ordinal()]++;
+      if (why[node] != r) {
+        if (same) {
+          why = why.clone();
+          same = false;
+        }
+        why[node] = r;
+      }
+    }
+    if (!same) {
+      memo.why = why;
+      memo.whyList = List.of(why);
+    }
+    Map<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
+    for (int i = 0; i < count.length; i++) {
+      if (count[i] > 0) {
+        counts.put(REASONS[i], count[i]);
+      }
+    }
+    return new Decision.Rejected(request.name(), n, memo.whyList, counts, "");
   }
 
   /** Runs the filters and scorers on the node, whose state is {@code s}, and memoises them. */
@@ -431,6 +463,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final class Memo {
     byte[] status = new byte[0];
     double[][] raw = new double[0][];
+    /** The reasons of the shape's last rejection (never modified once shared) and their list. */
+    RejectReason[] why = new RejectReason[0];
+    List<RejectReason> whyList = List.of();
 
     void cover(int states, int scorers) {
       if (status.length >= states && raw.length == scorers) {
