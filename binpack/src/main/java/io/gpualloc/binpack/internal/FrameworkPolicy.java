@@ -78,6 +78,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final RejectReason[] REASONS = RejectReason.values();
   private static final int MAX_SHAPES = 4096;
   private static final int MIN_STATE_CAP = 1 << 16;
+  private static final long MAX_CELLS = 1L << 24;
 
   // memo state, guarded by this
   private @Nullable Cluster cluster;
@@ -91,6 +92,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private final Map<StateKey, Integer> stateIds = new HashMap<>();
   private int states;
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
+  private long memoCells;
+  private int stateCap = -1;
+  private long cellCap = MAX_CELLS;
   private int[] feasibleScratch = new int[0];
   private int[] stateScratch = new int[0];
   private double[][] partsScratch = new double[0][];
@@ -138,6 +142,19 @@ public final class FrameworkPolicy implements PlacementPolicy {
       return placeMemoised(request, view);
     }
     return placeReference(request, view);
+  }
+
+  /**
+   * Sets how many node states may be interned and how many memo cells kept before the memo is
+   * dropped and rebuilt (defaults: max(65,536, 8 x nodes) states and 16M cells). Small limits make
+   * tests exercise that path; decisions do not depend on them.
+   */
+  public synchronized void limitMemo(int maxStates, long maxCells) {
+    if (maxStates < 1 || maxCells < 1) {
+      throw new IllegalArgumentException("limits must be positive: " + maxStates + ", " + maxCells);
+    }
+    stateCap = maxStates;
+    cellCap = maxCells;
   }
 
   /**
@@ -241,7 +258,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
     if (c != cluster) {
       reset(c);
     }
-    if (states > Math.max(MIN_STATE_CAP, 8 * nodeState.length)) {
+    if (states > (stateCap > 0 ? stateCap : Math.max(MIN_STATE_CAP, 8 * nodeState.length))) {
       clearStates();
     }
     long version = view.version();
@@ -254,7 +271,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
     boolean trusted = version == validVersion;
     int n = nodeState.length;
     Memo memo = memo(request);
-    memo.cover(states, scorers.size());
+    memoCells += memo.cover(states, scorers.size());
     if (feasibleScratch.length != n) {
       feasibleScratch = new int[n];
       stateScratch = new int[n];
@@ -278,7 +295,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
       int s = nodeState[node];
       if (s >= status.length) {
-        memo.cover(states, scorers.size());
+        memoCells += memo.cover(states, scorers.size());
         status = memo.status;
       }
       byte st = status[s];
@@ -373,10 +390,15 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private Memo memo(Request r) {
     ShapeKey key = new ShapeKey(r.cpuMilli(), r.memoryMib(), r.gpu(), r.modelInclude(),
         r.modelExclude());
+    if (memoCells > cellCap) {
+      memos.clear(); // bounds the memory: about 9 bytes a cell with one scorer
+      memoCells = 0;
+    }
     Memo m = memos.get(key);
     if (m == null) {
       if (memos.size() >= MAX_SHAPES) {
         memos.clear();
+        memoCells = 0;
       }
       m = new Memo();
       memos.put(key, m);
@@ -410,6 +432,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private void clearStates() {
     stateIds.clear();
     memos.clear();
+    memoCells = 0;
     states = 0;
     epoch++;
     validVersion = -1;
@@ -473,10 +496,12 @@ public final class FrameworkPolicy implements PlacementPolicy {
     RejectReason[] why = new RejectReason[0];
     List<RejectReason> whyList = List.of();
 
-    void cover(int states, int scorers) {
+    /** Grows the arrays to at least {@code states} states; returns how many cells were added. */
+    int cover(int states, int scorers) {
       if (status.length >= states && raw.length == scorers) {
-        return;
+        return 0;
       }
+      int before = status.length;
       int len = Math.max(states, Math.max(64, status.length * 2));
       status = Arrays.copyOf(status, len);
       double[][] r = new double[scorers][];
@@ -484,6 +509,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
         r[k] = k < raw.length ? Arrays.copyOf(raw[k], len) : new double[len];
       }
       raw = r;
+      return len - before;
     }
   }
 
