@@ -301,6 +301,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
       byte st = status[s];
       if (st == UNKNOWN) {
         st = evaluate(request, view, node, s, memo);
+        if (st == UNKNOWN) {
+          return placeReference(request, view); // the node changed under this call
+        }
       }
       if (st == FEASIBLE) {
         feasible[f] = node;
@@ -365,7 +368,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
     return new Decision.Rejected(request.name(), n, memo.whyList, counts, "");
   }
 
-  /** Runs the filters and scorers on the node, whose state is {@code s}, and memoises them. */
+  /**
+   * Runs the filters and scorers on the node, whose state is {@code s}, and memoises them; {@link
+   * #UNKNOWN} when the node's version moved meanwhile (a ledger mutated by another thread).
+   */
   private byte evaluate(Request request, ClusterView view, int node, int s, Memo memo) {
     RejectReason why = null;
     for (int i = 0; i < filters.size() && why == null; i++) {
@@ -380,10 +386,11 @@ public final class FrameworkPolicy implements PlacementPolicy {
     } else {
       st = (byte) (REJECTED + why.ordinal());
     }
-    // a ledger changed under a running call (no snapshot): use the answer, do not keep it
-    if (view.nodeVersion(node) == nodeVersion[node]) {
-      memo.status[s] = st;
+    // a ledger changed under a running call (no snapshot): keep nothing, report UNKNOWN
+    if (view.nodeVersion(node) != nodeVersion[node]) {
+      return UNKNOWN;
     }
+    memo.status[s] = st;
     return st;
   }
 
