@@ -35,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
  * memory, each GPU's mode, free compute and free memory). Node states are interned into ids and
  * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
- * object changes; first fit reads only the nodes up to the first feasible one), so nodes in identical states share one evaluation and a decision mostly costs
- * a few array reads per node. Normalisation and tie-breaks still run over all feasible nodes on
+ * object changes; first fit reads only the nodes up to the first feasible one), so nodes in
+ * identical states share one evaluation and a decision mostly costs a few array reads per node.
+ * Normalisation and tie-breaks still run over all feasible nodes on
  * every decision, so the decisions are exactly those of the straightforward evaluation. Requests
  * with UUID filters or MIG demands take the straightforward path. The memo assumes the view is not
  * mutated by another thread during a call (a snapshot, or a ledger owned by the caller).
