@@ -129,6 +129,9 @@ class MemoEquivalenceProperties {
     for (String name : frameworkPolicies()) {
       FrameworkPolicy memo = (FrameworkPolicy) Policies.named(name, PolicyConfig.of(run.seed()));
       FrameworkPolicy ref = (FrameworkPolicy) Policies.named(name, PolicyConfig.of(run.seed()));
+      if (run.seed() % 3 == 0) {
+        memo.limitMemo(6, 40); // drop and rebuild the memo often
+      }
       ClusterState state = new ClusterState(run.cluster());
       List<String> live = new ArrayList<>();
       for (Step step : run.steps()) {

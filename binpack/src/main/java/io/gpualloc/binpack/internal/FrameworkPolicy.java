@@ -16,6 +16,7 @@ import io.gpualloc.core.RejectReason;
 import io.gpualloc.core.Request;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
  * memory, each GPU's mode, free compute and free memory). Node states are interned into ids and
  * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
- * object changes), so nodes in identical states share one evaluation and a decision mostly costs
- * a few array reads per node. Normalisation and tie-breaks still run over all feasible nodes on
+ * object changes; first fit reads only the nodes up to the first feasible one), so nodes in
+ * identical states share one evaluation and a decision mostly costs a few array reads per node.
+ * Normalisation and tie-breaks still run over all feasible nodes on
  * every decision, so the decisions are exactly those of the straightforward evaluation. Requests
  * with UUID filters or MIG demands take the straightforward path. The memo assumes the view is not
  * mutated by another thread during a call (a snapshot, or a ledger owned by the caller).
@@ -77,19 +79,29 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final RejectReason[] REASONS = RejectReason.values();
   private static final int MAX_SHAPES = 4096;
   private static final int MIN_STATE_CAP = 1 << 16;
+  private static final long MAX_CELLS = 1L << 24;
 
   // memo state, guarded by this
   private @Nullable Cluster cluster;
   private int[] nodeType = new int[0];
   private int[] nodeVersion = new int[0];
+  private long[] nodeEpoch = new long[0];
   private int[] nodeState = new int[0];
   private @Nullable ClusterView lastView;
-  private long lastVersion = -1;
+  private long epoch;
+  private long validVersion = -1;
   private final Map<StateKey, Integer> stateIds = new HashMap<>();
   private int states;
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
+  private long memoCells;
+  private int stateCap = -1;
+  private long cellCap = MAX_CELLS;
   private int[] feasibleScratch = new int[0];
   private int[] stateScratch = new int[0];
+  private double[][] partsScratch = new double[0][];
+  private double[] totalScratch = new double[0];
+  private double[] quotients = new double[0];
+  private static final long MAX_TABLE = 4096;
 
   /** A policy of these parts; {@code weights[i]} belongs to {@code scorers[i]}. */
   public FrameworkPolicy(
@@ -134,6 +146,19 @@ public final class FrameworkPolicy implements PlacementPolicy {
   }
 
   /**
+   * Sets how many node states may be interned and how many memo cells kept before the memo is
+   * dropped and rebuilt (defaults: max(65,536, 8 x nodes) states and 16M cells). Small limits make
+   * tests exercise that path; decisions do not depend on them.
+   */
+  public synchronized void limitMemo(int maxStates, long maxCells) {
+    if (maxStates < 1 || maxCells < 1) {
+      throw new IllegalArgumentException("limits must be positive: " + maxStates + ", " + maxCells);
+    }
+    stateCap = maxStates;
+    cellCap = maxCells;
+  }
+
+  /**
    * The straightforward evaluation: every filter and scorer on every node. {@link #place} gives
    * exactly the same decisions; this path is kept for requests the memo does not cover and so that
    * tests can compare the two.
@@ -175,16 +200,20 @@ public final class FrameworkPolicy implements PlacementPolicy {
         p[i] = scorer.score(request, view, feasible[i]);
       }
     }
-    return choose(request, view, n, feasible, f, parts, new double[f]);
+    return choose(request, view, n, feasible, f, parts, new double[f], false);
   }
 
   /** Normalises and weights the raw scores of the f feasible nodes, breaks ties, picks GPUs. */
   private Decision choose(Request request, ClusterView view, int n, int[] feasible, int f,
-      double[][] parts, double[] total) {
+      double[][] parts, double[] total, boolean tabled) {
     for (int s = 0; s < scorers.size(); s++) {
       double[] p = parts[s];
       if (scorers.get(s).normalized()) {
-        normalise(p, f);
+        if (tabled) {
+          normaliseTabled(p, f);
+        } else {
+          normalise(p, f);
+        }
       }
       for (int i = 0; i < f; i++) {
         total[i] += weights[s] * p[i];
@@ -226,41 +255,73 @@ public final class FrameworkPolicy implements PlacementPolicy {
   }
 
   private synchronized Decision placeMemoised(Request request, ClusterView view) {
-    refresh(view);
+    Cluster c = view.cluster();
+    if (c != cluster) {
+      reset(c);
+    }
+    if (states > (stateCap > 0 ? stateCap : Math.max(MIN_STATE_CAP, 8 * nodeState.length))) {
+      clearStates();
+    }
+    long version = view.version();
+    if (view != lastView) {
+      lastView = view;
+      epoch++; // node versions of another view say nothing about this one
+      validVersion = -1;
+    }
+    // every node was validated at this version of this view: no need to read node versions
+    boolean trusted = version == validVersion;
     int n = nodeState.length;
     Memo memo = memo(request);
-    memo.cover(states, scorers.size());
+    memoCells += memo.cover(states, scorers.size());
     if (feasibleScratch.length != n) {
       feasibleScratch = new int[n];
       stateScratch = new int[n];
+      partsScratch = new double[scorers.size()][n];
+      totalScratch = new double[n];
     }
     int[] feasible = feasibleScratch;
     int[] fs = stateScratch;
     boolean firstFit = scorers.isEmpty() && ties == Ties.NODE_ID;
     byte[] status = memo.status;
     int f = 0;
+    boolean all = true;
     for (int node = 0; node < n; node++) {
+      if (!trusted) {
+        int ver = view.nodeVersion(node);
+        if (nodeEpoch[node] != epoch || nodeVersion[node] != ver) {
+          nodeVersion[node] = ver;
+          nodeEpoch[node] = epoch;
+          nodeState[node] = intern(view, node);
+        }
+      }
       int s = nodeState[node];
+      if (s >= status.length) {
+        memoCells += memo.cover(states, scorers.size());
+        status = memo.status;
+      }
       byte st = status[s];
       if (st == UNKNOWN) {
         st = evaluate(request, view, node, s, memo);
+        if (st == UNKNOWN) {
+          return placeReference(request, view); // the node changed under this call
+        }
       }
       if (st == FEASIBLE) {
         feasible[f] = node;
         fs[f++] = s;
         if (firstFit) {
+          all = node == n - 1;
           break; // first fit: nothing can beat the lowest feasible id
         }
       }
     }
-    if (f == 0) {
-      Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
-      for (int node = 0; node < n; node++) {
-        b.reject(node, REASONS[status[nodeState[node]] - REJECTED]);
-      }
-      return b.build("");
+    if (all) {
+      validVersion = version;
     }
-    double[][] parts = new double[scorers.size()][f];
+    if (f == 0) {
+      return rejection(request, n, status, memo);
+    }
+    double[][] parts = partsScratch;
     for (int k = 0; k < parts.length; k++) {
       double[] raw = memo.raw[k];
       double[] p = parts[k];
@@ -268,10 +329,50 @@ public final class FrameworkPolicy implements PlacementPolicy {
         p[i] = raw[fs[i]];
       }
     }
-    return choose(request, view, n, feasible, f, parts, new double[f]);
+    double[] total = totalScratch;
+    Arrays.fill(total, 0, f, 0.0);
+    return choose(request, view, n, feasible, f, parts, total, true);
   }
 
-  /** Runs the filters and scorers on the node, whose state is {@code s}, and memoises them. */
+  /**
+   * The rejection the reference builds with {@link Decision.Rejected#builder}, with the reasons
+   * counted in an array and the reason list shared with the shape's previous rejection when equal.
+   */
+  private Decision rejection(Request request, int n, byte[] status, Memo memo) {
+    RejectReason[] why = memo.why;
+    boolean same = why.length == n;
+    if (!same) {
+      why = new RejectReason[n];
+    }
+    int[] count = new int[REASONS.length];
+    for (int node = 0; node < n; node++) {
+      RejectReason r = REASONS[status[nodeState[node]] - REJECTED];
+      count[r.ordinal()]++;
+      if (why[node] != r) {
+        if (same) {
+          why = why.clone();
+          same = false;
+        }
+        why[node] = r;
+      }
+    }
+    if (!same) {
+      memo.why = why;
+      memo.whyList = List.of(why);
+    }
+    Map<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
+    for (int i = 0; i < count.length; i++) {
+      if (count[i] > 0) {
+        counts.put(REASONS[i], count[i]);
+      }
+    }
+    return new Decision.Rejected(request.name(), n, memo.whyList, counts, "");
+  }
+
+  /**
+   * Runs the filters and scorers on the node, whose state is {@code s}, and memoises them; {@link
+   * #UNKNOWN} when the node's version moved meanwhile (a ledger mutated by another thread).
+   */
   private byte evaluate(Request request, ClusterView view, int node, int s, Memo memo) {
     RejectReason why = null;
     for (int i = 0; i < filters.size() && why == null; i++) {
@@ -286,50 +387,31 @@ public final class FrameworkPolicy implements PlacementPolicy {
     } else {
       st = (byte) (REJECTED + why.ordinal());
     }
-    // a ledger changed under a running call (no snapshot): use the answer, do not keep it
-    if (view.nodeVersion(node) == nodeVersion[node]) {
-      memo.status[s] = st;
+    // a ledger changed under a running call (no snapshot): keep nothing, report UNKNOWN
+    if (view.nodeVersion(node) != nodeVersion[node]) {
+      return UNKNOWN;
     }
+    memo.status[s] = st;
     return st;
   }
 
   private Memo memo(Request r) {
     ShapeKey key = new ShapeKey(r.cpuMilli(), r.memoryMib(), r.gpu(), r.modelInclude(),
         r.modelExclude());
+    if (memoCells > cellCap) {
+      memos.clear(); // bounds the memory: about 9 bytes a cell with one scorer
+      memoCells = 0;
+    }
     Memo m = memos.get(key);
     if (m == null) {
       if (memos.size() >= MAX_SHAPES) {
         memos.clear();
+        memoCells = 0;
       }
       m = new Memo();
       memos.put(key, m);
     }
     return m;
-  }
-
-  /** Re-interns the state of every node whose version changed (all nodes for a new view). */
-  private void refresh(ClusterView v) {
-    Cluster c = v.cluster();
-    if (c != cluster) {
-      reset(c);
-    }
-    long version = v.version();
-    if (v == lastView && version == lastVersion) {
-      return;
-    }
-    if (states > Math.max(MIN_STATE_CAP, 8 * nodeState.length)) {
-      clearStates();
-    }
-    boolean all = v != lastView;
-    for (int node = 0; node < nodeState.length; node++) {
-      int ver = v.nodeVersion(node);
-      if (all || nodeState[node] < 0 || ver != nodeVersion[node]) {
-        nodeVersion[node] = ver;
-        nodeState[node] = intern(v, node);
-      }
-    }
-    lastView = v;
-    lastVersion = version;
   }
 
   private void reset(Cluster c) {
@@ -350,6 +432,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       nodeType[node] = t;
     }
     nodeVersion = new int[n];
+    nodeEpoch = new long[n];
     nodeState = new int[n];
     clearStates();
   }
@@ -357,10 +440,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private void clearStates() {
     stateIds.clear();
     memos.clear();
+    memoCells = 0;
     states = 0;
-    Arrays.fill(nodeState, -1);
-    lastView = null;
-    lastVersion = -1;
+    epoch++;
+    validVersion = -1;
   }
 
   /**
@@ -417,11 +500,16 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final class Memo {
     byte[] status = new byte[0];
     double[][] raw = new double[0][];
+    /** The reasons of the shape's last rejection (never modified once shared) and their list. */
+    RejectReason[] why = new RejectReason[0];
+    List<RejectReason> whyList = List.of();
 
-    void cover(int states, int scorers) {
+    /** Grows the arrays to at least {@code states} states; returns how many cells were added. */
+    int cover(int states, int scorers) {
       if (status.length >= states && raw.length == scorers) {
-        return;
+        return 0;
       }
+      int before = status.length;
       int len = Math.max(states, Math.max(64, status.length * 2));
       status = Arrays.copyOf(status, len);
       double[][] r = new double[scorers][];
@@ -429,6 +517,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
         r[k] = k < raw.length ? Arrays.copyOf(raw[k], len) : new double[len];
       }
       raw = r;
+      return len - before;
     }
   }
 
@@ -451,6 +540,35 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     for (int i = 0; i < f; i++) {
       p[i] = hi == lo ? 0 : (((long) p[i] - lo) * 100 / (hi - lo));
+    }
+  }
+
+  /**
+   * {@link #normalise} with the quotients taken from a table of the (few) distinct integer
+   * differences instead of a division per node: the same integers.
+   */
+  private void normaliseTabled(double[] p, int f) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (int i = 0; i < f; i++) {
+      lo = Math.min(lo, (long) p[i]);
+      hi = Math.max(hi, (long) p[i]);
+    }
+    long range = hi - lo;
+    if (range <= 0 || range > MAX_TABLE) {
+      normalise(p, f);
+      return;
+    }
+    int size = (int) range + 1;
+    if (quotients.length < size) {
+      quotients = new double[Math.max(size, 2 * quotients.length)];
+    }
+    double[] q = quotients;
+    for (int k = 0; k < size; k++) {
+      q[k] = (k * 100L / range);
+    }
+    for (int i = 0; i < f; i++) {
+      p[i] = q[(int) ((long) p[i] - lo)];
     }
   }
 
