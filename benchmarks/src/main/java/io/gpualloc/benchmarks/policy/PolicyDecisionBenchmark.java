@@ -1,5 +1,9 @@
 package io.gpualloc.benchmarks.policy;
 
+import io.gpualloc.benchmarks.replay.OpenbModels;
+import io.gpualloc.benchmarks.replay.OpenbNode;
+import io.gpualloc.benchmarks.replay.OpenbReader;
+import io.gpualloc.benchmarks.replay.SyntheticOpenb;
 import io.gpualloc.binpack.Policies;
 import io.gpualloc.binpack.PolicyConfig;
 import io.gpualloc.binpack.TargetWorkload;
@@ -7,13 +11,8 @@ import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.Decision;
 import io.gpualloc.core.GpuDemand;
-import io.gpualloc.core.GpuModel;
-import io.gpualloc.core.GpuModelCatalog;
-import io.gpualloc.core.Node;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.Request;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +46,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class PolicyDecisionBenchmark {
-  static final GpuModelCatalog CATALOG = GpuModelCatalog.builtIn()
-      .with(GpuModel.of("G2", 32768)).with(GpuModel.of("G3", 32768));
-
   /** The policy under test. */
   @Param({"fgd", "best-fit", "first-fit"})
   public String policy;
@@ -63,25 +59,28 @@ public class PolicyDecisionBenchmark {
   private Request[] requests;
   private int next;
 
-  /** Builds the cluster, fills it to 50% GPU load and prepares the request stream. */
+  /**
+   * Builds the cluster, fills it to 50% GPU load and prepares the request stream. Reads the openb
+   * trace from {@code -Dgpualloc.shared} (default {@code ../shared}); without it, the built-in
+   * synthetic workload with the same statistics.
+   */
   @Setup(Level.Trial)
   public void setUp() {
     Path dir = Path.of(System.getProperty("gpualloc.shared", "../shared"), "traces", "openb");
-    List<String[]> nodeRows = rows(dir.resolve("openb_node_list_gpu_node.csv"));
-    List<Request> pods = pods(rows(dir.resolve("openb_pod_list_default.csv")));
+    boolean real = Files.isDirectory(dir);
+    List<OpenbNode> nodeRows = real
+        ? OpenbReader.readNodes(dir.resolve("openb_node_list_gpu_node.csv"))
+        : SyntheticOpenb.nodes();
+    List<Request> pods = OpenbModels.requests(real
+        ? OpenbReader.readPods(dir.resolve("openb_pod_list_default.csv"))
+        : SyntheticOpenb.pods(2023));
     int nodes = cluster.equals("openb") ? nodeRows.size() : 10_000;
-    List<Node> list = new ArrayList<>(nodes);
+    List<OpenbNode> list = new ArrayList<>(nodes);
     for (int i = 0; i < nodes; i++) {
-      String[] f = nodeRows.get(i % nodeRows.size());
-      Node.Builder b = Node.builder("node-" + i).cpuMilli(Integer.parseInt(f[1]))
-          .memoryMib(Integer.parseInt(f[2]));
-      int g = Integer.parseInt(f[3]);
-      if (g > 0) {
-        b.gpus(g, CATALOG.get(f[4]));
-      }
-      list.add(b.build());
+      OpenbNode n = nodeRows.get(i % nodeRows.size());
+      list.add(new OpenbNode("node-" + i, n.cpuMilli(), n.memoryMib(), n.gpus(), n.model()));
     }
-    Cluster c = Cluster.of(list);
+    Cluster c = OpenbModels.cluster(list);
     state = new ClusterState(c);
     PolicyConfig config = new PolicyConfig(42, TargetWorkload.fromRequests(pods));
     placer = Policies.named(policy, config);
@@ -128,39 +127,5 @@ public class PolicyDecisionBenchmark {
       return 1000L * w.count();
     }
     return d instanceof GpuDemand.Shared s ? (long) s.count() * s.computeMilli() : 0;
-  }
-
-  /** Rows of a simple comma-separated file without quoting (the openb format), header skipped. */
-  static List<String[]> rows(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file);
-      List<String[]> out = new ArrayList<>();
-      for (String line : lines.subList(1, lines.size())) {
-        out.add(line.split(",", -1));
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("the benchmark reads the openb trace from ../shared (set"
-          + " -Dgpualloc.shared=<dir>): " + file, e);
-    }
-  }
-
-  static List<Request> pods(List<String[]> rows) {
-    List<Request> out = new ArrayList<>();
-    for (String[] f : rows) {
-      int numGpu = Integer.parseInt(f[3]);
-      int milli = Math.min(1000, Integer.parseInt(f[4]));
-      GpuDemand d = numGpu == 0 ? GpuDemand.none()
-          : milli < 1000 ? GpuDemand.shared(1, milli, 0) : GpuDemand.whole(numGpu);
-      List<String> models = new ArrayList<>();
-      if (f.length > 5 && !f[5].isEmpty()) {
-        for (String m : f[5].split("\\|")) {
-          models.add(CATALOG.get(m).name());
-        }
-      }
-      out.add(Request.builder(f[0]).cpuMilli(Integer.parseInt(f[1]))
-          .memoryMib(Integer.parseInt(f[2])).gpu(d).modelInclude(models).build());
-    }
-    return out;
   }
 }
