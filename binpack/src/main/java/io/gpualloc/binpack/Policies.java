@@ -60,6 +60,7 @@ public final class Policies {
     REGISTRY.put("fgd-sim", c -> fgd("fgd-sim", FragmentationGradientDescent.Mode.SIMULATOR, c));
     REGISTRY.put("fgd-bucketed",
         c -> fgd("fgd-bucketed", FragmentationGradientDescent.Mode.BUCKETED, c));
+    REGISTRY.put("xp", c -> new io.gpualloc.binpack.internal.PackedFragmentationDescent("xp", c.workload(), c.seed(), Double.parseDouble(System.getProperty("xp.bucket", "100")), Double.parseDouble(System.getProperty("xp.beta", "0")), Integer.getInteger("xp.w", 0)));
   }
 
   private Policies() {}
