@@ -1,6 +1,7 @@
 package io.gpualloc.binpack;
 
 import io.gpualloc.binpack.internal.Baselines;
+import io.gpualloc.binpack.internal.CpuBoundFragmentationDescent;
 import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.internal.FragmentationGradientDescent;
 import io.gpualloc.binpack.internal.FrameworkPolicy;
@@ -60,7 +61,8 @@ public final class Policies {
     REGISTRY.put("fgd-sim", c -> fgd("fgd-sim", FragmentationGradientDescent.Mode.SIMULATOR, c));
     REGISTRY.put("fgd-bucketed",
         c -> fgd("fgd-bucketed", FragmentationGradientDescent.Mode.BUCKETED, c));
-    REGISTRY.put("xp", c -> new io.gpualloc.binpack.internal.PackedFragmentationDescent("xp", c.workload(), c.seed(), Double.parseDouble(System.getProperty("xp.bucket", "100")), Double.parseDouble(System.getProperty("xp.beta", "0")), Integer.getInteger("xp.w", 0)));
+    REGISTRY.put("fgd-cpu",
+        c -> new CpuBoundFragmentationDescent("fgd-cpu", c.workload(), c.seed()));
   }
 
   private Policies() {}

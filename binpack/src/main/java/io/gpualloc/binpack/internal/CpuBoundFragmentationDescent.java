@@ -7,6 +7,7 @@ import io.gpualloc.core.Decision;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
+import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.PlacementPolicy;
@@ -21,41 +22,46 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Fragmentation gradient descent (Weng et al., USENIX ATC '23): place the request where the
- * growth of the cluster's fragmentation against the target workload, Delta = F_after - F_before,
- * is smallest. Three node-choice rules:
+ * CPU-bounded fragmentation descent, our own variant of FGD (Weng et al., USENIX ATC '23): place
+ * the request where the growth of the cluster's fragmentation against the target workload M,
+ * Delta = F_after - F_before, is smallest, with a fragmentation measure that also counts the GPUs
+ * a node's free CPU cannot serve.
  *
- * <ul>
- *   <li>{@link Mode#EXACT}: exact integer argmin of Delta; ties by node id, then GPU index.
- *   <li>{@link Mode#SIMULATOR}: the reference simulator's quantised score {@code
- *       int(100 sigmoid(-Delta/1000))}, the first GPU index reaching the node's best score, and ties
- *       among nodes broken by a seeded random node priority fixed for the instance.
- *   <li>{@link Mode#BUCKETED}: Delta rounded down to buckets of 100 milli-GPU, the lowest bucket
- *       wins, ties broken by a seeded random node priority fixed for the instance (see {@code
- *       docs/policies.md}: treating near-equal Deltas as equal and breaking ties consistently packs
- *       tasks onto the same nodes).
- * </ul>
+ * <p>FGD counts a node's free GPU as usable by a class m as soon as the node has CPU for one task
+ * of m. On CPU-lean nodes (12 cores per GPU in the openb cluster, against 11 cores for an average
+ * 1-GPU task) a node with 8 free GPUs and 20 free cores is therefore "unfragmented" for a
+ * (11 cores, 1 GPU) class, though it can serve one such task, not eight. Here the number of tasks
+ * of m that a node can still take is also bounded by its free CPU, {@code t = floor(cpu /
+ * c_m)}; of the GPUs that can host a unit of m, only the {@code t * k_m} with the most free
+ * compute (whole classes: {@code min(floor(units / k_m), t) * k_m} fully free GPUs) are usable,
+ * and the rest of the node's free GPU is fragment. Without a CPU bound (or with CPU for every unit)
+ * the measure equals FGD's. The effect: CPU-only and CPU-heavy tasks stop eating the last cores
+ * next to free GPUs, and GPU tasks go where CPU and GPU run out together.
+ *
+ * <p>Node choice as {@code fgd-bucketed}: Delta rounded down to buckets of {@link #BUCKET_MILLI}
+ * milli-GPU, the lowest bucket wins, ties broken by a seeded random node priority fixed for the
+ * instance; shares go to the GPU(s) that minimise the measure, whole GPUs lowest index first.
  *
  * <p>Speed: per-node states (free CPU and the multiset of GPU codes) are interned into ids and
- * refreshed only when {@link ClusterView#nodeVersion} changes (not at all when the view and its
- * version are unchanged); F of a state is computed once; Delta of a (state, request shape) pair is
- * memoised across decisions in a dense per-shape array, so nodes in identical states share one
- * evaluation and a decision costs a few array reads per node. Requests with UUID filters or
- * MIG demands take a direct path without memoisation.
+ * refreshed only when {@link ClusterView#nodeVersion} changes; F of a state is computed once;
+ * Delta of a (state, request shape) pair is memoised across decisions, so a decision costs a few
+ * array reads per node. Requests with UUID filters or MIG demands take a direct path without
+ * memoisation.
  *
  * <p>The caches assume the policy instance follows one ledger and its snapshots; a {@code fork()}
  * that diverges needs its own instance (a decision is checked against the view before it is
  * returned, and a stale cache is rebuilt). Calls are synchronised.
  */
-public final class PackedFragmentationDescent implements PlacementPolicy {
+public final class CpuBoundFragmentationDescent implements PlacementPolicy {
 
   private static final long INFEASIBLE = Long.MAX_VALUE;
   private static final long UNKNOWN = Long.MIN_VALUE;
+  /** Width of a Delta bucket, milli-GPU. */
+  public static final long BUCKET_MILLI = 100;
 
   private final String name;
   private final long seed;
-  private final double bucket;
-  private final double beta;
+
   private final FragEngine engine;
 
   private int[] rank = new int[0];
@@ -73,19 +79,24 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
   private int[] stCpu = new int[64];
   private long[][] stCodes = new long[64][];
   private long[] stFrag = new long[64];
-  private long[] stFree = new long[64];
   private int states;
 
   private final Map<List<Object>, Shape> shapes = new HashMap<>();
 
-  /** A policy named {@code name} against workload M. */
-  public PackedFragmentationDescent(String name, TargetWorkload m, long seed,
-      double bucket, double beta, int weighting) {
+  /**
+   * A policy named {@code name} against workload M; {@code seed} orders ties among nodes.
+   *
+   * @throws InvalidSpecException when M is empty
+   */
+  public CpuBoundFragmentationDescent(String name, TargetWorkload m, long seed) {
+    if (m.isEmpty()) {
+      throw InvalidSpecException.of("policy " + name, "workload", m,
+          "a non-empty target workload. Maybe PolicyConfig.of(seed).withWorkload("
+              + "TargetWorkload.fromRequests(pods, 0.95))");
+    }
     this.name = name;
     this.seed = seed;
-    this.bucket = bucket;
-    this.beta = beta;
-    this.engine = new FragEngine(reweight(m, weighting));
+    this.engine = new FragEngine(m);
     TargetWorkload mm = engine.workload();
     List<io.gpualloc.binpack.TaskClass> cs = mm.classes();
     int k = cs.size();
@@ -104,10 +115,8 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
       cWhole[i] = c.gpu() instanceof GpuDemand.Whole;
       cWeight[i] = c.weight();
     }
-    this.cpuBound = Integer.getInteger("xp.cpu", 1) == 1;
   }
 
-  private final boolean cpuBound;
   private final int[] cCpu;
   private final int[] cCount;
   private final int[] cMilli;
@@ -116,6 +125,10 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
   private final long[] cWeight;
   private boolean[][] allow = new boolean[0][];
   private final long[] unitBuf = new long[64];
+
+  private int tie(int a, int b) {
+    return Integer.compare(rank[a], rank[b]);
+  }
 
   private boolean[][] allow() {
     List<GpuModel> models = engine.models();
@@ -139,9 +152,6 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
    * free CPU.
    */
   private long measure(int freeCpu, long[] codes) {
-    if (!cpuBound) {
-      return engine.scaled(freeCpu, codes);
-    }
     boolean[][] al = allow();
     long r = 0;
     for (long c : codes) {
@@ -192,31 +202,6 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
     return sum;
   }
 
-  static TargetWorkload reweight(TargetWorkload m, int weighting) {
-    if (weighting == 0) {
-      return m;
-    }
-    List<io.gpualloc.binpack.TaskClass> out = new ArrayList<>();
-    long pods = m.totalWeight();
-    long gpu = 0;
-    for (io.gpualloc.binpack.TaskClass c : m.classes()) {
-      gpu += c.weight() * c.gpuCount() * (long) c.gpuMilli();
-    }
-    for (io.gpualloc.binpack.TaskClass c : m.classes()) {
-      long g = c.weight() * c.gpuCount() * (long) c.gpuMilli();
-      long w;
-      if (weighting == 1) {
-        w = Math.max(1, g);
-      } else {
-        // half pod share, half GPU share, scaled to 1e6
-        w = Math.max(1, Math.round(5e5 * c.weight() / pods + 5e5 * g / Math.max(1, gpu)));
-      }
-      out.add(new io.gpualloc.binpack.TaskClass(c.cpuMilli(), c.gpu(), c.modelInclude(),
-          c.modelExclude(), w));
-    }
-    return TargetWorkload.of(out);
-  }
-
   @Override
   public String name() {
     return name;
@@ -262,7 +247,7 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
     int best = -1;
     long bestDelta = 0;
     long bestKey = 0;
-    double w = Math.max(1, engine.totalWeight());
+    long w = Math.max(1, engine.totalWeight());
     if (!direct) {
       refreshAll(v);
     }
@@ -296,10 +281,8 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
           continue;
         }
       }
-      double score = delta / w + beta * (direct ? FragEngine.free(engine.nodeCodes(v, node))
-          : stFree[nodeState[node]]);
-      long key = (long) Math.floor(score / bucket);
-      if (best < 0 || key < bestKey || (key == bestKey && rank[node] < rank[best])) {
+      long key = Math.floorDiv(delta, BUCKET_MILLI * w);
+      if (best < 0 || key < bestKey || (key == bestKey && tie(node, best) < 0)) {
         bestKey = key;
         best = node;
         bestDelta = delta;
@@ -458,12 +441,10 @@ public final class PackedFragmentationDescent implements PlacementPolicy {
       stCpu = Arrays.copyOf(stCpu, len);
       stCodes = Arrays.copyOf(stCodes, len);
       stFrag = Arrays.copyOf(stFrag, len);
-      stFree = Arrays.copyOf(stFree, len);
     }
     stCpu[s] = cpu;
     stCodes[s] = sortedCodes;
     stFrag[s] = measure(cpu, sortedCodes);
-    stFree[s] = FragEngine.free(sortedCodes);
     stateIds.put(key, s);
     return s;
   }
