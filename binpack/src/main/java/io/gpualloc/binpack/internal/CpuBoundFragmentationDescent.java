@@ -38,6 +38,15 @@ import java.util.Set;
  * the measure equals FGD's. The effect: CPU-only and CPU-heavy tasks stop eating the last cores
  * next to free GPUs, and GPU tasks go where CPU and GPU run out together.
  *
+ * <p>Model scarcity: FGD does not see that a GPU model is scarce for the classes restricted to it
+ * (taking one of three free T4 GPUs leaves a T4-only class fitting), and the CPU bound even draws
+ * CPU-heavy unrestricted tasks to CPU-rich nodes of such a model. So Delta gets a second term:
+ * every milli-GPU taken from a GPU of model g costs {@code q_g} milli-GPU, where {@code q_g} sums,
+ * over the classes of M restricted to a proper subset of the cluster's models that includes g,
+ * the class's share of M's GPU demand times the cluster's GPU capacity over the capacity of the
+ * models the class allows: the fraction of a model's capacity the restricted classes are
+ * expected to need. Without model filters in M the term is 0.
+ *
  * <p>Node choice as {@code fgd-bucketed}: Delta rounded down to buckets of {@link #BUCKET_MILLI}
  * milli-GPU, the lowest bucket wins, ties broken by a seeded random node priority fixed for the
  * instance; shares go to the GPU(s) that minimise the measure, whole GPUs lowest index first.
@@ -65,6 +74,9 @@ public final class CpuBoundFragmentationDescent implements PlacementPolicy {
   private final FragEngine engine;
 
   private int[] rank = new int[0];
+  private double[] scarcity = new double[0];
+  /** Weight of the model-scarcity term against Delta (milli-GPU per milli-GPU taken). */
+  static final double SCARCITY_WEIGHT = 1.0;
   private Cluster cluster;
   private int[] nodeVersion = new int[0];
   private int[] nodeCpu = new int[0];
@@ -392,7 +404,59 @@ public final class CpuBoundFragmentationDescent implements PlacementPolicy {
     }
     for (Shape s : shapes.values()) {
       s.extend(engine);
+      s.delta = new long[0];
     }
+    computeScarcity(c);
+  }
+
+  /** Scaled penalty per milli-GPU taken from a GPU of model {@code mi}. */
+  private double scarcity(int mi) {
+    return mi < scarcity.length ? scarcity[mi] : 0;
+  }
+
+  /**
+   * Model scarcity: for every class restricted to a subset of the cluster's models, its share of
+   * M's GPU demand times how much smaller its allowed capacity is than the cluster's, summed per
+   * model: the fraction of a model's capacity the restricted classes are expected to need.
+   * Scaled by M's total weight and {@link #SCARCITY_WEIGHT}.
+   */
+  private void computeScarcity(Cluster c) {
+    int models = engine.models().size();
+    double[] cap = new double[models];
+    double total = 0;
+    for (int i = 0; i < c.nodeCount(); i++) {
+      for (int mi : nodeModelIdx[i]) {
+        cap[mi] += 1000;
+        total += 1000;
+      }
+    }
+    double demand = 0;
+    for (int k = 0; k < cCpu.length; k++) {
+      demand += (double) cWeight[k] * cCount[k] * cMilli[k];
+    }
+    boolean[][] al = allow();
+    double[] q = new double[models];
+    for (int k = 0; k < cCpu.length && demand > 0; k++) {
+      double allowedCap = 0;
+      for (int mi = 0; mi < models; mi++) {
+        if (al[mi][k]) {
+          allowedCap += cap[mi];
+        }
+      }
+      if (allowedCap <= 0 || allowedCap >= total || cCount[k] == 0) {
+        continue;
+      }
+      double share = (double) cWeight[k] * cCount[k] * cMilli[k] / demand * total / allowedCap;
+      for (int mi = 0; mi < models; mi++) {
+        if (al[mi][k]) {
+          q[mi] += share;
+        }
+      }
+    }
+    for (int mi = 0; mi < models; mi++) {
+      q[mi] *= SCARCITY_WEIGHT * engine.totalWeight();
+    }
+    scarcity = q;
   }
 
   /** Refreshes every node whose version changed; nothing when the view and version are the same. */
@@ -457,10 +521,12 @@ public final class CpuBoundFragmentationDescent implements PlacementPolicy {
     long[] codes = stCodes[s];
     int cpuAfter = cpu - shape.cpu;
     long[] cur = codes.clone();
+    double pen = 0;
     if (shape.kind == 1) {
       int taken = 0;
       for (int i = 0; i < cur.length && taken < shape.count; i++) {
         if (FragEngine.full(cur[i]) && shape.allowed[FragEngine.model(cur[i])]) {
+          pen += scarcity(FragEngine.model(cur[i])) * 1000;
           cur[i] = FragEngine.afterWhole(cur[i]);
           taken++;
         }
@@ -493,10 +559,11 @@ public final class CpuBoundFragmentationDescent implements PlacementPolicy {
           return INFEASIBLE;
         }
         used[bestIdx] = true;
+        pen += scarcity(FragEngine.model(cur[bestIdx])) * shape.milli;
         cur[bestIdx] = FragEngine.afterShare(cur[bestIdx], shape.milli, shape.mem);
       }
     }
-    return measure(cpuAfter, cur) - stFrag[s];
+    return measure(cpuAfter, cur) - stFrag[s] + Math.round(pen);
   }
 
   private Shape shape(Request r) {
