@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * CPU-bounded fragmentation descent, our own variant of FGD (Weng et al., USENIX ATC '23): place
- * the request where the growth of the cluster's fragmentation against the target workload M,
- * Delta = F_after - F_before, is smallest, with a fragmentation measure that also counts the GPUs
- * a node's free CPU cannot serve.
+ * Capacity-aware fragmentation descent, our own variant of FGD (Weng et al., USENIX ATC '23):
+ * place the request where the growth of the cluster's fragmentation against the target workload
+ * M, Delta = F_after - F_before, is smallest, with a fragmentation measure that also counts the
+ * GPUs a node's free CPU cannot serve (CPU bound), plus a cost for taking GPUs of models that
+ * model-restricted classes will need (model scarcity).
  *
  * <p>FGD counts a node's free GPU as usable by a class m as soon as the node has CPU for one task
  * of m. On CPU-lean nodes (12 cores per GPU in the openb cluster, against 11 cores for an average
@@ -33,8 +34,7 @@ import java.util.Set;
  * (11 cores, 1 GPU) class, though it can serve one such task, not eight. Here the number of tasks
  * of m that a node can still take is also bounded by its free CPU, {@code t = floor(cpu /
  * c_m)}; of the GPUs that can host a unit of m, only the {@code t * k_m} with the most free
- * compute (whole classes: {@code min(floor(units / k_m), t) * k_m} fully free GPUs) are usable,
- * and the rest of the node's free GPU is fragment. Without a CPU bound (or with CPU for every unit)
+ * compute are usable, and the rest of the node's free GPU is fragment. Without a CPU bound (or with CPU for every unit)
  * the measure equals FGD's. The effect: CPU-only and CPU-heavy tasks stop eating the last cores
  * next to free GPUs, and GPU tasks go where CPU and GPU run out together.
  *
@@ -61,7 +61,7 @@ import java.util.Set;
  * that diverges needs its own instance (a decision is checked against the view before it is
  * returned, and a stale cache is rebuilt). Calls are synchronised.
  */
-public final class CpuBoundFragmentationDescent implements PlacementPolicy {
+public final class CapacityAwareFragmentationDescent implements PlacementPolicy {
 
   private static final long INFEASIBLE = Long.MAX_VALUE;
   private static final long UNKNOWN = Long.MIN_VALUE;
@@ -100,7 +100,7 @@ public final class CpuBoundFragmentationDescent implements PlacementPolicy {
    *
    * @throws InvalidSpecException when M is empty
    */
-  public CpuBoundFragmentationDescent(String name, TargetWorkload m, long seed) {
+  public CapacityAwareFragmentationDescent(String name, TargetWorkload m, long seed) {
     if (m.isEmpty()) {
       throw InvalidSpecException.of("policy " + name, "workload", m,
           "a non-empty target workload. Maybe PolicyConfig.of(seed).withWorkload("
@@ -188,13 +188,9 @@ public final class CpuBoundFragmentationDescent implements PlacementPolicy {
         if (fits < cCount[i]) {
           f = r;
         } else {
-          long tasks = cCpu[i] == 0 ? Long.MAX_VALUE : freeCpu / cCpu[i];
-          long usableUnits;
-          if (cWhole[i]) {
-            usableUnits = Math.min((long) (fits / cCount[i]) , tasks) * cCount[i];
-          } else {
-            usableUnits = Math.min(fits, tasks * cCount[i]);
-          }
+          // tasks the free CPU allows (at most one per unit), each taking k units
+          long tasks = cCpu[i] == 0 ? fits : Math.min(fits, freeCpu / cCpu[i]);
+          long usableUnits = Math.min(fits, tasks * cCount[i]);
           long usable = 0;
           if (usableUnits >= fits) {
             for (int u = 0; u < fits; u++) {

@@ -11,8 +11,8 @@ import io.gpualloc.core.Request;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Hand-computed cases of {@code fgd-cpu}, the CPU-bounded fragmentation measure. */
-class CpuBoundFragmentationDescentTest {
+/** Hand-computed cases of {@code fgd-capacity}, the CPU-bounded fragmentation measure. */
+class CapacityAwareFragmentationDescentTest {
 
   private static int nodeOf(String policy, TargetWorkload m, Request t, ClusterState s) {
     Decision d = Policies.named(policy, PolicyConfig.of(7).withWorkload(m)).place(t, s);
@@ -24,13 +24,13 @@ class CpuBoundFragmentationDescentTest {
     // node 0: 16 cores, 2 free GPUs; node 1: 24 cores, 2 free GPUs; M = {(8 cores, 1 GPU) 1.0}.
     // A CPU-only task of 8 cores: FGD sees Delta 0 on both (each keeps CPU for one more task)
     // and takes node 0 by id. Bounded by CPU, node 0 drops from 2 servable GPUs to 1
-    // (Delta +1000) while node 1 keeps 2 (Delta 0): fgd-cpu takes node 1.
+    // (Delta +1000) while node 1 keeps 2 (Delta 0): fgd-capacity takes node 1.
     ClusterState s = FgdExamplesTest.nodes(new int[] {16000, 24000}, FgdExamplesTest.T4,
         new int[] {1000, 1000}, new int[] {1000, 1000});
     TargetWorkload m = TargetWorkload.of(List.of(TaskClass.of(8000, GpuDemand.whole(1), 1)));
     Request t = FgdExamplesTest.task("cpu", 8000, GpuDemand.none());
     assertEquals(0, nodeOf("fgd", m, t, s));
-    assertEquals(1, nodeOf("fgd-cpu", m, t, s));
+    assertEquals(1, nodeOf("fgd-capacity", m, t, s));
   }
 
   @Test
@@ -46,7 +46,7 @@ class CpuBoundFragmentationDescentTest {
     assertEquals(0, Fragmentation.node(s, 1, m));
     Request t = FgdExamplesTest.task("g", 0, GpuDemand.whole(1));
     assertEquals(0, nodeOf("fgd", m, t, s));
-    assertEquals(1, nodeOf("fgd-cpu", m, t, s));
+    assertEquals(1, nodeOf("fgd-capacity", m, t, s));
   }
 
   @Test
@@ -59,13 +59,13 @@ class CpuBoundFragmentationDescentTest {
         List.of(TaskClass.of(8000, GpuDemand.whole(1), 1), FgdExamplesTest.shared(2000, 500)),
         List.of(.5, .5));
     Request t = FgdExamplesTest.task("t", 2000, GpuDemand.shared(1, 500, 0));
-    assertEquals(0, nodeOf("fgd-cpu", m, t, s));
+    assertEquals(0, nodeOf("fgd-capacity", m, t, s));
   }
 
   @Test
   void emptyWorkloadSaysWhatToDo() {
     InvalidSpecException e = assertThrows(InvalidSpecException.class,
-        () -> Policies.named("fgd-cpu", PolicyConfig.of(1)));
+        () -> Policies.named("fgd-capacity", PolicyConfig.of(1)));
     assertEquals(true, e.getMessage().contains("withWorkload"));
   }
 }
