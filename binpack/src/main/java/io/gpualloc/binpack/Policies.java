@@ -1,6 +1,7 @@
 package io.gpualloc.binpack;
 
 import io.gpualloc.binpack.internal.Baselines;
+import io.gpualloc.binpack.internal.CapacityAwareFragmentationDescent;
 import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.internal.FragmentationGradientDescent;
 import io.gpualloc.binpack.internal.FrameworkPolicy;
@@ -60,6 +61,8 @@ public final class Policies {
     REGISTRY.put("fgd-sim", c -> fgd("fgd-sim", FragmentationGradientDescent.Mode.SIMULATOR, c));
     REGISTRY.put("fgd-bucketed",
         c -> fgd("fgd-bucketed", FragmentationGradientDescent.Mode.BUCKETED, c));
+    REGISTRY.put("fgd-capacity",
+        c -> new CapacityAwareFragmentationDescent("fgd-capacity", c.workload(), c.seed()));
   }
 
   private Policies() {}
