@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 public final class ReplayCommand implements Callable<Integer> {
   /** The six policies of the FGD paper's comparison ({@code fgd-sim} is its FGD), plus ours. */
   public static final String DEFAULT_POLICIES =
-      "random,dot-product,gpu-clustering,gpu-packing,best-fit,fgd-sim,fgd,fgd-bucketed";
+      "random,dot-product,gpu-clustering,gpu-packing,best-fit,fgd-sim,fgd,fgd-bucketed,fgd-capacity";
   /** The 17 traces the paper used. */
   public static final List<String> PAPER_TRACES = List.of("default", "cpu050", "cpu100",
       "cpu200", "cpu250", "gpushare40", "gpushare60", "gpushare80", "gpushare100", "gpuspec10",
