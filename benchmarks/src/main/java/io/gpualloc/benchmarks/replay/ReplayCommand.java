@@ -102,6 +102,10 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--no-chart", description = "no PNG chart")
   boolean noChart;
 
+  @Option(names = "--chart-from", paramLabel = "PCT", description = "start the chart's x axis"
+      + " here, to zoom in on the loaded end (default: ${DEFAULT-VALUE})", defaultValue = "0")
+  int chartFrom;
+
   private final PrintStream stdout;
 
   /** A command printing to {@code System.out}. */
@@ -159,7 +163,7 @@ public final class ReplayCommand implements Callable<Integer> {
         threads, out.toAbsolutePath().normalize());
     if (!noChart) {
       for (Path png : report.writeCharts(out, mode == Mode.PAPER
-          ? "arrived GPU load, % of capacity" : "progress through arrivals, %")) {
+          ? "arrived GPU load, % of capacity" : "progress through arrivals, %", chartFrom)) {
         stdout.println("chart: " + png.toAbsolutePath().normalize());
       }
     }

@@ -175,11 +175,14 @@ public final class ReplayReport {
 
   /** Writes one PNG per trace: GPU allocation ratio against arrived load, a line per policy. */
   public List<Path> writeCharts(Path dir) throws IOException {
-    return writeCharts(dir, "arrived GPU load, % of capacity");
+    return writeCharts(dir, "arrived GPU load, % of capacity", 0);
   }
 
-  /** Writes one PNG per trace: GPU allocation ratio against {@code xAxis}, a line per policy. */
-  public List<Path> writeCharts(Path dir, String xAxis) throws IOException {
+  /**
+   * Writes one PNG per trace: GPU allocation ratio against {@code xAxis} from {@code fromBucket}
+   * on, a line per policy.
+   */
+  public List<Path> writeCharts(Path dir, String xAxis, int fromBucket) throws IOException {
     Files.createDirectories(dir);
     List<Path> out = new ArrayList<>();
     for (Map.Entry<String, Map<String, List<RunResult>>> t : grouped().entrySet()) {
@@ -188,11 +191,11 @@ public final class ReplayReport {
           .xAxisTitle(xAxis)
           .yAxisTitle("allocated GPU, % of capacity").build();
       chart.getStyler().setMarkerSize(0);
-      chart.getStyler().setYAxisMin(0.0);
+      chart.getStyler().setYAxisMin(fromBucket == 0 ? 0.0 : null);
       for (Map.Entry<String, List<RunResult>> p : t.getValue().entrySet()) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
-        for (int b = 0; b <= RunResult.MAX_BUCKET; b++) {
+        for (int b = Math.max(0, fromBucket); b <= RunResult.MAX_BUCKET; b++) {
           final int bucket = b;
           double m = meanSd(collect(p.getValue(), r -> r.allocationPct()[bucket]))[0];
           if (!Double.isNaN(m)) {
