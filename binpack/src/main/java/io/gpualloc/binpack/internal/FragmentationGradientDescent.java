@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fragmentation gradient descent (Weng et al., USENIX ATC '23): place the request where the
@@ -46,8 +47,36 @@ import java.util.Set;
  * <p>The caches assume the policy instance follows one ledger and its snapshots; a {@code fork()}
  * that diverges needs its own instance (a decision is checked against the view before it is
  * returned, and a stale cache is rebuilt). Calls are synchronised.
+ *
+ * <p>The descent machinery is shared with variants through a package-private constructor taking a
+ * {@code Measure}: the fragmentation measure of a node state and an extra cost per milli-GPU taken
+ * (see {@link CapacityAwareFragmentationDescent}). The public constructor uses FGD's own measure.
  */
 public final class FragmentationGradientDescent implements PlacementPolicy {
+
+  /**
+   * The parts of the descent a variant changes: the fragmentation F of a node state, an extra cost
+   * per milli-GPU taken from a GPU of a given model, and what a change of cluster does to them.
+   */
+  interface Measure {
+    /** F of a node with {@code freeCpu} free millicores and GPU codes {@code codes}, scaled. */
+    long of(int freeCpu, long[] codes);
+
+    /** Extra scaled cost per milli-GPU taken from a GPU of engine model index {@code model}. */
+    default double costPerMilli(int model) {
+      return 0;
+    }
+
+    /**
+     * Called at the end of a cache reset for cluster {@code c} ({@code nodeModelIdx}: engine model
+     * index per node and GPU).
+     *
+     * @return whether memoised Deltas depend on the cluster and must be dropped
+     */
+    default boolean clusterChanged(Cluster c, int[][] nodeModelIdx) {
+      return false;
+    }
+  }
 
   /** How the node and GPU are chosen from Delta. */
   public enum Mode {
@@ -68,6 +97,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private final Mode mode;
   private final long seed;
   private final FragEngine engine;
+  private final Measure measure;
 
   private int[] rank = new int[0];
   private Cluster cluster;
@@ -90,10 +120,20 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   /** A policy named {@code name} against workload M. */
   public FragmentationGradientDescent(String name, TargetWorkload m, Mode mode, long seed) {
+    this(name, new FragEngine(m), mode, seed, null);
+  }
+
+  /**
+   * A policy named {@code name} over {@code engine}, with fragmentation measure {@code measure}
+   * (null: FGD's own, {@link FragEngine#scaled}).
+   */
+  FragmentationGradientDescent(
+      String name, FragEngine engine, Mode mode, long seed, @Nullable Measure measure) {
     this.name = name;
     this.mode = mode;
     this.seed = seed;
-    this.engine = new FragEngine(m);
+    this.engine = engine;
+    this.measure = measure != null ? measure : engine::scaled;
   }
 
   @Override
@@ -156,7 +196,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         int cpu = v.freeCpuMilli(node);
         List<GpuGrant> grants = directGrants(r, v, node, codes);
         long[] after = applyGrants(codes, grants, r);
-        delta = engine.scaled(cpu - r.cpuMilli(), after) - engine.scaled(cpu, codes);
+        delta = measure.of(cpu - r.cpuMilli(), after) - measure.of(cpu, codes);
       } else {
         if (nodeMem[node] < reqMem) {
           continue;
@@ -233,7 +273,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       Request r, ClusterView v, int node, long[] codes, GpuDemand.Shared s) {
     long[] cur = codes.clone();
     int cpuAfter = v.freeCpuMilli(node) - r.cpuMilli();
-    long before = engine.scaled(v.freeCpuMilli(node), codes);
+    long before = mode == Mode.SIMULATOR ? measure.of(v.freeCpuMilli(node), codes) : 0;
     boolean[] used = new boolean[cur.length];
     List<GpuGrant> out = new ArrayList<>();
     for (int k = 0; k < s.count(); k++) {
@@ -246,7 +286,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         }
         long save = cur[i];
         cur[i] = FragEngine.afterShare(save, s.computeMilli(), s.memoryMib());
-        long f = engine.scaled(cpuAfter, cur);
+        long f = measure.of(cpuAfter, cur);
         cur[i] = save;
         if (mode == Mode.SIMULATOR) {
           int score = simScore(f - before);
@@ -312,6 +352,11 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     for (Shape s : shapes.values()) {
       s.extend(engine);
     }
+    if (measure.clusterChanged(c, nodeModelIdx)) {
+      for (Shape s : shapes.values()) {
+        s.delta = new long[0];
+      }
+    }
   }
 
   /** Refreshes every node whose version changed; nothing when the view and version are the same. */
@@ -363,7 +408,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     stCpu[s] = cpu;
     stCodes[s] = sortedCodes;
-    stFrag[s] = engine.scaled(cpu, sortedCodes);
+    stFrag[s] = measure.of(cpu, sortedCodes);
     stateIds.put(key, s);
     return s;
   }
@@ -376,10 +421,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     long[] codes = stCodes[s];
     int cpuAfter = cpu - shape.cpu;
     long[] cur = codes.clone();
+    double pen = 0;
     if (shape.kind == 1) {
       int taken = 0;
       for (int i = 0; i < cur.length && taken < shape.count; i++) {
         if (FragEngine.full(cur[i]) && shape.allowed[FragEngine.model(cur[i])]) {
+          pen += measure.costPerMilli(FragEngine.model(cur[i])) * 1000;
           cur[i] = FragEngine.afterWhole(cur[i]);
           taken++;
         }
@@ -401,7 +448,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           }
           prevCode = c;
           cur[i] = FragEngine.afterShare(c, shape.milli, shape.mem);
-          long f = engine.scaled(cpuAfter, cur);
+          long f = measure.of(cpuAfter, cur);
           cur[i] = c;
           if (bestIdx < 0 || f < bestF) {
             bestF = f;
@@ -412,10 +459,11 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           return INFEASIBLE;
         }
         used[bestIdx] = true;
+        pen += measure.costPerMilli(FragEngine.model(cur[bestIdx])) * shape.milli;
         cur[bestIdx] = FragEngine.afterShare(cur[bestIdx], shape.milli, shape.mem);
       }
     }
-    return engine.scaled(cpuAfter, cur) - stFrag[s];
+    return measure.of(cpuAfter, cur) - stFrag[s] + Math.round(pen);
   }
 
   private Shape shape(Request r) {
