@@ -162,6 +162,56 @@ public final class ArcFlowLp {
     return !items.isEmpty();
   }
 
+  /**
+   * Builds the arc-flow model on {@code s}: one flow variable per arc (continuous when {@code
+   * intCap < 0}; otherwise integer, capped at {@code intCap} and at the arc's item demand), flow
+   * conservation at every inner node, a cover row per item type, and the objective, the flow out
+   * of the source (the number of bins), left for the caller to set the sense of. Source arcs also
+   * get coefficient 1 in {@code sourceRow} when one is given.
+   */
+  static MPVariable[] flowModel(
+      MPSolver s, ArcFlowGraph g, int intCap, @Nullable MPConstraint sourceRow) {
+    int arcs = g.arcCount();
+    MPVariable[] f = new MPVariable[arcs];
+    for (int a = 0; a < arcs; a++) {
+      if (intCap < 0) {
+        f[a] = s.makeNumVar(0, Double.POSITIVE_INFINITY, "f" + a);
+      } else {
+        double cap = g.arcType[a] >= 0 ? Math.min(intCap, g.demand[g.arcType[a]]) : intCap;
+        f[a] = s.makeIntVar(0, cap, "f" + a);
+      }
+    }
+    MPConstraint[] node = new MPConstraint[g.nodeCount];
+    for (int v = 0; v < g.nodeCount; v++) {
+      if (v != g.source && v != g.sink) {
+        node[v] = s.makeConstraint(0, 0, "n" + v);
+      }
+    }
+    MPConstraint[] cover = new MPConstraint[g.demand.length];
+    for (int t = 0; t < cover.length; t++) {
+      cover[t] = s.makeConstraint(g.demand[t], Double.POSITIVE_INFINITY, "d" + t);
+    }
+    MPObjective obj = s.objective();
+    for (int a = 0; a < arcs; a++) {
+      if (node[g.tail[a]] != null) {
+        node[g.tail[a]].setCoefficient(f[a], 1);
+      }
+      if (node[g.head[a]] != null) {
+        node[g.head[a]].setCoefficient(f[a], -1);
+      }
+      if (g.tail[a] == g.source) {
+        obj.setCoefficient(f[a], 1);
+        if (sourceRow != null) {
+          sourceRow.setCoefficient(f[a], 1);
+        }
+      }
+      if (g.arcType[a] >= 0) {
+        cover[g.arcType[a]].setCoefficient(f[a], 1);
+      }
+    }
+    return f;
+  }
+
   /** Solves the LP; fills {@code flow} and returns the optimum, or -1 when GLOP failed. */
   static double lp(ArcFlowGraph g, double[] flow, long deadline) {
     MPSolver s = MPSolver.createSolver("GLOP");
@@ -172,35 +222,8 @@ public final class ArcFlowLp {
       long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       s.setTimeLimit(ms);
       int arcs = g.arcCount();
-      MPVariable[] f = new MPVariable[arcs];
-      for (int a = 0; a < arcs; a++) {
-        f[a] = s.makeNumVar(0, Double.POSITIVE_INFINITY, "f" + a);
-      }
-      MPConstraint[] node = new MPConstraint[g.nodeCount];
-      for (int v = 0; v < g.nodeCount; v++) {
-        if (v != g.source && v != g.sink) {
-          node[v] = s.makeConstraint(0, 0, "n" + v);
-        }
-      }
-      MPConstraint[] cover = new MPConstraint[g.demand.length];
-      for (int t = 0; t < cover.length; t++) {
-        cover[t] = s.makeConstraint(g.demand[t], Double.POSITIVE_INFINITY, "d" + t);
-      }
+      MPVariable[] f = flowModel(s, g, -1, null);
       MPObjective obj = s.objective();
-      for (int a = 0; a < arcs; a++) {
-        if (node[g.tail[a]] != null) {
-          node[g.tail[a]].setCoefficient(f[a], 1);
-        }
-        if (node[g.head[a]] != null) {
-          node[g.head[a]].setCoefficient(f[a], -1);
-        }
-        if (g.tail[a] == g.source) {
-          obj.setCoefficient(f[a], 1);
-        }
-        if (g.arcType[a] >= 0) {
-          cover[g.arcType[a]].setCoefficient(f[a], 1);
-        }
-      }
       obj.setMinimization();
       MPSolver.ResultStatus st = s.solve();
       if (st != MPSolver.ResultStatus.OPTIMAL) {

@@ -51,39 +51,9 @@ public final class ArcFlowMip {
         return new Outcome(Kind.UNKNOWN, null);
       }
       s.setTimeLimit(ms);
-      int arcs = g.arcCount();
-      MPVariable[] f = new MPVariable[arcs];
-      for (int a = 0; a < arcs; a++) {
-        double cap = g.arcType[a] >= 0 ? Math.min(ub - 1, g.demand[g.arcType[a]]) : ub - 1;
-        f[a] = s.makeIntVar(0, cap, "f" + a);
-      }
-      MPConstraint[] node = new MPConstraint[g.nodeCount];
-      for (int v = 0; v < g.nodeCount; v++) {
-        if (v != g.source && v != g.sink) {
-          node[v] = s.makeConstraint(0, 0, "n" + v);
-        }
-      }
-      MPConstraint[] cover = new MPConstraint[g.demand.length];
-      for (int t = 0; t < cover.length; t++) {
-        cover[t] = s.makeConstraint(g.demand[t], Double.POSITIVE_INFINITY, "d" + t);
-      }
       MPConstraint bins = s.makeConstraint(lb, ub - 1, "bins");
+      MPVariable[] f = ArcFlowLp.flowModel(s, g, ub - 1, bins);
       MPObjective obj = s.objective();
-      for (int a = 0; a < arcs; a++) {
-        if (node[g.tail[a]] != null) {
-          node[g.tail[a]].setCoefficient(f[a], 1);
-        }
-        if (node[g.head[a]] != null) {
-          node[g.head[a]].setCoefficient(f[a], -1);
-        }
-        if (g.tail[a] == g.source) {
-          obj.setCoefficient(f[a], 1);
-          bins.setCoefficient(f[a], 1);
-        }
-        if (g.arcType[a] >= 0) {
-          cover[g.arcType[a]].setCoefficient(f[a], 1);
-        }
-      }
       obj.setMinimization();
       MPSolver.ResultStatus st = s.solve();
       if (st == MPSolver.ResultStatus.INFEASIBLE) {
@@ -92,8 +62,8 @@ public final class ArcFlowMip {
       if (st != MPSolver.ResultStatus.OPTIMAL && st != MPSolver.ResultStatus.FEASIBLE) {
         return new Outcome(Kind.UNKNOWN, null);
       }
-      long[] flow = new long[arcs];
-      for (int a = 0; a < arcs; a++) {
+      long[] flow = new long[f.length];
+      for (int a = 0; a < f.length; a++) {
         flow[a] = Math.round(f[a].solutionValue());
       }
       return new Outcome(Kind.IMPROVED, CpSatModels.decompose(g, flow));
