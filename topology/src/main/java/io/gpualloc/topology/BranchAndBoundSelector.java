@@ -24,31 +24,20 @@ import java.util.Arrays;
  * best set found with the root bound ({@code optimal = false}). With at most 16 candidates the
  * whole tree has fewer than 2^17 nodes and the search always completes.
  */
-final class BranchAndBoundSelector implements GpuSetSelector {
+final class BranchAndBoundSelector extends ProblemSelector {
   static final String NAME = "branch-and-bound";
   /** Up to this many candidates the search always runs to the end. */
   static final int EXACT_CANDIDATES = 16;
 
-  private final LinkScores scores;
   private final long nodeBudget;
 
   BranchAndBoundSelector(LinkScores scores, long nodeBudget) {
-    this.scores = scores;
+    super(NAME, scores);
     this.nodeBudget = nodeBudget;
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public GpuSetChoice select(
-      NodeInterconnect node, GpuSet free, GpuSet partlyUsed, GpuSet mustInclude, int k) {
-    Problem p = Problem.of(node, free, partlyUsed, mustInclude, k, scores);
-    if (p.rejected != null) {
-      return p.rejected;
-    }
+  GpuSetChoice solve(Problem p, int k) {
     long budget = p.optional.length <= EXACT_CANDIDATES ? Long.MAX_VALUE : nodeBudget;
     return new Search(p, budget).run();
   }

@@ -17,29 +17,17 @@ import io.gpualloc.core.RejectReason;
  * rejected because the number of partitions explodes (about 2e6 at 16 GPUs for pairs, 2e7 for
  * triples, 1e11 at 24); between 16 and 20 a call can already take minutes.
  */
-final class GoGpuAllocatorBestEffort implements GpuSetSelector {
+final class GoGpuAllocatorBestEffort extends ProblemSelector {
   static final String NAME = "go-gpuallocator-best-effort";
   /** The largest number of usable GPUs this baseline accepts. */
   static final int MAX_CANDIDATES = 20;
 
-  private final LinkScores scores;
-
   GoGpuAllocatorBestEffort(LinkScores scores) {
-    this.scores = scores;
+    super(NAME, scores);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public GpuSetChoice select(
-      NodeInterconnect node, GpuSet free, GpuSet partlyUsed, GpuSet mustInclude, int k) {
-    Problem p = Problem.of(node, free, partlyUsed, mustInclude, k, scores);
-    if (p.rejected != null) {
-      return p.rejected;
-    }
+  GpuSetChoice solve(Problem p, int k) {
     int[] cand = p.candidates;
     if (k == 0) {
       return chosen(p, new int[0]);

@@ -11,29 +11,17 @@ import io.gpualloc.core.RejectReason;
  * are skipped. Its work grows as {@code C(n, k) * k^2}; above {@link #MAX_COMBINATIONS}
  * combinations (for example 36 of 72 GPUs) it rejects the request with reason {@code POLICY}.
  */
-final class HamiTopologyScore implements GpuSetSelector {
+final class HamiTopologyScore extends ProblemSelector {
   static final String NAME = "hami-topology-score";
   /** The largest number of combinations this baseline enumerates. */
   static final long MAX_COMBINATIONS = 50_000_000L;
 
-  private final LinkScores scores;
-
   HamiTopologyScore(LinkScores scores) {
-    this.scores = scores;
+    super(NAME, scores);
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public GpuSetChoice select(
-      NodeInterconnect node, GpuSet free, GpuSet partlyUsed, GpuSet mustInclude, int k) {
-    Problem p = Problem.of(node, free, partlyUsed, mustInclude, k, scores);
-    if (p.rejected != null) {
-      return p.rejected;
-    }
+  GpuSetChoice solve(Problem p, int k) {
     int[] cand = p.candidates;
     int[] set;
     if (cand.length == k) {
