@@ -59,6 +59,7 @@ public final class ClusterSnapshot implements ClusterView {
 
   @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
+    Checks.notNull("MIG query", "profile", profile);
     return ledger.canPlaceMig(checkGpu(gpuId), profile, startSlot);
   }
 

@@ -174,6 +174,7 @@ public final class ClusterState implements ClusterView {
 
   @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
+    Checks.notNull("MIG query", "profile", profile);
     checkGpu(gpuId);
     acquire();
     return ledger.canPlaceMig(gpuId, profile, startSlot);

@@ -123,6 +123,11 @@ public sealed interface Decision {
 
       /** Records why node {@code nodeId} was rejected (the last call per node wins). */
       public Builder reject(int nodeId, RejectReason reason) {
+        if (nodeId < 0 || nodeId >= reasons.length) {
+          throw InvalidSpecException.of("rejection of " + requestName, "nodeId", nodeId,
+              reasons.length == 0 ? "none (no nodes)" : "0.." + (reasons.length - 1));
+        }
+        Checks.notNull("rejection of " + requestName, "reason", reason);
         reasons[nodeId] = reason;
         return this;
       }
