@@ -27,10 +27,17 @@ import java.util.List;
  * mutation that completed before it began (a volatile read orders them), and may or may not see one
  * in flight, or only part of it (its GPUs but not yet its CPU, or grants that are then rolled back),
  * so several lock-free reads are not one consistent picture. A policy that scans many nodes and
- * needs one consistent picture while other threads write takes a {@link #snapshot()}; either way it then calls {@link #allocate}, which re-checks
- * capacity under the lock and rejects with {@link AllocationConflictException} if another thread
- * took it in between (optimistic concurrency, as the Kubernetes scheduler's cache does). From a
- * single thread every read is exact.
+ * needs one consistent picture while other threads write takes a {@link #snapshot()}; either way
+ * it then calls {@link #allocate}, which re-checks capacity under the lock and rejects with {@link
+ * AllocationConflictException} if another thread took it in between (optimistic concurrency, as
+ * the Kubernetes scheduler's cache does). From a single thread every read is exact.
+ *
+ * <h2>Versions</h2>
+ *
+ * {@link #version()} grows by one per allocation recorded or released, {@link #nodeVersion(int)}
+ * by one per change to that node; both only grow. A gang ({@link #allocateAll}) publishes its
+ * versions once, when it commits, so a rejected gang leaves every version as it was and a cache
+ * keyed on versions never sees an old number for a new state.
  */
 public final class ClusterState implements ClusterView {
   private final Object lock = new Object();
