@@ -10,12 +10,10 @@ import io.gpualloc.binpack.packing.SolverOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,7 +87,7 @@ public final class PackingBenchmark implements Callable<Integer> {
   }
 
   private void runSet(Path set, String label) throws IOException {
-    List<Map<String, String>> rows = optima(set);
+    List<Map<String, String>> rows = PackingReaders.readOptimaTable(set.resolve("optima.csv"));
     if (onlyKnown) {
       rows.removeIf(r -> r.getOrDefault("opt", "").isEmpty());
     }
@@ -157,23 +155,5 @@ public final class PackingBenchmark implements Callable<Integer> {
   private static String pct(long extra, long total) {
     return total == 0 ? "-" : String.format(Locale.ROOT, "+%d (%.2f%%)", extra,
         100.0 * extra / total);
-  }
-
-  private static List<Map<String, String>> optima(Path set) throws IOException {
-    List<String> lines = Files.readAllLines(set.resolve("optima.csv"), StandardCharsets.UTF_8);
-    String[] head = lines.get(0).split(",", -1);
-    List<Map<String, String>> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      if (line.isBlank()) {
-        continue;
-      }
-      String[] f = line.split(",", -1);
-      Map<String, String> row = new HashMap<>();
-      for (int i = 0; i < head.length && i < f.length; i++) {
-        row.put(head[i].trim(), f[i].trim());
-      }
-      rows.add(row);
-    }
-    return rows;
   }
 }

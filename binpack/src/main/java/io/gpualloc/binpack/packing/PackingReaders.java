@@ -6,6 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Readers for the two standard text formats of packing benchmarks.
@@ -93,6 +97,35 @@ public final class PackingReaders {
     }
     in.expectEnd();
     return b.build();
+  }
+
+  /**
+   * Reads a benchmark set's {@code optima.csv} (a header line, then one comma-separated row per
+   * instance, no quoting) into rows keyed by the trimmed column names, blank lines skipped.
+   *
+   * @param file the CSV file
+   * @return the rows, in file order
+   * @throws ParseException when the file is empty
+   */
+  public static List<Map<String, String>> readOptimaTable(Path file) {
+    List<String> lines = read(file).lines().toList();
+    if (lines.isEmpty()) {
+      throw new ParseException(file.toString(), 1, 1, "", "empty file; expected a header line");
+    }
+    String[] head = lines.get(0).split(",", -1);
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] f = line.split(",", -1);
+      Map<String, String> row = new HashMap<>();
+      for (int i = 0; i < head.length && i < f.length; i++) {
+        row.put(head[i].trim(), f[i].trim());
+      }
+      rows.add(row);
+    }
+    return rows;
   }
 
   private static String read(Path file) {

@@ -5,9 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpualloc.core.ParseException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PackingReadersTest {
+  @Test
+  void optimaTableRowsAreKeyedByTrimmedHeader(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("optima.csv");
+    Files.writeString(f, "file, opt ,ffd\na.txt,5,6\n\nb.txt, 7,\n");
+    List<Map<String, String>> rows = PackingReaders.readOptimaTable(f);
+    assertEquals(2, rows.size());
+    assertEquals("5", rows.get(0).get("opt"));
+    assertEquals("7", rows.get(1).get("opt"));
+    assertEquals("", rows.get(1).get("ffd"));
+    Path empty = dir.resolve("empty.csv");
+    Files.writeString(empty, "");
+    assertThrows(ParseException.class, () -> PackingReaders.readOptimaTable(empty));
+  }
+
   @Test
   void readsBpplibWithCrlf() {
     PackingInstance in = PackingReaders.parseBpplib("t", "3\r\n10\r\n7\r\n5\r\n3\r\n");

@@ -1,12 +1,8 @@
 package io.gpualloc.binpack.packing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -24,25 +20,7 @@ final class SharedSets {
 
   /** The rows of {@code set/optima.csv} as column-name maps. */
   static List<Map<String, String>> optima(Path set) {
-    try {
-      List<String> lines = Files.readAllLines(set.resolve("optima.csv"));
-      String[] head = lines.get(0).split(",", -1);
-      List<Map<String, String>> rows = new ArrayList<>();
-      for (String line : lines.subList(1, lines.size())) {
-        if (line.isBlank()) {
-          continue;
-        }
-        String[] f = line.split(",", -1);
-        Map<String, String> row = new HashMap<>();
-        for (int i = 0; i < head.length && i < f.length; i++) {
-          row.put(head[i].trim(), f[i].trim());
-        }
-        rows.add(row);
-      }
-      return rows;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return PackingReaders.readOptimaTable(set.resolve("optima.csv"));
   }
 
   static PackingInstance read(Path set, Map<String, String> row) {
