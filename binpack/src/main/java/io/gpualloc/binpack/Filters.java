@@ -3,7 +3,7 @@ package io.gpualloc.binpack;
 import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.internal.FrameworkPolicy;
 import io.gpualloc.core.ClusterView;
-import io.gpualloc.core.RejectReason;
+import io.gpualloc.core.NodeRejection;
 import io.gpualloc.core.Request;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -47,15 +47,20 @@ public final class Filters {
   }
 
   /**
-   * The first reason the node cannot take the request under the standard filters, or null when it
-   * can.
+   * The first reason the node cannot take the request under the standard filters, with the
+   * numbers, or null when it can.
+   *
+   * @param request the request
+   * @param view the ledger or a snapshot
+   * @param nodeId the node
+   * @return the first failing filter's rejection, or null
    */
-  public static @Nullable RejectReason check(Request request, ClusterView view, int nodeId) {
+  public static @Nullable NodeRejection check(Request request, ClusterView view, int nodeId) {
     return Fit.check(request, view, nodeId);
   }
 
   private interface Check {
-    @Nullable RejectReason apply(Request r, ClusterView v, int node);
+    @Nullable NodeRejection apply(Request r, ClusterView v, int node);
   }
 
   /** The standard filters read only the node state {@link FrameworkPolicy.StateOnly} lists. */
@@ -67,7 +72,7 @@ public final class Filters {
       }
 
       @Override
-      public @Nullable RejectReason reject(Request request, ClusterView view, int nodeId) {
+      public @Nullable NodeRejection reject(Request request, ClusterView view, int nodeId) {
         return check.apply(request, view, nodeId);
       }
     }

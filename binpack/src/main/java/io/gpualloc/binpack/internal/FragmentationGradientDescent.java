@@ -8,6 +8,8 @@ import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.Node;
+import io.gpualloc.core.NodeRejection;
+import io.gpualloc.core.NodeScores;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.RejectReason;
@@ -98,6 +100,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private final long seed;
   private final FragEngine engine;
   private final Measure measure;
+  private TopologyTerm topology = TopologyTerm.none();
+  private int[] candNode = new int[0];
+  private long[] candDelta = new long[0];
+  private int candidates;
+  /** The breakdown term holding Delta in milli-GPU. */
+  public static final String DELTA_TERM = "delta-milli-gpu";
 
   private int[] rank = new int[0];
   private Cluster cluster;
@@ -123,6 +131,13 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     this(name, new FragEngine(m), mode, seed, null);
   }
 
+  /** A policy named {@code name} against workload M, with an intra-node topology constraint. */
+  public FragmentationGradientDescent(String name, TargetWorkload m, Mode mode, long seed,
+      TopologyTerm topology) {
+    this(name, new FragEngine(m), mode, seed, null);
+    this.topology = topology;
+  }
+
   /**
    * A policy named {@code name} over {@code engine}, with fragmentation measure {@code measure}
    * (null: FGD's own, {@link FragEngine#scaled}).
@@ -141,8 +156,16 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     return name;
   }
 
+  /** Sets the intra-node topology constraint applied to requests that ask for one. */
+  synchronized void topology(TopologyTerm t) {
+    this.topology = t;
+  }
+
   @Override
   public synchronized Decision place(Request request, ClusterView view) {
+    if (topology.applies(request)) {
+      return scoreAll(request, view).best();
+    }
     Decision d = decide(request, view);
     if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
       // a stale cache (a diverged fork with equal node versions): rebuild and decide again
@@ -150,6 +173,68 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       d = decide(request, view);
     }
     return d;
+  }
+
+  @Override
+  public synchronized NodeScores scoreAll(Request request, ClusterView view) {
+    Decision d = decide(request, view);
+    if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
+      reset(view.cluster());
+      d = decide(request, view);
+    }
+    return topology.apply(request, view, scores(request, view, d));
+  }
+
+  /**
+   * Every candidate of the last {@link #decide} in the mode's order (its winner first), with the
+   * grants the policy would make on each; the other nodes' rejections.
+   */
+  private NodeScores scores(Request r, ClusterView v, Decision d) {
+    int n = cluster.nodeCount();
+    List<String> terms = List.of(DELTA_TERM, name);
+    NodeScores.Builder b = NodeScores.builder(r, n, terms);
+    int f = candidates;
+    double[] key = new double[f];
+    int[] tie = new int[f];
+    int[] order = new int[f];
+    for (int i = 0; i < f; i++) {
+      key[i] = score(candDelta[i]);
+      tie[i] = mode == Mode.EXACT ? candNode[i] : rank[candNode[i]];
+      order[i] = i;
+    }
+    Explain.sortDescending(order, 0, f, key, tie);
+    boolean direct = isDirect(r);
+    for (int j = 0; j < f; j++) {
+      int i = order[j];
+      int node = candNode[i];
+      List<GpuGrant> grants;
+      if (j == 0 && d instanceof Decision.Placed p) {
+        grants = p.placement().grants();
+      } else {
+        long[] codes = engine.nodeCodes(v, node);
+        grants = List.copyOf(direct ? directGrants(r, v, node, codes)
+            : chooseGpus(r, v, node, codes));
+      }
+      b.scored(node, cluster.node(node).name(), key[i],
+          new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
+    }
+    boolean[] feasible = new boolean[n];
+    for (int i = 0; i < f; i++) {
+      feasible[candNode[i]] = true;
+    }
+    NodeRejection[] why = new NodeRejection[n];
+    for (int node = 0; node < n; node++) {
+      if (!feasible[node]) {
+        why[node] = rejection(r, v, node);
+        b.rejected(node, cluster.node(node).name(), why[node]);
+      }
+    }
+    return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
+  }
+
+  private static NodeRejection rejection(Request r, ClusterView v, int node) {
+    NodeRejection why = Fit.check(r, v, node);
+    return why != null ? why : NodeRejection.of(RejectReason.POLICY, RejectReason.POLICY.text());
   }
 
   private boolean valid(Request r, ClusterView v, Placement p) {
@@ -172,8 +257,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       reset(v.cluster());
     }
     int n = cluster.nodeCount();
-    boolean direct = r.gpu() instanceof GpuDemand.Mig
-        || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
+    boolean direct = isDirect(r);
+    if (candNode.length != n) {
+      candNode = new int[n];
+      candDelta = new long[n];
+    }
+    candidates = 0;
     Shape shape = direct ? null : shape(r);
     if (mode != Mode.EXACT && rank.length != n) {
       rank = Seeds.rank(seed, n);
@@ -215,6 +304,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           continue;
         }
       }
+      candNode[candidates] = node;
+      candDelta[candidates++] = delta;
       if (mode == Mode.SIMULATOR) {
         int score = simScore(delta);
         if (score > bestScore || (score == bestScore && rank[node] < rank[best])) {
@@ -236,22 +327,48 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     if (best < 0) {
       Decision.Rejected.Builder b = Decision.Rejected.builder(r.name(), n);
+      NodeRejection[] why = new NodeRejection[n];
       for (int node = 0; node < n; node++) {
-        RejectReason why = Fit.check(r, v, node);
-        b.reject(node, why == null ? RejectReason.POLICY : why);
+        why[node] = rejection(r, v, node);
+        b.reject(node, why[node]);
       }
-      return b.build("");
+      return b.build(Explain.message(v, why));
     }
     long[] codes = engine.nodeCodes(v, best);
     List<GpuGrant> grants = direct
         ? directGrants(r, v, best, codes) : chooseGpus(r, v, best, codes);
     Placement p = new Placement(r.name(), best, r.cpuMilli(), r.memoryMib(), grants);
-    double deltaMilli = engine.totalWeight() == 0 ? 0 : (double) bestDelta / engine.totalWeight();
     Map<String, Double> breakdown = new LinkedHashMap<>();
-    breakdown.put("delta-milli-gpu", deltaMilli);
-    double score = mode == Mode.SIMULATOR ? simScore(bestDelta) : -deltaMilli;
+    breakdown.put(DELTA_TERM, deltaMilli(bestDelta));
+    double score = score(bestDelta);
     breakdown.put(name, score);
     return new Decision.Placed(p, score, breakdown);
+  }
+
+  private static boolean isDirect(Request r) {
+    return r.gpu() instanceof GpuDemand.Mig
+        || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
+  }
+
+  private double deltaMilli(long scaledDelta) {
+    return engine.totalWeight() == 0 ? 0 : (double) scaledDelta / engine.totalWeight();
+  }
+
+  /**
+   * The policy's score of a scaled Delta, monotone in the mode's ranking: the simulator's integer
+   * score; minus the bucket's lower edge in milli-GPU (bucketed); minus Delta in milli-GPU (exact).
+   */
+  private double score(long scaledDelta) {
+    if (mode == Mode.SIMULATOR) {
+      return simScore(scaledDelta);
+    }
+    if (mode == Mode.BUCKETED) {
+      double s = -(double) Math.floorDiv(scaledDelta, BUCKET_MILLI * engine.totalWeight())
+          * BUCKET_MILLI;
+      return s == 0 ? 0.0 : s;
+    }
+    double s = -deltaMilli(scaledDelta);
+    return s == 0 ? 0.0 : s;
   }
 
   private int simScore(long scaledDelta) {

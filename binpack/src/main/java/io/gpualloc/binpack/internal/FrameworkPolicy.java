@@ -6,6 +6,9 @@ import io.gpualloc.binpack.NodeScorer;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.Decision;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.NodeRejection;
+import io.gpualloc.core.NodeScores;
 import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
@@ -72,6 +75,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private final long seed;
   private volatile int[] rank = new int[0];
   private final boolean memoisable;
+  private final boolean pickerStateOnly;
+  private final List<String> termNames;
+  private final TopologyTerm topology;
 
   private static final byte UNKNOWN = 0;
   private static final byte FEASIBLE = 1;
@@ -101,6 +107,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private double[][] partsScratch = new double[0][];
   private double[] totalScratch = new double[0];
   private double[] quotients = new double[0];
+  private Memo lastMemo = new Memo();
   private static final long MAX_TABLE = 4096;
 
   /** A policy of these parts; {@code weights[i]} belongs to {@code scorers[i]}. */
@@ -112,6 +119,23 @@ public final class FrameworkPolicy implements PlacementPolicy {
       GpuPicker picker,
       Ties ties,
       long seed) {
+    this(name, filters, scorers, weights, picker, ties, seed, TopologyTerm.none());
+  }
+
+  /**
+   * A policy of these parts, with an intra-node topology filter and score term; {@code
+   * weights[i]} belongs to {@code scorers[i]}.
+   */
+  public FrameworkPolicy(
+      String name,
+      List<NodeFilter> filters,
+      List<NodeScorer> scorers,
+      double[] weights,
+      GpuPicker picker,
+      Ties ties,
+      long seed,
+      TopologyTerm topology) {
+    this.topology = topology;
     this.name = name;
     this.filters = List.copyOf(filters);
     this.scorers = List.copyOf(scorers);
@@ -120,7 +144,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
     this.ties = ties;
     this.seed = seed;
     if (weights.length != scorers.size()) {
-      throw new IllegalArgumentException("one weight per scorer");
+      throw InvalidSpecException.of("policy " + name, "weights", weights.length,
+          "one weight per scorer (" + scorers.size() + ")");
     }
     boolean stateOnly = true;
     for (NodeFilter x : this.filters) {
@@ -130,6 +155,12 @@ public final class FrameworkPolicy implements PlacementPolicy {
       stateOnly &= x instanceof StateOnly;
     }
     this.memoisable = stateOnly;
+    this.pickerStateOnly = picker instanceof StateOnly;
+    List<String> t = new ArrayList<>();
+    for (NodeScorer x : this.scorers) {
+      t.add(x.name());
+    }
+    this.termNames = List.copyOf(t);
   }
 
   @Override
@@ -139,10 +170,25 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   @Override
   public Decision place(Request request, ClusterView view) {
+    if (topology.applies(request)) {
+      return scoreAll(request, view).best();
+    }
     if (memoisable && memoisable(request)) {
       return placeMemoised(request, view);
     }
     return placeReference(request, view);
+  }
+
+  @Override
+  public NodeScores scoreAll(Request request, ClusterView view) {
+    NodeScores base = null;
+    if (memoisable && memoisable(request)) {
+      base = scoreMemoised(request, view);
+    }
+    if (base == null) {
+      base = scoreReference(request, view);
+    }
+    return topology.apply(request, view, base);
   }
 
   /**
@@ -160,37 +206,44 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   /**
    * The straightforward evaluation: every filter and scorer on every node. {@link #place} gives
-   * exactly the same decisions; this path is kept for requests the memo does not cover and so that
-   * tests can compare the two.
+   * exactly the same decisions for requests without an intra-node topology preference; this path
+   * is kept for requests the memo does not cover and so that tests can compare the two.
    */
   public Decision placeReference(Request request, ClusterView view) {
+    Eval e = evalReference(request, view, false);
+    if (e.f == 0) {
+      return referenceRejection(request, view, e.why);
+    }
+    return choose(request, view, e, false);
+  }
+
+  private NodeScores scoreReference(Request request, ClusterView view) {
+    Eval e = evalReference(request, view, true);
+    if (e.f == 0) {
+      return scores(request, view, e, false, null, Explain.message(view, e.why));
+    }
+    return scores(request, view, e, false, null, "");
+  }
+
+  /** Filters and raw scores of every node ({@code all}: no first-fit shortcut). */
+  private Eval evalReference(Request request, ClusterView view, boolean all) {
     int n = view.cluster().nodeCount();
     int[] feasible = new int[n];
     int f = 0;
-    RejectReason[] reasons = null;
+    NodeRejection[] reasons = new NodeRejection[n];
     for (int node = 0; node < n; node++) {
-      RejectReason why = null;
+      NodeRejection why = null;
       for (int i = 0; i < filters.size() && why == null; i++) {
         why = filters.get(i).reject(request, view, node);
       }
       if (why == null) {
         feasible[f++] = node;
-        if (scorers.isEmpty() && ties == Ties.NODE_ID) {
+        if (!all && scorers.isEmpty() && ties == Ties.NODE_ID) {
           break; // first fit: nothing can beat the lowest feasible id
         }
       } else {
-        if (reasons == null) {
-          reasons = new RejectReason[n];
-        }
         reasons[node] = why;
       }
-    }
-    if (f == 0) {
-      Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
-      for (int node = 0; node < n; node++) {
-        b.reject(node, reasons[node]);
-      }
-      return b.build("");
     }
     double[][] parts = new double[scorers.size()][f];
     for (int s = 0; s < scorers.size(); s++) {
@@ -200,12 +253,46 @@ public final class FrameworkPolicy implements PlacementPolicy {
         p[i] = scorer.score(request, view, feasible[i]);
       }
     }
-    return choose(request, view, n, feasible, f, parts, new double[f], false);
+    return new Eval(n, feasible, f, null, parts, new double[f], reasons);
   }
 
-  /** Normalises and weights the raw scores of the f feasible nodes, breaks ties, picks GPUs. */
-  private Decision choose(Request request, ClusterView view, int n, int[] feasible, int f,
-      double[][] parts, double[] total, boolean tabled) {
+  private static Decision referenceRejection(Request request, ClusterView view,
+      NodeRejection[] why) {
+    int n = why.length;
+    Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
+    for (int node = 0; node < n; node++) {
+      b.reject(node, why[node]);
+    }
+    return b.build(Explain.message(view, why));
+  }
+
+  /** What an evaluation found: the feasible nodes and their raw scores, the others' reasons. */
+  private static final class Eval {
+    final int n;
+    final int[] feasible;
+    final int f;
+    final int @Nullable [] states;
+    final double[][] parts;
+    final double[] total;
+    final NodeRejection @Nullable [] why;
+
+    Eval(int n, int[] feasible, int f, int @Nullable [] states, double[][] parts, double[] total,
+        NodeRejection @Nullable [] why) {
+      this.n = n;
+      this.feasible = feasible;
+      this.f = f;
+      this.states = states;
+      this.parts = parts;
+      this.total = total;
+      this.why = why;
+    }
+  }
+
+  /** Normalises and weights the raw scores of the feasible nodes; returns the winner's index. */
+  private int rank(Request request, ClusterView view, Eval e, boolean tabled) {
+    int f = e.f;
+    double[] total = e.total;
+    double[][] parts = e.parts;
     for (int s = 0; s < scorers.size(); s++) {
       double[] p = parts[s];
       if (scorers.get(s).normalized()) {
@@ -219,8 +306,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
         total[i] += weights[s] * p[i];
       }
     }
+    int[] feasible = e.feasible;
     int best = 0;
-    int[] rk = ties == Ties.NODE_PRIORITY ? rank(n) : null;
+    int[] rk = ties == Ties.NODE_PRIORITY ? rank(e.n) : null;
     SplittableRandom rng = ties == Ties.PER_DECISION ? Seeds.rng(seed, request, view) : null;
     int tied = 1;
     for (int i = 1; i < f; i++) {
@@ -235,15 +323,75 @@ public final class FrameworkPolicy implements PlacementPolicy {
         }
       }
     }
-    int node = feasible[best];
+    return best;
+  }
+
+  /** The winner of the evaluation, with the picker's GPUs. */
+  private Decision choose(Request request, ClusterView view, Eval e, boolean tabled) {
+    int best = rank(request, view, e, tabled);
+    int node = e.feasible[best];
     List<GpuGrant> grants = picker.pick(request, view, node);
     Placement placement = new Placement(
         request.name(), node, request.cpuMilli(), request.memoryMib(), grants);
     Map<String, Double> breakdown = new LinkedHashMap<>();
     for (int s = 0; s < scorers.size(); s++) {
-      breakdown.put(scorers.get(s).name(), weights[s] * parts[s][best]);
+      breakdown.put(scorers.get(s).name(), weights[s] * e.parts[s][best]);
     }
-    return new Decision.Placed(placement, total[best], breakdown);
+    return new Decision.Placed(placement, e.total[best], breakdown);
+  }
+
+  /**
+   * Every feasible node in the policy's order: the winner {@link #choose} takes first, then the
+   * others by total (descending), then by the tie rule (node id, or the seeded node priority); and
+   * every other node's rejection.
+   */
+  private NodeScores scores(Request request, ClusterView view, Eval e, boolean tabled,
+      @Nullable Memo memo, String message) {
+    Cluster c = view.cluster();
+    NodeScores.Builder b = NodeScores.builder(request, e.n, termNames);
+    int f = e.f;
+    int[] order = new int[f];
+    if (f > 0) {
+      int best = rank(request, view, e, tabled);
+      int[] rk = ties == Ties.NODE_PRIORITY ? rank(e.n) : null;
+      int[] tie = new int[f];
+      for (int i = 0; i < f; i++) {
+        order[i] = i;
+        tie[i] = rk != null ? rk[e.feasible[i]] : e.feasible[i];
+      }
+      order[0] = best;
+      order[best] = 0;
+      Explain.sortDescending(order, 1, f, e.total, tie);
+    }
+    double[] terms = new double[scorers.size()];
+    for (int j = 0; j < f; j++) {
+      int i = order[j];
+      int node = e.feasible[i];
+      for (int s = 0; s < terms.length; s++) {
+        terms[s] = weights[s] * e.parts[s][i];
+      }
+      List<GpuGrant> grants;
+      if (memo != null && pickerStateOnly) {
+        int st = e.states[i];
+        grants = memo.grants(st);
+        if (grants == null) {
+          grants = List.copyOf(picker.pick(request, view, node));
+          memo.grants[st] = grants;
+        }
+      } else {
+        grants = List.copyOf(picker.pick(request, view, node));
+      }
+      b.scored(node, c.node(node).name(), e.total[i], terms, grants);
+    }
+    for (int node = 0, k = 0; node < e.n; node++) {
+      if (k < f && e.feasible[k] == node) {
+        k++;
+        continue;
+      }
+      b.rejected(node, c.node(node).name(), e.why != null ? e.why[node]
+          : memo.rej[nodeState[node]]);
+    }
+    return b.build(message);
   }
 
   // ---- memoised path ---------------------------------------------------------------------------
@@ -255,6 +403,31 @@ public final class FrameworkPolicy implements PlacementPolicy {
   }
 
   private synchronized Decision placeMemoised(Request request, ClusterView view) {
+    Eval e = evalMemoised(request, view, false);
+    if (e == null) {
+      return placeReference(request, view); // the node changed under this call
+    }
+    if (e.f == 0) {
+      return rejection(request, view, e.n, lastMemo);
+    }
+    return choose(request, view, e, true);
+  }
+
+  private synchronized @Nullable NodeScores scoreMemoised(Request request, ClusterView view) {
+    Eval e = evalMemoised(request, view, true);
+    if (e == null) {
+      return null;
+    }
+    Memo memo = lastMemo;
+    String message = e.f == 0 ? Explain.message(view, node -> memo.rej[nodeState[node]]) : "";
+    return scores(request, view, e, true, memo, message);
+  }
+
+  /**
+   * Filters and raw scores of every node from the memo ({@code all}: no first-fit shortcut); null
+   * when a node changed under the call. Leaves the shape's memo in {@link #lastMemo}.
+   */
+  private @Nullable Eval evalMemoised(Request request, ClusterView view, boolean all) {
     Cluster c = view.cluster();
     if (c != cluster) {
       reset(c);
@@ -272,6 +445,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
     boolean trusted = version == validVersion;
     int n = nodeState.length;
     Memo memo = memo(request);
+    lastMemo = memo;
     memoCells += memo.cover(states, scorers.size());
     if (feasibleScratch.length != n) {
       feasibleScratch = new int[n];
@@ -281,10 +455,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     int[] feasible = feasibleScratch;
     int[] fs = stateScratch;
-    boolean firstFit = scorers.isEmpty() && ties == Ties.NODE_ID;
+    boolean firstFit = !all && scorers.isEmpty() && ties == Ties.NODE_ID;
     byte[] status = memo.status;
     int f = 0;
-    boolean all = true;
+    boolean complete = true;
     for (int node = 0; node < n; node++) {
       if (!trusted) {
         int ver = view.nodeVersion(node);
@@ -303,23 +477,20 @@ public final class FrameworkPolicy implements PlacementPolicy {
       if (st == UNKNOWN) {
         st = evaluate(request, view, node, s, memo);
         if (st == UNKNOWN) {
-          return placeReference(request, view); // the node changed under this call
+          return null;
         }
       }
       if (st == FEASIBLE) {
         feasible[f] = node;
         fs[f++] = s;
         if (firstFit) {
-          all = node == n - 1;
+          complete = node == n - 1;
           break; // first fit: nothing can beat the lowest feasible id
         }
       }
     }
-    if (all) {
+    if (complete) {
       validVersion = version;
-    }
-    if (f == 0) {
-      return rejection(request, n, status, memo);
     }
     double[][] parts = partsScratch;
     for (int k = 0; k < parts.length; k++) {
@@ -331,34 +502,44 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     double[] total = totalScratch;
     Arrays.fill(total, 0, f, 0.0);
-    return choose(request, view, n, feasible, f, parts, total, true);
+    return new Eval(n, feasible, f, fs, parts, total, null);
   }
 
   /**
    * The rejection the reference builds with {@link Decision.Rejected#builder}, with the reasons
-   * counted in an array and the reason list shared with the shape's previous rejection when equal.
+   * counted in an array and the reason and detail lists shared with the shape's previous rejection
+   * when equal.
    */
-  private Decision rejection(Request request, int n, byte[] status, Memo memo) {
+  private Decision rejection(Request request, ClusterView view, int n, Memo memo) {
+    byte[] status = memo.status;
     RejectReason[] why = memo.why;
+    String[] detail = memo.detail;
     boolean same = why.length == n;
     if (!same) {
       why = new RejectReason[n];
+      detail = new String[n];
     }
     int[] count = new int[REASONS.length];
     for (int node = 0; node < n; node++) {
-      RejectReason r = REASONS[status[nodeState[node]] - REJECTED];
+      int s = nodeState[node];
+      RejectReason r = REASONS[status[s] - REJECTED];
       count[r.ordinal()]++;
-      if (why[node] != r) {
+      String d = memo.rej[s].detail();
+      if (why[node] != r || detail[node] != d) {
         if (same) {
           why = why.clone();
+          detail = detail.clone();
           same = false;
         }
         why[node] = r;
+        detail[node] = d;
       }
     }
     if (!same) {
       memo.why = why;
       memo.whyList = List.of(why);
+      memo.detail = detail;
+      memo.detailList = List.of(detail);
     }
     Map<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
     for (int i = 0; i < count.length; i++) {
@@ -366,7 +547,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
         counts.put(REASONS[i], count[i]);
       }
     }
-    return new Decision.Rejected(request.name(), n, memo.whyList, counts, "");
+    return new Decision.Rejected(request.name(), n, memo.whyList, memo.detailList, counts,
+        Explain.message(view, node -> memo.rej[nodeState[node]]));
   }
 
   /**
@@ -374,7 +556,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
    * #UNKNOWN} when the node's version moved meanwhile (a ledger mutated by another thread).
    */
   private byte evaluate(Request request, ClusterView view, int node, int s, Memo memo) {
-    RejectReason why = null;
+    NodeRejection why = null;
     for (int i = 0; i < filters.size() && why == null; i++) {
       why = filters.get(i).reject(request, view, node);
     }
@@ -385,12 +567,13 @@ public final class FrameworkPolicy implements PlacementPolicy {
         memo.raw[k][s] = scorers.get(k).score(request, view, node);
       }
     } else {
-      st = (byte) (REJECTED + why.ordinal());
+      st = (byte) (REJECTED + why.reason().ordinal());
     }
     // a ledger changed under a running call (no snapshot): keep nothing, report UNKNOWN
     if (view.nodeVersion(node) != nodeVersion[node]) {
       return UNKNOWN;
     }
+    memo.rej[s] = why;
     memo.status[s] = st;
     return st;
   }
@@ -500,9 +683,25 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final class Memo {
     byte[] status = new byte[0];
     double[][] raw = new double[0][];
+    /** Each rejected state's reason and numbers. */
+    @Nullable NodeRejection[] rej = new NodeRejection[0];
+    /** Each feasible state's grants, when the picker reads only the node state. */
+    @Nullable List<GpuGrant>[] grants = newGrants(0);
     /** The reasons of the shape's last rejection (never modified once shared) and their list. */
     RejectReason[] why = new RejectReason[0];
     List<RejectReason> whyList = List.of();
+    /** The details of the shape's last rejection (never modified once shared) and their list. */
+    String[] detail = new String[0];
+    List<String> detailList = List.of();
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static List<GpuGrant>[] newGrants(int n) {
+      return new List[n];
+    }
+
+    @Nullable List<GpuGrant> grants(int state) {
+      return grants[state];
+    }
 
     /** Grows the arrays to at least {@code states} states; returns how many cells were added. */
     int cover(int states, int scorers) {
@@ -512,6 +711,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
       int before = status.length;
       int len = Math.max(states, Math.max(64, status.length * 2));
       status = Arrays.copyOf(status, len);
+      rej = Arrays.copyOf(rej, len);
+      grants = Arrays.copyOf(grants, len);
       double[][] r = new double[scorers][];
       for (int k = 0; k < scorers; k++) {
         r[k] = k < raw.length ? Arrays.copyOf(raw[k], len) : new double[len];

@@ -1,0 +1,94 @@
+package io.gpualloc.binpack.internal;
+
+import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.NodeRejection;
+import io.gpualloc.core.RejectReason;
+import java.util.function.IntFunction;
+
+/** Rejection messages with node names, and the ranking sort of the scored lists. */
+public final class Explain {
+  /** How many nodes a rejection message names, one per distinct reason. */
+  static final int EXAMPLES = 3;
+
+  private Explain() {}
+
+  /** {@link #message(ClusterView, IntFunction)} over an array of per-node rejections. */
+  public static String message(ClusterView view, NodeRejection[] why) {
+    return message(view, node -> why[node]);
+  }
+
+  /**
+   * A sentence naming the first node of each of the first {@link #EXAMPLES} distinct reasons with
+   * its numbers, for example {@code node a: cpu: needs 4000m, 2000m free; node c: gpu 3: needs 300
+   * milli, 150 free}; empty for an empty cluster.
+   */
+  public static String message(ClusterView view, IntFunction<NodeRejection> why) {
+    int n = view.cluster().nodeCount();
+    StringBuilder sb = new StringBuilder();
+    boolean[] seen = new boolean[RejectReason.values().length];
+    int named = 0;
+    for (int node = 0; node < n && named < EXAMPLES; node++) {
+      NodeRejection r = why.apply(node);
+      if (r == null || seen[r.reason().ordinal()]) {
+        continue;
+      }
+      seen[r.reason().ordinal()] = true;
+      if (named++ > 0) {
+        sb.append("; ");
+      }
+      sb.append("node ").append(view.cluster().node(node).name()).append(": ").append(r.detail());
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Sorts {@code order[from..to)} (indexes into {@code key} and {@code tie}) by {@code key}
+   * descending, then {@code tie} ascending; stable, allocation-light merge sort.
+   */
+  public static void sortDescending(int[] order, int from, int to, double[] key, int[] tie) {
+    if (to - from < 2) {
+      return;
+    }
+    int[] tmp = new int[to - from];
+    mergeSort(order, tmp, from, to, key, tie);
+  }
+
+  private static void mergeSort(int[] a, int[] tmp, int lo, int hi, double[] key, int[] tie) {
+    if (hi - lo <= 16) {
+      for (int i = lo + 1; i < hi; i++) {
+        int x = a[i];
+        int j = i - 1;
+        while (j >= lo && before(x, a[j], key, tie)) {
+          a[j + 1] = a[j];
+          j--;
+        }
+        a[j + 1] = x;
+      }
+      return;
+    }
+    int mid = (lo + hi) >>> 1;
+    mergeSort(a, tmp, lo, mid, key, tie);
+    mergeSort(a, tmp, mid, hi, key, tie);
+    if (!before(a[mid], a[mid - 1], key, tie)) {
+      return;
+    }
+    int base = lo;
+    System.arraycopy(a, lo, tmp, 0, mid - lo);
+    int i = 0;
+    int iend = mid - lo;
+    int j = mid;
+    int k = lo;
+    while (i < iend && j < hi) {
+      a[k++] = before(a[j], tmp[i], key, tie) ? a[j++] : tmp[i++];
+    }
+    while (i < iend) {
+      a[k++] = tmp[i++];
+    }
+    assert base == lo;
+  }
+
+  /** Whether x ranks strictly before y. */
+  private static boolean before(int x, int y, double[] key, int[] tie) {
+    return key[x] > key[y] || (key[x] == key[y] && tie[x] < tie[y]);
+  }
+}
