@@ -423,18 +423,19 @@ public final class NodeScores {
     public Builder scored(int nodeId, String nodeName, double score, double[] terms,
         List<GpuGrant> gpuGrants) {
       fresh(nodeId, nodeName);
-      String owner = "scores of " + request.name();
       if (Double.isNaN(score) || (size > 0 && score > scores[size - 1])) {
-        throw InvalidSpecException.of(owner, "score of node " + nodeName, score,
+        throw InvalidSpecException.of(owner(), "score of node " + nodeName, score,
             size == 0 ? "a number" : "a number <= the previous score " + scores[size - 1]
                 + " (nodes are added best first)");
       }
       int t = this.terms.size();
       if (terms == null || terms.length != t) {
-        throw InvalidSpecException.of(owner, "terms of node " + nodeName,
+        throw InvalidSpecException.of(owner(), "terms of node " + nodeName,
             terms == null ? null : terms.length, t + " values");
       }
-      Checks.notNull(owner, "grants of node " + nodeName, gpuGrants);
+      if (gpuGrants == null) {
+        throw InvalidSpecException.of(owner(), "grants of node " + nodeName, null, "a list");
+      }
       if (size == ids.length) {
         int len = size * 2;
         ids = Arrays.copyOf(ids, len);
@@ -464,25 +465,34 @@ public final class NodeScores {
      */
     public Builder rejected(int nodeId, String nodeName, NodeRejection rejection) {
       fresh(nodeId, nodeName);
-      Checks.notNull("scores of " + request.name(), "rejection of node " + nodeName, rejection);
+      if (rejection == null) {
+        throw InvalidSpecException.of(owner(), "rejection of node " + nodeName, null,
+            "a NodeRejection");
+      }
       rejections[nodeId] = rejection;
       position[nodeId] = -1;
       return this;
     }
 
+    private String owner() {
+      return "scores of " + request.name();
+    }
+
     private void fresh(int nodeId, String nodeName) {
-      String owner = "scores of " + request.name();
       if (built) {
-        throw InvalidSpecException.of(owner, "builder", "built", "a builder not yet built");
+        throw InvalidSpecException.of(owner(), "builder", "built", "a builder not yet built");
       }
       if (nodeId < 0 || nodeId >= nodeCount) {
-        throw InvalidSpecException.of(owner, "nodeId", nodeId,
+        throw InvalidSpecException.of(owner(), "nodeId", nodeId,
             nodeCount == 0 ? "none (no nodes)" : "0.." + (nodeCount - 1));
       }
       if (position[nodeId] != Integer.MIN_VALUE) {
-        throw InvalidSpecException.of(owner, "nodeId", nodeId, "a node not yet added");
+        throw InvalidSpecException.of(owner(), "nodeId", nodeId, "a node not yet added");
       }
-      nodeNames[nodeId] = Checks.name(owner, "nodeName", nodeName);
+      if (nodeName == null || nodeName.isBlank()) {
+        throw InvalidSpecException.of(owner(), "nodeName", nodeName, "a non-blank string");
+      }
+      nodeNames[nodeId] = nodeName;
     }
 
     /**

@@ -204,16 +204,24 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     Explain.sortDescending(order, 0, f, key, tie);
     boolean direct = isDirect(r);
+    NodeCache cache = direct ? null : nodeCache(shape(r), v, n);
     for (int j = 0; j < f; j++) {
       int i = order[j];
       int node = candNode[i];
       List<GpuGrant> grants;
       if (j == 0 && d instanceof Decision.Placed p) {
         grants = p.placement().grants();
+      } else if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof List<?> l) {
+        @SuppressWarnings("unchecked")
+        List<GpuGrant> g = (List<GpuGrant>) l;
+        grants = g;
       } else {
         long[] codes = engine.nodeCodes(v, node);
         grants = List.copyOf(direct ? directGrants(r, v, node, codes)
             : chooseGpus(r, v, node, codes));
+        if (cache != null) {
+          cache.put(v, node, grants);
+        }
       }
       b.scored(node, cluster.node(node).name(), key[i],
           new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
@@ -225,11 +233,55 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     NodeRejection[] why = new NodeRejection[n];
     for (int node = 0; node < n; node++) {
       if (!feasible[node]) {
-        why[node] = rejection(r, v, node);
+        if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof NodeRejection x) {
+          why[node] = x;
+        } else {
+          why[node] = rejection(r, v, node);
+          if (cache != null) {
+            cache.put(v, node, why[node]);
+          }
+        }
         b.rejected(node, cluster.node(node).name(), why[node]);
       }
     }
     return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
+  }
+
+  /** The shape's per-node cache of grants and rejections for {@code v}, reset for another view. */
+  private NodeCache nodeCache(Shape shape, ClusterView v, int n) {
+    NodeCache c = shape.nodes;
+    if (c == null || c.view != v || c.cluster != cluster || c.value.length != n) {
+      c = new NodeCache(v, cluster, n);
+      shape.nodes = c;
+    }
+    return c;
+  }
+
+  /**
+   * What {@link #scoreAll} computed per node for one request shape on one view object: the grants
+   * of a candidate node or the rejection of another, valid while the node's version is unchanged.
+   */
+  private static final class NodeCache {
+    final ClusterView view;
+    final Cluster cluster;
+    final int[] version;
+    final Object[] value;
+
+    NodeCache(ClusterView view, Cluster cluster, int n) {
+      this.view = view;
+      this.cluster = cluster;
+      this.version = new int[n];
+      this.value = new Object[n];
+    }
+
+    boolean fresh(ClusterView v, int node) {
+      return value[node] != null && version[node] == v.nodeVersion(node);
+    }
+
+    void put(ClusterView v, int node, Object x) {
+      version[node] = v.nodeVersion(node);
+      value[node] = x;
+    }
   }
 
   private static NodeRejection rejection(Request r, ClusterView v, int node) {
@@ -611,6 +663,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     final Set<String> include;
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
+    /** Per-node grants and rejections of {@link #scoreAll}, or null. */
+    @Nullable NodeCache nodes;
     /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
