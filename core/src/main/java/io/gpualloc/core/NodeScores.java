@@ -41,11 +41,12 @@ public final class NodeScores {
     this.nodeCount = b.nodeCount;
     this.terms = b.terms;
     this.size = b.size;
-    this.ids = Arrays.copyOf(b.ids, b.size);
-    this.names = Arrays.copyOf(b.names, b.size);
-    this.scores = Arrays.copyOf(b.scores, b.size);
-    this.parts = Arrays.copyOf(b.parts, b.size * terms.size());
-    this.grants = Arrays.copyOf(b.grants, b.size);
+    // the builder is spent: its arrays are handed over (they may be longer than size)
+    this.ids = b.ids;
+    this.names = b.names;
+    this.scores = b.scores;
+    this.parts = b.parts;
+    this.grants = b.grants;
     this.rejections = b.rejections;
     this.nodeNames = b.nodeNames;
     this.position = b.position;
@@ -382,11 +383,11 @@ public final class NodeScores {
     private final int nodeCount;
     private final List<String> terms;
     private int size;
-    private int[] ids = new int[8];
-    private String[] names = new String[8];
-    private double[] scores = new double[8];
+    private int[] ids;
+    private String[] names;
+    private double[] scores;
     private double[] parts;
-    private List<GpuGrant>[] grants = newGrants(8);
+    private List<GpuGrant>[] grants;
     private final NodeRejection[] rejections;
     private final String[] nodeNames;
     private final int[] position;
@@ -401,7 +402,12 @@ public final class NodeScores {
       this.request = request;
       this.nodeCount = nodeCount;
       this.terms = terms;
-      this.parts = new double[8 * terms.size()];
+      int cap = Math.max(1, nodeCount);
+      this.ids = new int[cap];
+      this.names = new String[cap];
+      this.scores = new double[cap];
+      this.grants = newGrants(cap);
+      this.parts = new double[cap * terms.size()];
       this.rejections = new NodeRejection[nodeCount];
       this.nodeNames = new String[nodeCount];
       this.position = new int[nodeCount];
