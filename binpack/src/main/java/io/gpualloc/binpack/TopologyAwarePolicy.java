@@ -116,7 +116,7 @@ public final class TopologyAwarePolicy implements PlacementPolicy {
     if (term.applies(request)) {
       return term.apply(request, view, s);
     }
-    NodeScores.Builder b = NodeScores.builder(request, s.nodeCount(), s.terms());
+    NodeScores.Builder b = NodeScores.builder(request, s.nodeIdBound(), s.terms());
     double[] parts = new double[s.terms().size()];
     for (int i = 0; i < s.size(); i++) {
       for (int k = 0; k < parts.length; k++) {
@@ -126,9 +126,9 @@ public final class TopologyAwarePolicy implements PlacementPolicy {
       b.scored(s.nodeId(i), s.nodeName(i), s.score(i), parts,
           grants == null ? s.grants(i) : grants);
     }
-    for (int node = 0; node < s.nodeCount(); node++) {
+    for (int node = 0; node < s.nodeIdBound(); node++) {
       if (!s.isFeasible(node)) {
-        b.rejected(node, view.cluster().node(node).name(), s.rejectionFor(node));
+        b.rejected(node, s.nodeNameOf(node), s.rejectionFor(node));
       }
     }
     Decision best = s.best();

@@ -63,9 +63,10 @@ public sealed interface Decision {
    * nodes fit: 900 insufficient GPU memory, 313 GPU model not allowed}.
    *
    * @param requestName the request's name
-   * @param nodeCount the nodes considered
-   * @param reasonByNode the reason per node id (position = node id); empty when the request was
-   *     rejected before looking at nodes, then {@code message} says why
+   * @param nodeCount the member nodes considered (removed node ids do not count)
+   * @param reasonByNode the reason per node id (position = node id, {@link
+   *     RejectReason#NODE_REMOVED} for a removed id); empty when the request was rejected before
+   *     looking at nodes, then {@code message} says why
    * @param detailByNode what each node lacked, with the numbers (position = node id, for example
    *     {@code cpu: needs 4000m, 2000m free}); empty, or as long as {@code reasonByNode}
    * @param counts how many nodes were rejected for each reason
@@ -93,9 +94,9 @@ public sealed interface Decision {
       Checks.atLeast(owner, "nodeCount", nodeCount, 0);
       reasonByNode = Checks.list(owner, "reasonByNode", reasonByNode);
       detailByNode = Checks.list(owner, "detailByNode", detailByNode);
-      if (!reasonByNode.isEmpty() && reasonByNode.size() != nodeCount) {
+      if (!reasonByNode.isEmpty() && reasonByNode.size() < nodeCount) {
         throw InvalidSpecException.of(owner, "reasonByNode.size", reasonByNode.size(),
-            "0 or nodeCount (" + nodeCount + ")");
+            "0 or at least nodeCount (" + nodeCount + "; one per node id, removed ids included)");
       }
       if (!detailByNode.isEmpty() && detailByNode.size() != reasonByNode.size()) {
         throw InvalidSpecException.of(owner, "detailByNode.size", detailByNode.size(),
@@ -214,10 +215,12 @@ public sealed interface Decision {
     }
 
     /**
-     * Starts collecting per-node reasons for a cluster of {@code nodeCount} nodes.
+     * Starts collecting per-node reasons for node ids {@code 0..nodeCount-1}; pass {@code
+     * cluster.nodeIdBound()} and record {@link RejectReason#NODE_REMOVED} for removed ids, which
+     * the summary leaves out.
      *
      * @param requestName the request's name
-     * @param nodeCount the nodes in the cluster, {@code >= 0}
+     * @param nodeCount the node id bound of the cluster, {@code >= 0}
      * @return an empty builder
      * @throws InvalidSpecException for a blank name or a negative count
      */
@@ -274,7 +277,8 @@ public sealed interface Decision {
       }
 
       /**
-       * Builds the rejection; nodes with no reason recorded count as {@link RejectReason#POLICY}.
+       * Builds the rejection; nodes with no reason recorded count as {@link RejectReason#POLICY},
+       * and nodes recorded as {@link RejectReason#NODE_REMOVED} do not count.
        *
        * @param message a sentence for people, or the empty string
        * @return the rejection
@@ -284,14 +288,18 @@ public sealed interface Decision {
         RejectReason[] copy = Arrays.copyOf(reasons, reasons.length);
         String[] why = Arrays.copyOf(details, details.length);
         EnumMap<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
+        int members = 0;
         for (int i = 0; i < copy.length; i++) {
           if (copy[i] == null) {
             copy[i] = RejectReason.POLICY;
             why[i] = RejectReason.POLICY.text();
           }
-          counts.merge(copy[i], 1, Integer::sum);
+          if (copy[i] != RejectReason.NODE_REMOVED) { // removed ids are not nodes of the cluster
+            counts.merge(copy[i], 1, Integer::sum);
+            members++;
+          }
         }
-        return new Rejected(requestName, copy.length, Arrays.asList(copy), Arrays.asList(why),
+        return new Rejected(requestName, members, Arrays.asList(copy), Arrays.asList(why),
             counts, message);
       }
     }

@@ -35,6 +35,7 @@ public final class NodeScores {
   private final String[] nodeNames;
   private final int[] position;
   private final String message;
+  private final int members;
 
   private NodeScores(Builder b, String message) {
     this.request = b.request;
@@ -51,6 +52,13 @@ public final class NodeScores {
     this.nodeNames = b.nodeNames;
     this.position = b.position;
     this.message = message;
+    int removed = 0;
+    for (NodeRejection r : rejections) {
+      if (r != null && r.reason() == RejectReason.NODE_REMOVED) {
+        removed++;
+      }
+    }
+    this.members = nodeCount - removed;
   }
 
   /**
@@ -63,12 +71,33 @@ public final class NodeScores {
   }
 
   /**
-   * The nodes considered: scored plus rejected.
+   * The member nodes considered: scored plus rejected, removed node ids not counted.
    *
-   * @return the cluster's node count
+   * @return the cluster's member count
    */
   public int nodeCount() {
+    return members;
+  }
+
+  /**
+   * One more than the largest node id: the range of {@link #isFeasible}, {@link #rejectionFor}
+   * and {@link #nodeNameOf} (removed ids are rejected with {@link RejectReason#NODE_REMOVED}).
+   *
+   * @return the cluster's node id bound
+   */
+  public int nodeIdBound() {
     return nodeCount;
+  }
+
+  /**
+   * The name of node {@code nodeId}, scored or rejected, as the policy saw it.
+   *
+   * @param nodeId a node id, {@code 0..nodeIdBound()-1}
+   * @return the node's name ({@code #id} for a removed id)
+   * @throws InvalidSpecException for an id out of range
+   */
+  public String nodeNameOf(int nodeId) {
+    return nodeNames[checkNode(nodeId)];
   }
 
   /**
@@ -252,9 +281,11 @@ public final class NodeScores {
     for (int n = 0; n < nodeCount; n++) {
       why[n] = rejections[n].reason();
       detail[n] = rejections[n].detail();
-      counts.merge(why[n], 1, Integer::sum);
+      if (why[n] != RejectReason.NODE_REMOVED) {
+        counts.merge(why[n], 1, Integer::sum);
+      }
     }
-    return new Decision.Rejected(request.name(), nodeCount, Arrays.asList(why),
+    return new Decision.Rejected(request.name(), members, Arrays.asList(why),
         Arrays.asList(detail), counts, message);
   }
 
@@ -314,14 +345,14 @@ public final class NodeScores {
    */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder().append(size).append('/').append(nodeCount)
+    StringBuilder sb = new StringBuilder().append(size).append('/').append(members)
         .append(" nodes fit");
     if (size > 0) {
       sb.append(" (best ").append(names[0]).append(", score ").append(scores[0]).append(')');
     }
     EnumMap<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
     for (NodeRejection r : rejections) {
-      if (r != null) {
+      if (r != null && r.reason() != RejectReason.NODE_REMOVED) {
         counts.merge(r.reason(), 1, Integer::sum);
       }
     }
@@ -362,7 +393,8 @@ public final class NodeScores {
    * Starts a scored list for {@code request} over a cluster of {@code nodeCount} nodes.
    *
    * @param request the request
-   * @param nodeCount the nodes in the cluster
+   * @param nodeCount the cluster's node id bound ({@code Cluster.nodeIdBound()}); removed ids are
+   *     added as rejected with {@link RejectReason#NODE_REMOVED}
    * @param terms the names of the score's terms, in order
    * @return an empty builder
    * @throws InvalidSpecException for a null request or terms, or a negative count

@@ -4,13 +4,34 @@ import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.NodeRejection;
 import io.gpualloc.core.RejectReason;
 import java.util.function.IntFunction;
+import org.jspecify.annotations.Nullable;
 
 /** Rejection messages with node names, and the ranking sort of the scored lists. */
 public final class Explain {
   /** How many nodes a rejection message names, one per distinct reason. */
   static final int EXAMPLES = 3;
 
+  /** The rejection of a cordoned node. */
+  public static final NodeRejection CORDONED = NodeRejection.of(RejectReason.NODE_CORDONED,
+      "node cordoned: it takes no new allocation");
+  /** The rejection of a removed node id. */
+  public static final NodeRejection REMOVED = NodeRejection.of(RejectReason.NODE_REMOVED,
+      "node removed");
+
   private Explain() {}
+
+  /** {@link #CORDONED} or {@link #REMOVED} for a node that takes no placement, else null. */
+  public static @Nullable NodeRejection unavailable(ClusterView view, int node) {
+    if (view.isSchedulable(node)) {
+      return null;
+    }
+    return view.cluster().isLive(node) ? CORDONED : REMOVED;
+  }
+
+  /** The node's name, or {@code #id} for a removed id. */
+  public static String name(ClusterView view, int node) {
+    return view.cluster().isLive(node) ? view.cluster().node(node).name() : "#" + node;
+  }
 
   /** {@link #message(ClusterView, IntFunction)} over an array of per-node rejections. */
   public static String message(ClusterView view, NodeRejection[] why) {
@@ -23,13 +44,13 @@ public final class Explain {
    * milli, 150 free}; empty for an empty cluster.
    */
   public static String message(ClusterView view, IntFunction<NodeRejection> why) {
-    int n = view.cluster().nodeCount();
+    int n = view.cluster().nodeIdBound();
     StringBuilder sb = new StringBuilder();
     boolean[] seen = new boolean[RejectReason.values().length];
     int named = 0;
     for (int node = 0; node < n && named < EXAMPLES; node++) {
       NodeRejection r = why.apply(node);
-      if (r == null || seen[r.reason().ordinal()]) {
+      if (r == null || r.reason() == RejectReason.NODE_REMOVED || seen[r.reason().ordinal()]) {
         continue;
       }
       seen[r.reason().ordinal()] = true;

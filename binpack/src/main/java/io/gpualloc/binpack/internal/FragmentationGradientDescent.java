@@ -190,7 +190,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
    * grants the policy would make on each; the other nodes' rejections.
    */
   private NodeScores scores(Request r, ClusterView v, Decision d) {
-    int n = cluster.nodeCount();
+    int n = cluster.nodeIdBound();
     List<String> terms = List.of(DELTA_TERM, name);
     NodeScores.Builder b = NodeScores.builder(r, n, terms);
     int f = candidates;
@@ -233,7 +233,11 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     NodeRejection[] why = new NodeRejection[n];
     for (int node = 0; node < n; node++) {
       if (!feasible[node]) {
-        if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof NodeRejection x) {
+        NodeRejection out = Explain.unavailable(v, node);
+        if (out != null) {
+          why[node] = out;
+        } else if (cache != null && cache.fresh(v, node)
+            && cache.value[node] instanceof NodeRejection x) {
           why[node] = x;
         } else {
           why[node] = rejection(r, v, node);
@@ -241,7 +245,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
             cache.put(v, node, why[node]);
           }
         }
-        b.rejected(node, cluster.node(node).name(), why[node]);
+        b.rejected(node, Explain.name(v, node), why[node]);
       }
     }
     return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
@@ -285,6 +289,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   }
 
   private static NodeRejection rejection(Request r, ClusterView v, int node) {
+    NodeRejection out = Explain.unavailable(v, node);
+    if (out != null) {
+      return out;
+    }
     NodeRejection why = Fit.check(r, v, node);
     return why != null ? why : NodeRejection.of(RejectReason.POLICY, RejectReason.POLICY.text());
   }
@@ -308,7 +316,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     if (cluster != v.cluster()) {
       reset(v.cluster());
     }
-    int n = cluster.nodeCount();
+    int n = cluster.nodeIdBound();
     boolean direct = isDirect(r);
     if (candNode.length != n) {
       candNode = new int[n];
@@ -328,6 +336,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     int reqMem = r.memoryMib();
     for (int node = 0; node < n; node++) {
+      if (!v.isSchedulable(node)) {
+        continue; // removed or cordoned
+      }
       long delta;
       if (direct) {
         if (Fit.check(r, v, node) != null) {
@@ -500,7 +511,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   private void reset(Cluster c) {
     cluster = c;
-    int n = c.nodeCount();
+    int n = c.nodeIdBound();
     nodeVersion = new int[n];
     nodeCpu = new int[n];
     nodeWhole = new int[n];
@@ -511,6 +522,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     nodeModelIdx = new int[n][];
     Arrays.fill(nodeState, -1);
     for (int i = 0; i < n; i++) {
+      if (!c.isLive(i)) {
+        nodeModelIdx[i] = new int[0]; // a removed id
+        continue;
+      }
       Node node = c.node(i);
       int[] idx = new int[node.gpuCount()];
       for (int g = 0; g < idx.length; g++) {
@@ -536,6 +551,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     int n = nodeState.length;
     for (int node = 0; node < n; node++) {
+      if (!v.isSchedulable(node)) {
+        continue; // removed or cordoned: never a candidate
+      }
       if (nodeState[node] < 0 || nodeVersion[node] != v.nodeVersion(node)) {
         refresh(v, node);
       }

@@ -82,6 +82,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final byte UNKNOWN = 0;
   private static final byte FEASIBLE = 1;
   private static final byte REJECTED = 2;
+  /** {@code nodeState} of a cordoned node (not interned, never memoised). */
+  private static final int CORDONED_STATE = -2;
+  /** {@code nodeState} of a removed node id. */
+  private static final int REMOVED_STATE = -3;
   private static final RejectReason[] REASONS = RejectReason.values();
   private static final int MAX_SHAPES = 4096;
   private static final int MIN_STATE_CAP = 1 << 16;
@@ -97,6 +101,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private long epoch;
   private long validVersion = -1;
   private final Map<StateKey, Integer> stateIds = new HashMap<>();
+  /** Node types (GPU models in index order) to ids, for the policy's life. */
+  private final Map<List<GpuModel>, Integer> types = new HashMap<>();
   private int states;
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
   private long memoCells;
@@ -227,12 +233,13 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   /** Filters and raw scores of every node ({@code all}: no first-fit shortcut). */
   private Eval evalReference(Request request, ClusterView view, boolean all) {
-    int n = view.cluster().nodeCount();
+    Cluster c = view.cluster();
+    int n = c.nodeIdBound();
     int[] feasible = new int[n];
     int f = 0;
     NodeRejection[] reasons = new NodeRejection[n];
     for (int node = 0; node < n; node++) {
-      NodeRejection why = null;
+      NodeRejection why = Explain.unavailable(view, node);
       for (int i = 0; i < filters.size() && why == null; i++) {
         why = filters.get(i).reject(request, view, node);
       }
@@ -388,8 +395,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
         k++;
         continue;
       }
-      b.rejected(node, c.node(node).name(), e.why != null ? e.why[node]
-          : memo.rej[nodeState[node]]);
+      b.rejected(node, Explain.name(view, node), e.why != null ? e.why[node]
+          : rejected(memo, node));
     }
     return b.build(message);
   }
@@ -419,7 +426,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       return null;
     }
     Memo memo = lastMemo;
-    String message = e.f == 0 ? Explain.message(view, node -> memo.rej[nodeState[node]]) : "";
+    String message = e.f == 0 ? Explain.message(view, node -> rejected(memo, node)) : "";
     return scores(request, view, e, true, memo, message);
   }
 
@@ -430,7 +437,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private @Nullable Eval evalMemoised(Request request, ClusterView view, boolean all) {
     Cluster c = view.cluster();
     if (c != cluster) {
-      reset(c);
+      follow(c);
     }
     if (states > (stateCap > 0 ? stateCap : Math.max(MIN_STATE_CAP, 8 * nodeState.length))) {
       clearStates();
@@ -461,6 +468,11 @@ public final class FrameworkPolicy implements PlacementPolicy {
     boolean complete = true;
     for (int node = 0; node < n; node++) {
       if (!trusted) {
+        if (!view.isSchedulable(node)) { // removed or cordoned: no state, no memo
+          nodeState[node] = c.isLive(node) ? CORDONED_STATE : REMOVED_STATE;
+          nodeEpoch[node] = epoch - 1; // re-read when it comes back
+          continue;
+        }
         int ver = view.nodeVersion(node);
         if (nodeEpoch[node] != epoch || nodeVersion[node] != ver) {
           nodeVersion[node] = ver;
@@ -469,6 +481,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
         }
       }
       int s = nodeState[node];
+      if (s < 0) {
+        continue; // cordoned or removed
+      }
       if (s >= status.length) {
         memoCells += memo.cover(states, scorers.size());
         status = memo.status;
@@ -522,9 +537,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
     int[] count = new int[REASONS.length];
     for (int node = 0; node < n; node++) {
       int s = nodeState[node];
-      RejectReason r = REASONS[status[s] - REJECTED];
+      RejectReason r = s == CORDONED_STATE ? RejectReason.NODE_CORDONED
+          : s == REMOVED_STATE ? RejectReason.NODE_REMOVED : REASONS[status[s] - REJECTED];
       count[r.ordinal()]++;
-      String d = memo.rej[s].detail();
+      String d = rejected(memo, node).detail();
       if (why[node] != r || detail[node] != d) {
         if (same) {
           why = why.clone();
@@ -547,8 +563,16 @@ public final class FrameworkPolicy implements PlacementPolicy {
         counts.put(REASONS[i], count[i]);
       }
     }
-    return new Decision.Rejected(request.name(), n, memo.whyList, memo.detailList, counts,
-        Explain.message(view, node -> memo.rej[nodeState[node]]));
+    Integer removed = counts.remove(RejectReason.NODE_REMOVED); // not nodes of the cluster
+    return new Decision.Rejected(request.name(), n - (removed == null ? 0 : removed),
+        memo.whyList, memo.detailList, counts, Explain.message(view, node -> rejected(memo, node)));
+  }
+
+  /** The memoised rejection of a node the last evaluation found infeasible. */
+  private NodeRejection rejected(Memo memo, int node) {
+    int s = nodeState[node];
+    return s == CORDONED_STATE ? Explain.CORDONED : s == REMOVED_STATE ? Explain.REMOVED
+        : memo.rej[s];
   }
 
   /**
@@ -597,12 +621,22 @@ public final class FrameworkPolicy implements PlacementPolicy {
     return m;
   }
 
-  private void reset(Cluster c) {
+  /**
+   * Follows a new {@link Cluster} value (a membership change, or another ledger): recomputes the
+   * node types (interned in a map kept for the policy's life, so interned states and memos stay
+   * meaningful) and grows the per-node arrays, keeping their entries. Within one ledger a node id
+   * never changes meaning (ids are not reused), so kept entries stay valid and are revalidated by
+   * node version as usual; a view of another ledger is another view object, which starts a new
+   * epoch and so re-reads every node. Removed ids are skipped by the scan; new ids start unread.
+   */
+  private void follow(Cluster c) {
     cluster = c;
-    int n = c.nodeCount();
-    nodeType = new int[n];
-    Map<List<GpuModel>, Integer> types = new HashMap<>();
+    int n = c.nodeIdBound();
+    int[] type = new int[n];
     for (int node = 0; node < n; node++) {
+      if (!c.isLive(node)) {
+        continue;
+      }
       List<GpuModel> models = new ArrayList<>();
       for (Gpu g : c.node(node).gpus()) {
         models.add(g.model());
@@ -612,12 +646,18 @@ public final class FrameworkPolicy implements PlacementPolicy {
         t = types.size();
         types.put(models, t);
       }
-      nodeType[node] = t;
+      type[node] = t;
     }
-    nodeVersion = new int[n];
-    nodeEpoch = new long[n];
-    nodeState = new int[n];
-    clearStates();
+    for (int node = 0; node < Math.min(n, nodeType.length); node++) {
+      if (type[node] != nodeType[node] && c.isLive(node)) {
+        nodeEpoch[node] = 0; // not the node this entry was read for: re-read it
+      }
+    }
+    nodeType = type;
+    nodeVersion = Arrays.copyOf(nodeVersion, n);
+    nodeEpoch = Arrays.copyOf(nodeEpoch, n);
+    nodeState = Arrays.copyOf(nodeState, n);
+    validVersion = -1;
   }
 
   private void clearStates() {
@@ -641,7 +681,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
     key[1] = v.freeCpuMilli(node);
     key[2] = v.freeMemoryMib(node);
     for (int i = 0; i < g; i++) {
-      key[3 + 3 * i] = v.gpuMode(base + i).ordinal();
+      key[3 + 3 * i] = v.gpuMode(base + i).ordinal() + (v.isGpuHealthy(base + i) ? 0 : 8);
       key[4 + 3 * i] = v.gpuFreeComputeMilli(base + i);
       key[5 + 3 * i] = v.gpuFreeMemoryMib(base + i);
     }

@@ -78,7 +78,7 @@ public final class TopologyTerm {
       terms = new ArrayList<>(terms);
       terms.add(TERM);
     }
-    int n = base.nodeCount();
+    int n = base.nodeIdBound();
     int size = base.size();
     Object[] outcome = new Object[size];
     double[] total = new double[size];
@@ -129,7 +129,7 @@ public final class TopologyTerm {
         why[node] = base.rejectionFor(node);
       }
       if (why[node] != null) {
-        b.rejected(node, view.cluster().node(node).name(), why[node]);
+        b.rejected(node, base.nodeNameOf(node), why[node]);
       }
     }
     return b.build(kept == 0 ? Explain.message(view, why) : "");
