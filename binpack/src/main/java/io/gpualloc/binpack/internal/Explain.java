@@ -64,14 +64,52 @@ public final class Explain {
 
   /**
    * Sorts {@code order[from..to)} (indexes into {@code key} and {@code tie}) by {@code key}
-   * descending, then {@code tie} ascending; stable, allocation-light merge sort.
+   * descending, then {@code tie} ascending. The ties must be distinct non-negative ints (node ids,
+   * node priorities, positions). With fewer than 2^21 entries and ties the sort is a primitive
+   * sort of packed {@code (key rank, tie, index)} longs; otherwise a merge sort.
    */
   public static void sortDescending(int[] order, int from, int to, double[] key, int[] tie) {
-    if (to - from < 2) {
+    int len = to - from;
+    if (len < 2) {
       return;
     }
-    int[] tmp = new int[to - from];
-    mergeSort(order, tmp, from, to, key, tie);
+    int maxTie = 0;
+    for (int j = from; j < to; j++) {
+      maxTie = Math.max(maxTie, tie[order[j]]);
+    }
+    if (len >= (1 << 21) || maxTie >= (1 << 21) || maxIndex(order, from, to) >= (1 << 21)) {
+      mergeSort(order, new int[len], from, to, key, tie);
+      return;
+    }
+    double[] distinct = new double[len];
+    for (int j = 0; j < len; j++) {
+      distinct[j] = key[order[from + j]] + 0.0; // -0.0 ranks as 0.0
+    }
+    java.util.Arrays.sort(distinct);
+    int m = 0;
+    for (int j = 0; j < len; j++) {
+      if (m == 0 || distinct[j] != distinct[m - 1]) {
+        distinct[m++] = distinct[j];
+      }
+    }
+    long[] packed = new long[len];
+    for (int j = 0; j < len; j++) {
+      int i = order[from + j];
+      long rank = m - 1 - java.util.Arrays.binarySearch(distinct, 0, m, key[i] + 0.0);
+      packed[j] = rank << 42 | (long) tie[i] << 21 | i;
+    }
+    java.util.Arrays.sort(packed);
+    for (int j = 0; j < len; j++) {
+      order[from + j] = (int) (packed[j] & ((1 << 21) - 1));
+    }
+  }
+
+  private static int maxIndex(int[] order, int from, int to) {
+    int max = 0;
+    for (int j = from; j < to; j++) {
+      max = Math.max(max, order[j]);
+    }
+    return max;
   }
 
   private static void mergeSort(int[] a, int[] tmp, int lo, int hi, double[] key, int[] tie) {
