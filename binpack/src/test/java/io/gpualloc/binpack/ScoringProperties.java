@@ -57,14 +57,14 @@ class ScoringProperties {
 
   @Property(tries = 200)
   void theRankingSortOrdersByKeyThenTie(@ForAll("keys") List<Integer> keys,
-      @ForAll long shuffle) {
+      @ForAll long shuffle, @ForAll boolean sparseTies) {
     int n = keys.size();
     double[] key = new double[n];
     int[] tie = new int[n];
     List<Integer> ties = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       key[i] = keys.get(i) == 0 && (i & 1) == 1 ? -0.0 : keys.get(i) / 4.0;
-      ties.add(i * 3);
+      ties.add(sparseTies ? i * 5000 : i * 3);
     }
     java.util.Collections.shuffle(ties, new java.util.Random(shuffle));
     int[] order = new int[n];
@@ -83,7 +83,10 @@ class ScoringProperties {
 
   @Provide
   Arbitrary<List<Integer>> keys() {
-    return net.jqwik.api.Arbitraries.integers().between(-5, 5).list().ofMaxSize(60);
+    // few distinct keys (bucket sort), many (comparison sort)
+    return net.jqwik.api.Arbitraries.oneOf(
+        net.jqwik.api.Arbitraries.integers().between(-5, 5).list().ofMaxSize(60),
+        net.jqwik.api.Arbitraries.integers().between(-100_000, 100_000).list().ofMaxSize(700));
   }
 
   static void wellFormed(ClusterState state, Request r, NodeScores s, String name) {

@@ -209,7 +209,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private NodeScores scores(Request r, ClusterView v, Decision d) {
     int n = cluster.nodeIdBound();
     List<String> terms = List.of(DELTA_TERM, name);
-    NodeScores.Builder b = NodeScores.builder(r, n, terms);
+    NodeScores.Builder b = NodeScores.builder(r, cluster, terms);
     int f = candidates;
     double[] key = new double[f];
     int[] tie = new int[f];
@@ -240,7 +240,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           cache.put(v, node, grants);
         }
       }
-      b.scored(node, cluster.node(node).name(), key[i],
+      b.scored(node, key[i],
           new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
     }
     boolean[] feasible = new boolean[n];
@@ -262,7 +262,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
             cache.put(v, node, why[node]);
           }
         }
-        b.rejected(node, Explain.name(v, node), why[node]);
+        b.rejected(node, why[node]);
       }
     }
     return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
