@@ -144,14 +144,21 @@ public final class Explain {
       }
       bucketOf[j] = slotId[h];
     }
-    int[] byTie = new int[maxTie + 1];
-    java.util.Arrays.fill(byTie, -1);
-    for (int j = 0; j < len; j++) {
-      int t = tie[order[from + j]];
-      if (byTie[t] >= 0) {
-        return false; // ties must be distinct
+    boolean ascending = true;
+    for (int j = 1; j < len && ascending; j++) {
+      ascending = tie[order[from + j - 1]] < tie[order[from + j]];
+    }
+    int[] byTie = null;
+    if (!ascending) {
+      byTie = new int[maxTie + 1];
+      java.util.Arrays.fill(byTie, -1);
+      for (int j = 0; j < len; j++) {
+        int t = tie[order[from + j]];
+        if (byTie[t] >= 0) {
+          return false; // ties must be distinct
+        }
+        byTie[t] = j;
       }
-      byTie[t] = j;
     }
     // buckets by descending key
     Integer[] ids = new Integer[m];
@@ -170,6 +177,12 @@ public final class Explain {
       at += count[b];
     }
     int[] copy = java.util.Arrays.copyOfRange(order, from, to);
+    if (byTie == null) { // already in tie order
+      for (int j = 0; j < len; j++) {
+        order[from + start[bucketOf[j]]++] = copy[j];
+      }
+      return true;
+    }
     for (int t = 0; t <= maxTie; t++) {
       int j = byTie[t];
       if (j >= 0) {
