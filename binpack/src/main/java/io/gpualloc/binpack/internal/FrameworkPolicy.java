@@ -204,7 +204,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
    */
   public synchronized void limitMemo(int maxStates, long maxCells) {
     if (maxStates < 1 || maxCells < 1) {
-      throw new IllegalArgumentException("limits must be positive: " + maxStates + ", " + maxCells);
+      throw InvalidSpecException.of("policy " + name, "memo limits", maxStates + ", " + maxCells,
+          "positive numbers");
     }
     stateCap = maxStates;
     cellCap = maxCells;
