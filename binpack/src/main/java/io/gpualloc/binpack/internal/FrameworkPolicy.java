@@ -566,7 +566,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     Integer removed = counts.remove(RejectReason.NODE_REMOVED); // not nodes of the cluster
     return new Decision.Rejected(request.name(), n - (removed == null ? 0 : removed),
-        memo.whyList, memo.detailList, counts, Explain.message(view, node -> rejected(memo, node)));
+        memo.whyList, memo.detailList, counts,
+        Explain.message(view, node -> rejected(memo, node), counts.size()));
   }
 
   /** The memoised rejection of a node the last evaluation found infeasible. */
