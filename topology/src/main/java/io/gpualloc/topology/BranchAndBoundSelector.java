@@ -5,20 +5,24 @@ import java.util.Arrays;
 /**
  * The exact selector: branch and bound over the candidate GPUs in index order.
  *
- * <p>Objective, lexicographic: (1) maximise the sum of pair scores inside the set; (2) minimise the
- * damage to the wholly-free structure (see {@link GpuSetChoice.Chosen#damage()}); (3) the
- * lexicographically smallest index list. The search branches include-first in ascending index
- * order, so the first set it finds with a given objective value is the lexicographically smallest;
- * subtrees are cut when their bound cannot beat the best set, or can only tie with it.
+ * <p>Objective: {@link SelectionObjective}, a lexicographic order. The search branches
+ * include-first in ascending index order, so the first set it finds with a given objective value is
+ * the lexicographically smallest; a subtree is cut as soon as, level by level, its bound falls below
+ * the best set's value, or all levels only tie with it.
  *
- * <p>Bound for a partial set S with r slots left among remaining candidates R: every completion T
- * adds {@code sum_{j in T} (w(j,S) + 1/2 sum_{l in T, l != j} w(j,l))}, which is at most the sum of
- * the r largest values {@code w(j,S) + 1/2 top_{r-1}(j)} over j in R, where {@code top_t(j)} is
- * the sum of j's t largest scores to other candidates. The damage bound is the sum of the r smallest
- * damages in R. A greedy set improved by swaps serves as the first incumbent.
+ * <p>Bounds for a partial set S with r slots left among remaining candidates R. Quality (and
+ * locality alike): every completion T adds {@code sum_{j in T} (w(j,S) + 1/2 sum_{l in T, l != j}
+ * w(j,l))}, at most half the sum of the r largest values {@code 2 w(j,S) + top_{r-1}(j)} over j in
+ * R, where {@code top_t(j)} is the sum of j's t largest values to other candidates. Lookahead: the
+ * free GPUs left after any completion are a subset of those left now, so the lookahead of S itself
+ * (and the lookahead with nothing chosen) bounds it; when even the incumbent reaches the latter, the
+ * level can only tie and is not evaluated. Fewer than {@code k} free GPUs certainly left: no set. The
+ * damage bound is the sum of the r smallest damages in R. A greedy set improved by swaps is the first
+ * incumbent.
  *
- * <p>Interchangeable GPUs (swapping them is a symmetry of the scored node and they have the same
- * damage) are taken in index order: a later one is only included when the earlier one is.
+ * <p>Interchangeable GPUs (swapping them is a symmetry of the scored node, both wholly free or both
+ * partly used, same damage) are taken in index order: a later one is only included when the earlier
+ * one is.
  *
  * <p>With more than 16 candidates the search stops after a node budget; then the answer is the
  * best set found with the root bound ({@code optimal = false}). With at most 16 candidates the
@@ -30,73 +34,143 @@ final class BranchAndBoundSelector extends ProblemSelector {
   static final int EXACT_CANDIDATES = 16;
 
   private final long nodeBudget;
+  private final SelectionObjective objective;
 
-  BranchAndBoundSelector(LinkScores scores, long nodeBudget) {
+  BranchAndBoundSelector(LinkScores scores, long nodeBudget, SelectionObjective objective) {
     super(NAME, scores);
     this.nodeBudget = nodeBudget;
+    this.objective = objective;
   }
 
   @Override
   GpuSetChoice solve(Problem p, int k) {
     long budget = p.optional.length <= EXACT_CANDIDATES ? Long.MAX_VALUE : nodeBudget;
-    return new Search(p, budget).run();
+    return new Search(p, budget, objective).run();
   }
 
   @Override
   public String toString() {
-    return NAME;
+    return objective == SelectionObjective.QUALITY_LOOKAHEAD_LOCALITY
+        ? NAME : NAME + "(" + objective + ")";
+  }
+
+  /** Sum of the {@code t} largest of {@code v[0..len)}; reorders {@code v}. */
+  static long sumLargest(long[] v, int len, int t) {
+    if (t >= len) {
+      long s = 0;
+      for (int i = 0; i < len; i++) {
+        s += v[i];
+      }
+      return s;
+    }
+    // partial selection sort for small t, full sort otherwise
+    if (t <= 8) {
+      long s = 0;
+      for (int x = 0; x < t; x++) {
+        int bi = x;
+        for (int i = x + 1; i < len; i++) {
+          if (v[i] > v[bi]) {
+            bi = i;
+          }
+        }
+        long tmp = v[x];
+        v[x] = v[bi];
+        v[bi] = tmp;
+        s += v[x];
+      }
+      return s;
+    }
+    Arrays.sort(v, 0, len);
+    long s = 0;
+    for (int i = len - t; i < len; i++) {
+      s += v[i];
+    }
+    return s;
   }
 
   /** One search; not thread-safe, used once. */
   private static final class Search {
+    private static final long NONE = GpuSetChoice.Chosen.NO_SET;
     private final Problem p;
     private final long budget;
+    private final boolean useLookahead;
+    private final boolean useLocality;
     private final int m;
     private final int r;
     private final int[] opt;
-    private final int[] w; // m x m local scores
-    private final long[] a; // score from each optional candidate to the current set
+    private final int[] w; // m x m local primary scores (quality, or pair score)
+    private final int[] wl; // m x m local localities
+    private final long[] a; // primary score from each optional candidate to the current set
+    private final long[] al; // locality from each optional candidate to the current set
     private final long[] c; // damage per optional candidate
-    private final long[][] top; // top[j][t]: sum of j's t largest scores to other optionals
+    private final boolean[] free; // per optional candidate
+    private final int[] partlyFrom; // partly-used optional candidates at positions >= index
+    private final long[][] top; // top[j][t]: sum of j's t largest primary scores to other optionals
+    private final long[][] topL;
     private final int[] chosen;
     private final int[] prev; // nearest earlier interchangeable optional candidate, or -1
     private final boolean[] inSet;
     private final long[] scratch;
     private final long baseScore;
+    private final long baseLocality;
     private final long baseDamage;
-    private int[] best;
+    private final int baseFree;
+    private final BestSubset sub;
+    private final int[] restBuf;
+    private int[] best = new int[0];
+    private boolean haveBest;
     private long bestScore = Long.MIN_VALUE;
+    private long bestLocality;
     private long bestDamage = Long.MAX_VALUE;
+    private long bestLookahead;
+    private boolean bestLookaheadKnown;
+    private long cap;
+    private boolean capKnown;
     private boolean bestFromSearch;
     private long nodes;
     private boolean aborted;
 
-    Search(Problem p, long budget) {
+    Search(Problem p, long budget, SelectionObjective objective) {
       this.p = p;
       this.budget = budget;
+      boolean full = objective == SelectionObjective.QUALITY_LOOKAHEAD_LOCALITY;
+      this.useLookahead = full;
+      this.useLocality = full;
+      int[] primary = full ? p.quality : p.matrix;
       this.opt = p.optional;
       this.m = opt.length;
       this.r = p.k - p.must.length;
       this.w = new int[m * m];
+      this.wl = new int[m * m];
       this.a = new long[m];
+      this.al = new long[m];
       this.c = new long[m];
+      this.free = new boolean[m];
+      this.partlyFrom = new int[m + 1];
       this.top = new long[m][];
+      this.topL = new long[m][];
       this.chosen = new int[Math.max(r, 0)];
       this.scratch = new long[m];
       this.prev = new int[m];
       this.inSet = new boolean[m];
+      this.sub = new BestSubset(p);
+      this.restBuf = new int[p.n];
       int[] twin = p.node.twins(p.scores);
       int[] local = new int[p.n];
-      java.util.Arrays.fill(local, -1);
+      Arrays.fill(local, -1);
       for (int i = 0; i < m; i++) {
         local[opt[i]] = i;
+        free[i] = p.isFree[opt[i]];
+      }
+      for (int i = m - 1; i >= 0; i--) {
+        partlyFrom[i] = partlyFrom[i + 1] + (free[i] ? 0 : 1);
       }
       for (int i = 0; i < m; i++) {
-        // interchangeable: a symmetry of the node and the same damage
+        // interchangeable: a symmetry of the node, the same freeness and the same damage
         int t = twin[opt[i]];
         prev[i] = -1;
         while (t >= 0 && prev[i] < 0) {
-          if (local[t] >= 0 && p.damage[t] == p.damage[opt[i]]) {
+          if (local[t] >= 0 && p.damage[t] == p.damage[opt[i]] && p.isFree[t] == free[i]) {
             prev[i] = local[t];
           }
           t = twin[t];
@@ -105,54 +179,115 @@ final class BranchAndBoundSelector extends ProblemSelector {
       // top sums over the other candidates; with every GPU a candidate they equal the node's
       // cached sums over all GPUs, otherwise they are sorted here (a tighter bound than the cache)
       boolean cached = m == p.n;
-      long[][] nodeTop = cached ? p.node.topScores(p.scores) : null;
+      long[][] nodeTop = cached
+          ? (full ? p.node.topScores(p.scores) : p.node.topPairScores(p.scores)) : null;
+      long[][] nodeTopL = cached && full ? p.node.topLocality(p.scores) : null;
       int keep = Math.max(r, 1);
       int[] row = new int[Math.max(m - 1, 0)];
+      int[] rowL = new int[Math.max(m - 1, 0)];
+      int n = p.n;
       for (int i = 0; i < m; i++) {
         c[i] = p.damage[opt[i]];
         for (int s : p.must) {
-          a[i] += p.w(opt[i], s);
+          a[i] += primary[opt[i] * n + s];
+          al[i] += p.locality[opt[i] * n + s];
         }
         int q = 0;
-        int base = opt[i] * p.n;
+        int base = opt[i] * n;
         for (int j = 0; j < m; j++) {
-          int v = i == j ? 0 : p.matrix[base + opt[j]];
+          int v = i == j ? 0 : primary[base + opt[j]];
+          int vl = i == j ? 0 : p.locality[base + opt[j]];
           w[i * m + j] = v;
+          wl[i * m + j] = vl;
           if (i != j) {
-            row[q++] = v;
+            row[q] = v;
+            rowL[q++] = vl;
           }
         }
-        if (cached) {
-          top[i] = nodeTop[opt[i]];
-          continue;
+        top[i] = nodeTop != null ? nodeTop[opt[i]] : topSums(row, q, keep);
+        if (useLocality) {
+          topL[i] = nodeTopL != null ? nodeTopL[opt[i]] : topSums(rowL, q, keep);
         }
-        Arrays.sort(row, 0, q);
-        long[] t = new long[keep];
-        for (int x = 1; x < keep && x <= q; x++) {
-          t[x] = t[x - 1] + row[q - x];
-        }
-        top[i] = t;
       }
-      this.baseScore = p.score(p.must);
+      this.baseScore = full ? p.quality(p.must) : p.score(p.must);
+      this.baseLocality = p.locality(p.must);
       this.baseDamage = p.damage(p.must);
+      int f = 0;
+      for (int g : p.must) {
+        f += p.isFree[g] ? 1 : 0;
+      }
+      this.baseFree = f;
+    }
+
+    private static long[] topSums(int[] row, int q, int keep) {
+      Arrays.sort(row, 0, q);
+      long[] t = new long[keep];
+      for (int x = 1; x < keep && x <= q; x++) {
+        t[x] = t[x - 1] + row[q - x];
+      }
+      return t;
     }
 
     GpuSetChoice run() {
       if (r == 0) {
-        return new GpuSetChoice.Chosen(
-            GpuSet.of(p.must), baseScore, baseDamage, baseScore, true);
+        long la = useLookahead ? p.lookahead(p.must, Long.MAX_VALUE) : NONE;
+        return new GpuSetChoice.Chosen(GpuSet.of(p.must), baseScore, la, baseLocality, baseDamage,
+            baseScore, true);
       }
       greedy();
       long rootBound = bound(0, r, baseScore);
-      dfs(0, 0, baseScore, baseDamage);
-      int[] set = new int[p.k];
-      System.arraycopy(p.must, 0, set, 0, p.must.length);
-      for (int i = 0; i < r; i++) {
-        set[p.must.length + i] = opt[best[i]];
-      }
-      boolean optimal = !aborted;
+      dfs(0, 0, baseScore, baseLocality, baseDamage, baseFree);
+      int[] set = fullSet(best, r);
+      long la = useLookahead ? bestLookahead() : NONE;
+      boolean optimal = !aborted && !sub.aborted;
       long ub = optimal ? bestScore : Math.max(rootBound, bestScore);
-      return new GpuSetChoice.Chosen(GpuSet.of(set), bestScore, bestDamage, ub, optimal);
+      Arrays.sort(set);
+      return new GpuSetChoice.Chosen(GpuSet.of(set), bestScore, la, bestLocality, bestDamage, ub,
+          optimal);
+    }
+
+    private int[] fullSet(int[] localSet, int cnt) {
+      int[] set = new int[p.must.length + cnt];
+      System.arraycopy(p.must, 0, set, 0, p.must.length);
+      for (int i = 0; i < cnt; i++) {
+        set[p.must.length + i] = opt[localSet[i]];
+      }
+      return set;
+    }
+
+    /** The lookahead of the set made of the must-include GPUs and {@code localSet[0..cnt)}. */
+    private long lookaheadOf(int[] localSet, int cnt) {
+      boolean[] in = new boolean[p.n];
+      for (int g : p.must) {
+        in[g] = true;
+      }
+      for (int i = 0; i < cnt; i++) {
+        in[opt[localSet[i]]] = true;
+      }
+      int len = 0;
+      for (int g : p.free) {
+        if (!in[g]) {
+          restBuf[len++] = g;
+        }
+      }
+      return sub.value(restBuf, len, p.k, budget);
+    }
+
+    private long bestLookahead() {
+      if (!bestLookaheadKnown) {
+        bestLookahead = lookaheadOf(best, r);
+        bestLookaheadKnown = true;
+      }
+      return bestLookahead;
+    }
+
+    /** The lookahead with nothing chosen: no set can leave more. */
+    private long cap() {
+      if (!capKnown) {
+        cap = sub.value(p.free, p.free.length, p.k, budget);
+        capKnown = true;
+      }
+      return cap;
     }
 
     /** Greedy construction plus 1-swap improvement: the first incumbent. */
@@ -205,27 +340,41 @@ final class BranchAndBoundSelector extends ProblemSelector {
       }
       Arrays.sort(set);
       long s = baseScore;
+      long l = baseLocality;
       long d = baseDamage;
       for (int x = 0; x < r; x++) {
         s += a[set[x]];
+        l += al[set[x]];
         d += c[set[x]];
         for (int y = x + 1; y < r; y++) {
           s += w[set[x] * m + set[y]];
+          l += wl[set[x] * m + set[y]];
         }
       }
       best = set;
+      haveBest = true;
       bestScore = s;
+      bestLocality = l;
       bestDamage = d;
+      bestLookaheadKnown = false;
       bestFromSearch = false;
     }
 
-    /** Upper bound on the score of any completion of the current set from position {@code pos}. */
+    /** Upper bound on the primary score of any completion of the current set. */
     private long bound(int pos, int slots, long cur) {
       int avail = m - pos;
       for (int j = pos; j < m; j++) {
         scratch[j - pos] = 2 * a[j] + top[j][slots - 1];
       }
-      return (2 * cur + sumLargest(scratch, avail, slots)) / 2;
+      return Math.floorDiv(2 * cur + sumLargest(scratch, avail, slots), 2);
+    }
+
+    private long localityBound(int pos, int slots, long cur) {
+      int avail = m - pos;
+      for (int j = pos; j < m; j++) {
+        scratch[j - pos] = 2 * al[j] + topL[j][slots - 1];
+      }
+      return Math.floorDiv(2 * cur + sumLargest(scratch, avail, slots), 2);
     }
 
     private long damageBound(int pos, int slots, long cur) {
@@ -236,70 +385,82 @@ final class BranchAndBoundSelector extends ProblemSelector {
       return cur - sumLargest(scratch, avail, slots);
     }
 
-    /** Sum of the {@code t} largest of {@code v[0..len)}; reorders {@code v}. */
-    private static long sumLargest(long[] v, int len, int t) {
-      if (t >= len) {
-        long s = 0;
-        for (int i = 0; i < len; i++) {
-          s += v[i];
-        }
-        return s;
+    /** Upper bound on the lookahead of any completion of the current set. */
+    private long lookaheadBound(int pos, int cnt, int slots, int freeIn) {
+      int takenFree = Math.max(0, slots - partlyFrom[pos]);
+      if (p.free.length - freeIn - takenFree < p.k) {
+        return NONE;
       }
-      // partial selection sort for small t, full sort otherwise
-      if (t <= 8) {
-        long s = 0;
-        for (int x = 0; x < t; x++) {
-          int bi = x;
-          for (int i = x + 1; i < len; i++) {
-            if (v[i] > v[bi]) {
-              bi = i;
-            }
-          }
-          long tmp = v[x];
-          v[x] = v[bi];
-          v[bi] = tmp;
-          s += v[x];
-        }
-        return s;
+      long capValue = cap();
+      if (bestLookahead() >= capValue) {
+        return capValue; // the level can only tie
       }
-      Arrays.sort(v, 0, len);
-      long s = 0;
-      for (int i = len - t; i < len; i++) {
-        s += v[i];
-      }
-      return s;
+      return Math.min(capValue, lookaheadOf(chosen, cnt));
     }
 
-    private boolean cut(long ub, long lbDamage) {
-      if (ub != bestScore) {
-        return ub < bestScore;
+    /** Whether a subtree whose primary bound ties the incumbent may still beat it. */
+    private boolean mayBeatOnTies(int pos, int cnt, int slots, long curL, long dmg, int freeIn) {
+      if (useLookahead) {
+        long lb = lookaheadBound(pos, cnt, slots, freeIn);
+        long bl = bestLookahead();
+        if (lb != bl) {
+          return lb > bl;
+        }
       }
-      if (lbDamage != bestDamage) {
-        return lbDamage > bestDamage;
+      if (useLocality) {
+        long lub = localityBound(pos, slots, curL);
+        if (lub != bestLocality) {
+          return lub > bestLocality;
+        }
       }
-      return bestFromSearch;
+      long db = damageBound(pos, slots, dmg);
+      if (db != bestDamage) {
+        return db < bestDamage;
+      }
+      return !bestFromSearch;
     }
 
-    private void leaf(int cnt, long score, long damage) {
-      boolean better = score > bestScore
-          || (score == bestScore && (damage < bestDamage
-              || (damage == bestDamage && !bestFromSearch)));
+    private void leaf(int cnt, long score, long loc, long damage) {
+      boolean better;
+      long la = 0;
+      boolean laKnown = false;
+      if (!haveBest || score != bestScore) {
+        better = !haveBest || score > bestScore;
+      } else {
+        int cmp = 0;
+        if (useLookahead) {
+          la = lookaheadOf(chosen, cnt);
+          laKnown = true;
+          cmp = Long.compare(la, bestLookahead());
+        }
+        if (cmp == 0 && useLocality) {
+          cmp = Long.compare(loc, bestLocality);
+        }
+        if (cmp == 0) {
+          cmp = Long.compare(bestDamage, damage);
+        }
+        better = cmp > 0 || (cmp == 0 && !bestFromSearch);
+      }
       if (better) {
         best = Arrays.copyOf(chosen, cnt);
+        haveBest = true;
         bestScore = score;
+        bestLocality = loc;
         bestDamage = damage;
+        bestLookahead = la;
+        bestLookaheadKnown = laKnown;
         bestFromSearch = true;
       }
     }
 
-    private void dfs(int pos, int cnt, long cur, long dmg) {
+    private void dfs(int pos, int cnt, long cur, long curL, long dmg, int freeIn) {
       if (++nodes > budget) {
         aborted = true;
         return;
       }
       int slots = r - cnt;
       if (slots == 0) {
-        leaf(cnt, cur, dmg);
+        leaf(cnt, cur, curL, dmg);
         return;
       }
       int avail = m - pos;
@@ -308,27 +469,30 @@ final class BranchAndBoundSelector extends ProblemSelector {
       }
       if (avail == slots) {
         long s = cur;
+        long l = curL;
         long d = dmg;
         for (int j = pos; j < m; j++) {
           s += a[j];
+          l += al[j];
           d += c[j];
           chosen[cnt + j - pos] = j;
-          for (int l = j + 1; l < m; l++) {
-            s += w[j * m + l];
+          for (int x = j + 1; x < m; x++) {
+            s += w[j * m + x];
+            l += wl[j * m + x];
           }
         }
-        leaf(r, s, d);
+        leaf(r, s, l, d);
         return;
       }
       long ub = bound(pos, slots, cur);
       if (ub < bestScore
-          || (ub == bestScore && cut(ub, damageBound(pos, slots, dmg)))) {
+          || (ub == bestScore && !mayBeatOnTies(pos, cnt, slots, curL, dmg, freeIn))) {
         return;
       }
       if (prev[pos] >= 0 && !inSet[prev[pos]]) {
         // an interchangeable earlier GPU was left out: sets with this one instead are never
         // lexicographically first among equals
-        dfs(pos + 1, cnt, cur, dmg);
+        dfs(pos + 1, cnt, cur, curL, dmg, freeIn);
         return;
       }
       chosen[cnt] = pos;
@@ -336,16 +500,19 @@ final class BranchAndBoundSelector extends ProblemSelector {
       int row = pos * m;
       for (int j = pos + 1; j < m; j++) {
         a[j] += w[row + j];
+        al[j] += wl[row + j];
       }
-      dfs(pos + 1, cnt + 1, cur + a[pos], dmg + c[pos]);
+      dfs(pos + 1, cnt + 1, cur + a[pos], curL + al[pos], dmg + c[pos],
+          freeIn + (free[pos] ? 1 : 0));
       for (int j = pos + 1; j < m; j++) {
         a[j] -= w[row + j];
+        al[j] -= wl[row + j];
       }
       inSet[pos] = false;
       if (aborted) {
         return;
       }
-      dfs(pos + 1, cnt, cur, dmg);
+      dfs(pos + 1, cnt, cur, curL, dmg, freeIn);
     }
   }
 }
