@@ -287,7 +287,9 @@ public final class NodeInterconnect {
     System.arraycopy(numa, 0, b.numa, 0, n);
     System.arraycopy(pcieSwitch, 0, b.pcieSwitch, 0, n);
     System.arraycopy(cpuAffinity, 0, b.cpuAffinity, 0, n);
-    b.nics.addAll(nics);
+    for (Nic nic : nics) {
+      b.nic(nic);
+    }
     return b;
   }
 
@@ -325,6 +327,7 @@ public final class NodeInterconnect {
     private final int[] pcieSwitch;
     private final String[] cpuAffinity;
     private final List<Nic> nics = new ArrayList<>();
+    private final java.util.Set<String> nicNames = new java.util.HashSet<>();
 
     private Builder(String name, int n) {
       if (name == null || name.isBlank()) {
@@ -403,11 +406,9 @@ public final class NodeInterconnect {
       if (nic == null) {
         throw InvalidSpecException.of("interconnect " + name, "nic", null, "a Nic");
       }
-      for (Nic other : nics) {
-        if (other.name().equals(nic.name())) {
-          throw InvalidSpecException.of("interconnect " + name, "nic name", nic.name(),
-              "names unique within the node");
-        }
+      if (!nicNames.add(nic.name())) {
+        throw InvalidSpecException.of("interconnect " + name, "nic name", nic.name(),
+            "names unique within the node");
       }
       nics.add(nic);
       return this;
