@@ -42,8 +42,6 @@ import java.nio.file.Path;
  *     (default {@value #DEFAULT_MAX_SCALAR_LENGTH})
  * @param maxDepth the deepest nesting of lists and objects in JSON and YAML (default {@value
  *     #DEFAULT_MAX_DEPTH})
- * @param maxAliases the most YAML aliases a document may use (default {@value
- *     #DEFAULT_MAX_ALIASES}; gpualloc's formats do not use aliases, which are rejected anyway)
  */
 public record ReadLimits(
     long maxBytes,
@@ -54,8 +52,7 @@ public record ReadLimits(
     int maxColumns,
     int maxDimensions,
     int maxScalarLength,
-    int maxDepth,
-    int maxAliases) {
+    int maxDepth) {
 
   /** Default of {@link #maxBytes()}: 256 MiB. */
   public static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
@@ -75,20 +72,17 @@ public record ReadLimits(
   public static final int DEFAULT_MAX_SCALAR_LENGTH = 64 * 1024;
   /** Default of {@link #maxDepth()}. */
   public static final int DEFAULT_MAX_DEPTH = 64;
-  /** Default of {@link #maxAliases()}. */
-  public static final int DEFAULT_MAX_ALIASES = 0;
 
   private static final ReadLimits DEFAULTS = new ReadLimits(
       DEFAULT_MAX_BYTES, DEFAULT_MAX_NODES, DEFAULT_MAX_GPUS_PER_NODE, DEFAULT_MAX_NICS_PER_NODE,
       DEFAULT_MAX_ITEMS, DEFAULT_MAX_COLUMNS, DEFAULT_MAX_DIMENSIONS, DEFAULT_MAX_SCALAR_LENGTH,
-      DEFAULT_MAX_DEPTH, DEFAULT_MAX_ALIASES);
+      DEFAULT_MAX_DEPTH);
 
   /**
    * Validates the limits.
    *
    * @throws InvalidSpecException when {@code maxBytes} is below 1 or above {@code
-   *     Integer.MAX_VALUE - 8} (the largest Java string), {@code maxAliases} is negative, or any
-   *     other limit is below 1
+   *     Integer.MAX_VALUE - 8} (the largest Java string), or any other limit is below 1
    */
   public ReadLimits {
     if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 8) {
@@ -103,9 +97,6 @@ public record ReadLimits(
     positive("maxDimensions", maxDimensions);
     positive("maxScalarLength", maxScalarLength);
     positive("maxDepth", maxDepth);
-    if (maxAliases < 0) {
-      throw InvalidSpecException.of("ReadLimits", "maxAliases", maxAliases, ">= 0");
-    }
   }
 
   private static void positive(String field, int value) {
@@ -132,7 +123,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxBytes(long value) {
     return new ReadLimits(value, maxNodes, maxGpusPerNode, maxNicsPerNode, maxItems, maxColumns,
-        maxDimensions, maxScalarLength, maxDepth, maxAliases);
+        maxDimensions, maxScalarLength, maxDepth);
   }
 
   /**
@@ -144,7 +135,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxNodes(int value) {
     return new ReadLimits(maxBytes, value, maxGpusPerNode, maxNicsPerNode, maxItems, maxColumns,
-        maxDimensions, maxScalarLength, maxDepth, maxAliases);
+        maxDimensions, maxScalarLength, maxDepth);
   }
 
   /**
@@ -156,7 +147,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxGpusPerNode(int value) {
     return new ReadLimits(maxBytes, maxNodes, value, maxNicsPerNode, maxItems, maxColumns,
-        maxDimensions, maxScalarLength, maxDepth, maxAliases);
+        maxDimensions, maxScalarLength, maxDepth);
   }
 
   /**
@@ -168,7 +159,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxNicsPerNode(int value) {
     return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, value, maxItems, maxColumns,
-        maxDimensions, maxScalarLength, maxDepth, maxAliases);
+        maxDimensions, maxScalarLength, maxDepth);
   }
 
   /**
@@ -180,7 +171,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxItems(int value) {
     return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, maxNicsPerNode, value, maxColumns,
-        maxDimensions, maxScalarLength, maxDepth, maxAliases);
+        maxDimensions, maxScalarLength, maxDepth);
   }
 
   /**
@@ -192,7 +183,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxColumns(int value) {
     return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, maxNicsPerNode, maxItems, value,
-        maxDimensions, maxScalarLength, maxDepth, maxAliases);
+        maxDimensions, maxScalarLength, maxDepth);
   }
 
   /**
@@ -204,7 +195,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxDimensions(int value) {
     return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, maxNicsPerNode, maxItems, maxColumns,
-        value, maxScalarLength, maxDepth, maxAliases);
+        value, maxScalarLength, maxDepth);
   }
 
   /**
@@ -216,7 +207,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxScalarLength(int value) {
     return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, maxNicsPerNode, maxItems, maxColumns,
-        maxDimensions, value, maxDepth, maxAliases);
+        maxDimensions, value, maxDepth);
   }
 
   /**
@@ -228,19 +219,7 @@ public record ReadLimits(
    */
   public ReadLimits withMaxDepth(int value) {
     return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, maxNicsPerNode, maxItems, maxColumns,
-        maxDimensions, maxScalarLength, value, maxAliases);
-  }
-
-  /**
-   * A copy with another {@link #maxAliases()}.
-   *
-   * @param value the new limit
-   * @return the copy
-   * @throws InvalidSpecException when the value is negative
-   */
-  public ReadLimits withMaxAliases(int value) {
-    return new ReadLimits(maxBytes, maxNodes, maxGpusPerNode, maxNicsPerNode, maxItems, maxColumns,
-        maxDimensions, maxScalarLength, maxDepth, value);
+        maxDimensions, maxScalarLength, value);
   }
 
   /**
@@ -284,7 +263,8 @@ public record ReadLimits(
         bytes = in.readNBytes((int) maxBytes + 1);
       }
     } catch (NoSuchFileException e) {
-      throw new ParseException(name, 0, 0, "", "no such file", e);
+      throw new ParseException(name, 0, 0, "", "cannot read the file: no such file"
+          + " (NoSuchFileException)", e);
     } catch (IOException e) {
       throw new ParseException(name, 0, 0, "", "cannot read the file: " + e, e);
     }
