@@ -396,7 +396,9 @@ public final class NodeInterconnect {
     }
     System.arraycopy(loc, 0, b.loc, 0, n);
     System.arraycopy(cpuAffinity, 0, b.cpuAffinity, 0, n);
-    b.nics.addAll(nics);
+    for (Nic nic : nics) {
+      b.nic(nic);
+    }
     b.custom = custom;
     return b;
   }
@@ -438,6 +440,7 @@ public final class NodeInterconnect {
     private final String[] cpuAffinity;
     private final List<Nic> nics = new ArrayList<>();
     private @Nullable PairScores custom;
+    private final java.util.Set<String> nicNames = new java.util.HashSet<>();
 
     private Builder(String name, int n) {
       if (name == null || name.isBlank()) {
@@ -543,11 +546,9 @@ public final class NodeInterconnect {
       if (nic == null) {
         throw InvalidSpecException.of("interconnect " + name, "nic", null, "a Nic");
       }
-      for (Nic other : nics) {
-        if (other.name().equals(nic.name())) {
-          throw InvalidSpecException.of("interconnect " + name, "nic name", nic.name(),
-              "names unique within the node");
-        }
+      if (!nicNames.add(nic.name())) {
+        throw InvalidSpecException.of("interconnect " + name, "nic name", nic.name(),
+            "names unique within the node");
       }
       nics.add(nic);
       return this;

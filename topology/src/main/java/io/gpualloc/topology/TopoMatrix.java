@@ -2,10 +2,8 @@ package io.gpualloc.topology;
 
 import io.gpualloc.core.GpuallocException;
 import io.gpualloc.core.ParseException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.ReadLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +38,16 @@ import java.util.regex.Pattern;
  * like direct NVLink, so every NVLink pair is read as {@link LinkClass#NVLINK}. NIC-to-NIC cells
  * are checked and then dropped.
  *
- * <p>Any malformed input raises {@link ParseException} with the line and column; nothing else.
+ * <h2>Limits</h2>
+ *
+ * The parser applies these {@link ReadLimits} (the defaults unless a {@code ReadLimits} is passed):
+ * {@link ReadLimits#maxBytes() maxBytes} for the whole text, {@link ReadLimits#maxGpusPerNode()
+ * maxGpusPerNode} GPU columns, {@link ReadLimits#maxNicsPerNode() maxNicsPerNode} NIC columns and
+ * {@link ReadLimits#maxScalarLength() maxScalarLength} chars per cell, each checked while the
+ * header is read, before any matrix is allocated. Parsing takes time linear in the text's length.
+ *
+ * <p>Any malformed input or exceeded limit raises {@link ParseException} with the line and column;
+ * nothing else.
  */
 public final class TopoMatrix {
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
@@ -63,28 +70,65 @@ public final class TopoMatrix {
    * @param source a name for messages, for example the file name
    * @param text the text
    * @return the interconnect, named after {@code source}
-   * @throws ParseException when the text is malformed
+   * @throws ParseException when the text is malformed or exceeds the default {@link ReadLimits}
    */
   public static NodeInterconnect parse(String source, String text) {
+    return parse(source, text, ReadLimits.defaults());
+  }
+
+  /**
+   * Parses the text of {@code nvidia-smi topo -m} under the given limits.
+   *
+   * @param source a name for messages, for example the file name
+   * @param text the text
+   * @param limits the limits to enforce (see the class comment)
+   * @return the interconnect, named after {@code source}
+   * @throws ParseException when the text is malformed or exceeds {@code limits}
+   * @throws InvalidSpecException when {@code limits} is null
+   */
+  public static NodeInterconnect parse(String source, String text, ReadLimits limits) {
+    if (limits == null) {
+      throw InvalidSpecException.of("TopoMatrix.parse", "limits", null, "a ReadLimits");
+    }
     String src = source == null || source.isBlank() ? "topo -m" : source;
     if (text == null) {
       throw new ParseException(src, 0, 0, "", "no text (null)");
     }
-    return new Reader(src, text).read();
+    limits.checkText(src, text);
+    return new Reader(src, text, limits).read();
   }
 
   /**
-   * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8).
+   * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8), under the default limits.
    *
-   * @throws ParseException when the text is malformed
-   * @throws UncheckedIOException when the file cannot be read
+   * @param file the file
+   * @return the interconnect, named after the file name
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or exceeds
+   *     the default {@link ReadLimits}
+   * @throws InvalidSpecException when {@code file} is null
    */
   public static NodeInterconnect parse(Path file) {
-    try {
-      return parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return parse(file, ReadLimits.defaults());
+  }
+
+  /**
+   * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8) under the given limits; the
+   * file is read by {@link ReadLimits#readUtf8(Path)}.
+   *
+   * @param file the file
+   * @param limits the limits to enforce (see the class comment)
+   * @return the interconnect, named after the file name
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or exceeds
+   *     {@code limits}
+   * @throws InvalidSpecException when {@code file} or {@code limits} is null
+   */
+  public static NodeInterconnect parse(Path file, ReadLimits limits) {
+    if (limits == null) {
+      throw InvalidSpecException.of("TopoMatrix.parse", "limits", null, "a ReadLimits");
     }
+    String text = limits.readUtf8(file);
+    Path name = file.getFileName();
+    return parse(name == null ? file.toString() : name.toString(), text, limits);
   }
 
   /**
@@ -177,11 +221,13 @@ public final class TopoMatrix {
   private static final class Reader {
     private final String source;
     private final String[] lines;
+    private final ReadLimits limits;
     private int lineNo;
 
-    Reader(String source, String text) {
+    Reader(String source, String text, ReadLimits limits) {
       this.source = source;
       this.lines = text.split("\r?\n", -1);
+      this.limits = limits;
     }
 
     private ParseException error(int line, int column, String problem) {
@@ -217,6 +263,7 @@ public final class TopoMatrix {
             start = i;
           }
           cur.append(ch);
+          checkLength(cur, start);
         }
         i++;
       }
@@ -224,6 +271,13 @@ public final class TopoMatrix {
         out.add(new Token(cur.toString(), start + 1));
       }
       return out;
+    }
+
+    private void checkLength(StringBuilder cur, int start) {
+      if (cur.length() > limits.maxScalarLength()) {
+        throw error(lineNo, start + 1, "a cell longer than maxScalarLength = "
+            + limits.maxScalarLength() + " chars (see ReadLimits)");
+      }
     }
 
     NodeInterconnect read() {
@@ -243,6 +297,8 @@ public final class TopoMatrix {
       }
       List<Token> devices = new ArrayList<>();
       List<Affinity> affinities = new ArrayList<>();
+      Map<String, Integer> column = new HashMap<>();
+      int gpuColumns = 0;
       int x = 0;
       while (x < header.size()) {
         Token t = header.get(x);
@@ -265,10 +321,19 @@ public final class TopoMatrix {
             throw error(headerLine, t.column(), "'" + t.text() + "' is not a device label"
                 + " (expected GPU<n>, NIC<n> or an adapter name such as mlx5_0)");
           }
-          for (Token d : devices) {
-            if (d.text().equals(t.text())) {
-              throw error(headerLine, t.column(), "duplicate column '" + t.text() + "'");
+          if (column.putIfAbsent(t.text(), devices.size()) != null) {
+            throw error(headerLine, t.column(), "duplicate column '" + t.text() + "'");
+          }
+          if (GPU.matcher(t.text()).matches()) {
+            if (++gpuColumns > limits.maxGpusPerNode()) {
+              throw error(headerLine, t.column(), "column '" + t.text() + "' is GPU column "
+                  + gpuColumns + "; allowed: at most maxGpusPerNode = " + limits.maxGpusPerNode()
+                  + " (see ReadLimits)");
             }
+          } else if (devices.size() - gpuColumns + 1 > limits.maxNicsPerNode()) {
+            throw error(headerLine, t.column(), "column '" + t.text() + "' is NIC column "
+                + (devices.size() - gpuColumns + 1) + "; allowed: at most maxNicsPerNode = "
+                + limits.maxNicsPerNode() + " (see ReadLimits)");
           }
           devices.add(t);
           x++;
@@ -277,14 +342,12 @@ public final class TopoMatrix {
       int d = devices.size();
       int[] gpuIndex = new int[d];
       int gpus = 0;
-      Map<String, Integer> column = new HashMap<>();
       for (int c = 0; c < d; c++) {
         java.util.regex.Matcher m = GPU.matcher(devices.get(c).text());
         gpuIndex[c] = m.matches() ? Integer.parseInt(m.group(1)) : -1;
         if (gpuIndex[c] >= 0) {
           gpus++;
         }
-        column.put(devices.get(c).text(), c);
       }
       if (gpus == 0) {
         throw error(headerLine, header.get(0).column(), "no GPU column in the header");
