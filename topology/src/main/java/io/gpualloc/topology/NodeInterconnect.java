@@ -382,7 +382,7 @@ public final class NodeInterconnect {
     for (int i = 0; i < b.directed.length; i++) {
       Link l = b.directed[i];
       if (l != null && l.linkClass() == LinkClass.NVSWITCH) {
-        b.directed[i] = Link.nvlink(l.bonds());
+        b.directed[i] = Link.nvlink(l.bonds(), l.pcie());
       }
     }
     return b.build();
