@@ -1,6 +1,8 @@
 package io.gpualloc.topology;
 
+import io.gpualloc.core.RejectReason;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The exact selector: branch and bound over the candidate GPUs in index order.
@@ -48,6 +50,12 @@ final class BranchAndBoundSelector extends ProblemSelector {
     return new Search(p, budget, objective).run();
   }
 
+  /** A search for a GPU+NIC request; {@link Search#bestNics()} has the NICs after {@code run}. */
+  Search search(Problem p) {
+    long budget = p.optional.length <= EXACT_CANDIDATES ? Long.MAX_VALUE : nodeBudget;
+    return new Search(p, budget, objective);
+  }
+
   @Override
   public String toString() {
     return objective == SelectionObjective.QUALITY_LOOKAHEAD_LOCALITY
@@ -89,7 +97,7 @@ final class BranchAndBoundSelector extends ProblemSelector {
   }
 
   /** One search; not thread-safe, used once. */
-  private static final class Search {
+  static final class Search {
     private static final long NONE = GpuSetChoice.Chosen.NO_SET;
     private final Problem p;
     private final long budget;
@@ -116,6 +124,11 @@ final class BranchAndBoundSelector extends ProblemSelector {
     private final long baseDamage;
     private final int baseFree;
     private final BestSubset sub;
+    private final @Nullable NicPlan nic;
+    private final boolean useCoverage;
+    private final int[] nicOut;
+    private int[] bestNics = new int[0];
+    private int bestCov;
     private final int[] restBuf;
     private int[] best = new int[0];
     private boolean haveBest;
@@ -154,6 +167,9 @@ final class BranchAndBoundSelector extends ProblemSelector {
       this.prev = new int[m];
       this.inSet = new boolean[m];
       this.sub = new BestSubset(p);
+      this.nic = p.nic;
+      this.useCoverage = nic != null && !nic.required;
+      this.nicOut = new int[nic == null ? 0 : nic.count];
       this.restBuf = new int[p.n];
       int[] twin = p.node.twins(p.scores);
       int[] local = new int[p.n];
@@ -170,7 +186,8 @@ final class BranchAndBoundSelector extends ProblemSelector {
         int t = twin[opt[i]];
         prev[i] = -1;
         while (t >= 0 && prev[i] < 0) {
-          if (local[t] >= 0 && p.damage[t] == p.damage[opt[i]] && p.isFree[t] == free[i]) {
+          if (local[t] >= 0 && p.damage[t] == p.damage[opt[i]] && p.isFree[t] == free[i]
+              && (nic == null || nic.servedBy[t] == nic.servedBy[opt[i]])) {
             prev[i] = local[t];
           }
           t = twin[t];
@@ -230,6 +247,13 @@ final class BranchAndBoundSelector extends ProblemSelector {
 
     GpuSetChoice run() {
       if (r == 0) {
+        if (nic != null) {
+          bestCov = nic.best(Problem.mask(p.must), p.k, nicOut);
+          if (bestCov < 0) {
+            return noNics();
+          }
+          bestNics = nicOut.clone();
+        }
         long la = useLookahead ? p.lookahead(p.must, Long.MAX_VALUE) : NONE;
         return new GpuSetChoice.Chosen(GpuSet.of(p.must), baseScore, la, baseLocality, baseDamage,
             baseScore, true);
@@ -237,13 +261,37 @@ final class BranchAndBoundSelector extends ProblemSelector {
       greedy();
       long rootBound = bound(0, r, baseScore);
       dfs(0, 0, baseScore, baseLocality, baseDamage, baseFree);
+      if (!haveBest) {
+        return noNics();
+      }
       int[] set = fullSet(best, r);
+      if (nic != null) {
+        nic.best(Problem.mask(set), p.k, nicOut);
+        bestNics = nicOut.clone();
+      }
       long la = useLookahead ? bestLookahead() : NONE;
       boolean optimal = !aborted && !sub.aborted;
       long ub = optimal ? bestScore : Math.max(rootBound, bestScore);
       Arrays.sort(set);
       return new GpuSetChoice.Chosen(GpuSet.of(set), bestScore, la, bestLocality, bestDamage, ub,
           optimal);
+    }
+
+    private GpuSetChoice noNics() {
+      return new GpuSetChoice.Rejected(RejectReason.TOPOLOGY_NOT_SATISFIED, "no " + p.k
+          + " usable GPUs of " + p.node.name() + " are each served by one of " + nic.count
+          + " free NICs that each serve one of them" + (aborted ? " (within the search budget)"
+          : ""));
+    }
+
+    /** The chosen NICs (local indices into the plan's free NICs) after {@link #run}. */
+    int[] bestNics() {
+      return bestNics;
+    }
+
+    /** The coverage of the chosen set after {@link #run}. */
+    int bestCoverage() {
+      return bestCov;
     }
 
     private int[] fullSet(int[] localSet, int cnt) {
@@ -353,6 +401,13 @@ final class BranchAndBoundSelector extends ProblemSelector {
       }
       best = set;
       haveBest = true;
+      if (nic != null) {
+        bestCov = nic.best(Problem.mask(fullSet(set, r)), p.k, null);
+        if (bestCov < 0) {
+          haveBest = false; // the greedy set does not satisfy the required NICs
+          return;
+        }
+      }
       bestScore = s;
       bestLocality = l;
       bestDamage = d;
@@ -400,6 +455,12 @@ final class BranchAndBoundSelector extends ProblemSelector {
 
     /** Whether a subtree whose primary bound ties the incumbent may still beat it. */
     private boolean mayBeatOnTies(int pos, int cnt, int slots, long curL, long dmg, int freeIn) {
+      if (useCoverage) {
+        int cb = nic.maxCoverage(p.k);
+        if (cb != bestCov) {
+          return cb > bestCov;
+        }
+      }
       if (useLookahead) {
         long lb = lookaheadBound(pos, cnt, slots, freeIn);
         long bl = bestLookahead();
@@ -421,14 +482,24 @@ final class BranchAndBoundSelector extends ProblemSelector {
     }
 
     private void leaf(int cnt, long score, long loc, long damage) {
+      if (haveBest && score < bestScore) {
+        return;
+      }
+      int cov = 0;
+      if (nic != null) {
+        cov = nic.best(Problem.mask(fullSet(chosen, cnt)), p.k, null);
+        if (cov < 0) {
+          return;
+        }
+      }
       boolean better;
       long la = 0;
       boolean laKnown = false;
       if (!haveBest || score != bestScore) {
         better = !haveBest || score > bestScore;
       } else {
-        int cmp = 0;
-        if (useLookahead) {
+        int cmp = useCoverage ? Integer.compare(cov, bestCov) : 0;
+        if (cmp == 0 && useLookahead) {
           la = lookaheadOf(chosen, cnt);
           laKnown = true;
           cmp = Long.compare(la, bestLookahead());
@@ -444,6 +515,7 @@ final class BranchAndBoundSelector extends ProblemSelector {
       if (better) {
         best = Arrays.copyOf(chosen, cnt);
         haveBest = true;
+        bestCov = cov;
         bestScore = score;
         bestLocality = loc;
         bestDamage = damage;

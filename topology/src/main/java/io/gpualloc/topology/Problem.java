@@ -32,6 +32,8 @@ final class Problem {
   final int k;
   final LinkScores scores;
   final GpuSetChoice.@Nullable Rejected rejected;
+  /** The NIC part of a GPU+NIC request, or null; set once before the search. */
+  @Nullable NicPlan nic;
 
   private Problem(NodeInterconnect node, int[] matrix, int[] free, int[] candidates, int[] must,
       int[] optional, long[] damage, int k, LinkScores scores,
@@ -175,6 +177,15 @@ final class Problem {
     java.util.Arrays.sort(set);
     return new GpuSetChoice.Chosen(GpuSet.of(set), score(set), lookahead(set, Long.MAX_VALUE),
         locality(set), damage(set), Long.MAX_VALUE, false);
+  }
+
+  /** The GPU bit mask of {@code set} (nodes of up to 64 GPUs). */
+  static long mask(int[] set) {
+    long m = 0;
+    for (int g : set) {
+      m |= 1L << g;
+    }
+    return m;
   }
 
   /** The damage of {@code set}. */
