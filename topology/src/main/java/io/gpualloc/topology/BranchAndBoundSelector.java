@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class BranchAndBoundSelector extends ProblemSelector {
   static final String NAME = "branch-and-bound";
+  /** The registry name of the selector with {@link SelectionObjective#PAIR_SCORE}. */
+  static final String PAIR_SCORE_NAME = "branch-and-bound-pair-score";
   /** Up to this many candidates the search always runs to the end. */
   static final int EXACT_CANDIDATES = 16;
 
@@ -39,7 +41,7 @@ final class BranchAndBoundSelector extends ProblemSelector {
   private final SelectionObjective objective;
 
   BranchAndBoundSelector(LinkScores scores, long nodeBudget, SelectionObjective objective) {
-    super(NAME, scores);
+    super(objective == SelectionObjective.PAIR_SCORE ? PAIR_SCORE_NAME : NAME, scores);
     this.nodeBudget = nodeBudget;
     this.objective = objective;
   }
@@ -58,8 +60,7 @@ final class BranchAndBoundSelector extends ProblemSelector {
 
   @Override
   public String toString() {
-    return objective == SelectionObjective.QUALITY_LOOKAHEAD_LOCALITY
-        ? NAME : NAME + "(" + objective + ")";
+    return name();
   }
 
   /** Sum of the {@code t} largest of {@code v[0..len)}; reorders {@code v}. */

@@ -78,10 +78,16 @@ public final class GpuSetSelectors {
     return new HamiTopologyScore(scores);
   }
 
-  /** The registered names: the exact selector first, then the baselines. */
+  /**
+   * The registered names: the exact selector first, then the baselines, then the exact selector
+   * with the pair-score objective of earlier versions ({@code branch-and-bound-pair-score}, for
+   * comparisons).
+   *
+   * @return the names
+   */
   public static List<String> names() {
     return List.of(BranchAndBoundSelector.NAME, GoGpuAllocatorBestEffort.NAME,
-        HamiTopologyScore.NAME);
+        HamiTopologyScore.NAME, BranchAndBoundSelector.PAIR_SCORE_NAME);
   }
 
   /**
@@ -98,6 +104,9 @@ public final class GpuSetSelectors {
     }
     if (HamiTopologyScore.NAME.equals(name)) {
       return hamiTopologyScore(LinkScores.DEFAULT);
+    }
+    if (BranchAndBoundSelector.PAIR_SCORE_NAME.equals(name)) {
+      return branchAndBound(LinkScores.DEFAULT, DEFAULT_NODE_BUDGET, SelectionObjective.PAIR_SCORE);
     }
     throw InvalidSpecException.of("selector registry", "name", name, String.join(", ", names()));
   }

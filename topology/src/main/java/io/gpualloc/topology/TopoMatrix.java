@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes the text of {@code nvidia-smi topo -m}.
+ * Reads and writes the text of {@code nvidia-smi topo -m} and {@code nvidia-smi topo -mp}.
  *
  * <h2>What the parser accepts</h2>
  *
@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>GPUs are joined by index: {@code GPU<i>} is GPU {@code i}, and the indices must be {@code
- * 0..n-1}. The NUMA node comes from {@code NUMA Affinity}; the PCIe switch of a GPU is inferred: GPUs
- * and NICs joined by {@code PIX} cells share a switch (the matrix shows {@code NV#} instead of the
- * PCIe relation of NVLink pairs, so this is all the text reveals). NVSwitch systems print {@code NV#}
- * like direct NVLink, so every NVLink pair is read as {@link LinkClass#NVLINK}. NIC-to-NIC cells
- * are checked and then dropped.
+ * 0..n-1}. The NUMA node comes from {@code NUMA Affinity}. The same reader takes {@code nvidia-smi
+ * topo -mp} (every cell a PCIe class). GPU locations are inferred from the cells between all
+ * devices, GPUs and NICs: devices joined by {@code PIX} share a leaf switch, by {@code PXB} a switch
+ * tree, by {@code PHB} a root complex. {@code topo -m} prints {@code NV#} instead of the PCIe class
+ * of an NVLinked pair, so from it alone that class is derived from the inferred locations (see
+ * {@link NodeInterconnect}); {@link #parse(String, String, String)} merges both texts. NVSwitch
+ * systems print {@code NV#} like direct NVLink, so every NVLink pair is read as {@link
+ * LinkClass#NVLINK}. NIC-to-NIC cells are checked and then dropped.
  *
  * <h2>Limits</h2>
  *

@@ -46,6 +46,33 @@ class SelectorExamplesTest {
   }
 
   @Test
+  void lookaheadKeepsAnNvlinkPairForTheNextRequest() {
+    // DGX-1 with the first quad busy, k = 2: the NV2 pairs are {4,7}, {5,6} and {6,7}. {6,7} also
+    // shares a PCIe switch (the pair-score objective takes it: 250) but leaves {4,5}, one NVLink;
+    // {4,7} and {5,6} leave another NV2 pair; equal locality (PHB) and damage, so {4,7}
+    GpuSet free = GpuSet.of(4, 5, 6, 7);
+    GpuSetChoice.Chosen c = chosen(bb.select(DGX1, free, GpuSet.empty(), 2));
+    assertEquals(GpuSet.of(4, 7), c.gpus());
+    assertEquals(200, c.lookahead());
+    GpuSetChoice.Chosen old = chosen(GpuSetSelectors.branchAndBound(LinkScores.DEFAULT,
+        GpuSetSelectors.DEFAULT_NODE_BUDGET, SelectionObjective.PAIR_SCORE)
+        .select(DGX1, free, GpuSet.empty(), 2));
+    assertEquals(GpuSet.of(6, 7), old.gpus());
+    assertEquals(250, old.score());
+  }
+
+  @Test
+  void dgx2PrefersOneSwitchTreeOverTwoPieces() {
+    // GPUs 0, 1, 4, 5 busy: {2,3,6,7} is two PIX pairs of two trees (2 x 50 + 4 x NODE 20), a whole
+    // tree {8..11} is two PIX pairs under one PXB tree (2 x 50 + 4 x 40)
+    NodeInterconnect dgx2 = Preset.DGX2.interconnect();
+    GpuSetChoice.Chosen c = chosen(bb.select(dgx2, GpuSet.range(16).minus(GpuSet.of(0, 1, 4, 5)),
+        GpuSet.empty(), 4));
+    assertEquals(GpuSet.of(8, 9, 10, 11), c.gpus());
+    assertEquals(260, c.locality());
+  }
+
+  @Test
   void mustIncludeAndRejections() {
     GpuSet all = GpuSet.range(8);
     GpuSetChoice.Chosen c = chosen(bb.select(DGX1, all, GpuSet.of(5), 2));
