@@ -131,6 +131,17 @@ final class BranchAndBoundSelector extends ProblemSelector {
     private int[] bestNics = new int[0];
     private int bestCov;
     private final int[] restBuf;
+    private final boolean[] inBuf;
+    private final long[] witness = new long[8];
+    private final long[] witnessValue = new long[8];
+    private long nextWitness;
+    private int witnesses;
+    private final long mustMask;
+    private final long freeMask;
+    private final boolean capFromIncumbent;
+    private final boolean uniform;
+    private long bestMask;
+    private final long[][] nodeQualityTop;
     private int[] best = new int[0];
     private boolean haveBest;
     private long bestScore = Long.MIN_VALUE;
@@ -140,6 +151,8 @@ final class BranchAndBoundSelector extends ProblemSelector {
     private boolean bestLookaheadKnown;
     private long cap;
     private boolean capKnown;
+    private long capBoundValue;
+    private boolean capBoundKnown;
     private boolean bestFromSearch;
     private long nodes;
     private boolean aborted;
@@ -172,6 +185,11 @@ final class BranchAndBoundSelector extends ProblemSelector {
       this.useCoverage = nic != null && !nic.required;
       this.nicOut = new int[nic == null ? 0 : nic.count];
       this.restBuf = new int[p.n];
+      this.inBuf = new boolean[p.n];
+      this.mustMask = p.n <= 64 ? Problem.mask(p.must) : 0;
+      this.freeMask = p.n <= 64 ? Problem.mask(p.free) : 0;
+      this.capFromIncumbent = p.n <= 64 && p.must.length == 0 && p.optional.length == p.free.length;
+      this.nodeQualityTop = p.node.topScores(p.scores);
       int[] twin = p.node.twins(p.scores);
       int[] local = new int[p.n];
       Arrays.fill(local, -1);
@@ -227,6 +245,17 @@ final class BranchAndBoundSelector extends ProblemSelector {
           topL[i] = nodeTopL != null ? nodeTopL[opt[i]] : topSums(rowL, q, keep);
         }
       }
+      boolean same = true;
+      int first = m > 1 ? w[1] : 0;
+      for (int i = 0; i < m && same; i++) {
+        for (int j = 0; j < m && same; j++) {
+          same = i == j || w[i * m + j] == first;
+        }
+        for (int s : p.must) {
+          same = same && primary[opt[i] * n + s] == first;
+        }
+      }
+      this.uniform = same;
       this.baseScore = full ? p.quality(p.must) : p.score(p.must);
       this.baseLocality = p.locality(p.must);
       this.baseDamage = p.damage(p.must);
@@ -304,9 +333,37 @@ final class BranchAndBoundSelector extends ProblemSelector {
       return set;
     }
 
-    /** The lookahead of the set made of the must-include GPUs and {@code localSet[0..cnt)}. */
+    /**
+     * The lookahead of the set made of the must-include GPUs and {@code localSet[0..cnt)}. Sets of
+     * k free GPUs that reach the lookahead with nothing chosen are kept (up to 8, nodes of up to 64
+     * GPUs): a set disjoint from one of them has that lookahead without a search.
+     */
     private long lookaheadOf(int[] localSet, int cnt) {
-      boolean[] in = new boolean[p.n];
+      boolean small = p.n <= 64;
+      if (small) {
+        long sm = mustMask;
+        for (int i = 0; i < cnt; i++) {
+          sm |= 1L << opt[localSet[i]];
+        }
+        if (p.free.length - Long.bitCount(sm & freeMask) < p.k) {
+          return NONE;
+        }
+        long capValue = cap();
+        if (capFromIncumbent && (bestMask & sm) == 0) {
+          return capValue; // the incumbent is a set of k free GPUs reaching it
+        }
+        for (int w = 0; w < witnesses; w++) {
+          if (witnessValue[w] == capValue && (witness[w] & sm) == 0) {
+            return capValue;
+          }
+        }
+      }
+      return searchLookahead(localSet, cnt, small);
+    }
+
+    private long searchLookahead(int[] localSet, int cnt, boolean small) {
+      boolean[] in = inBuf;
+      Arrays.fill(in, false);
       for (int g : p.must) {
         in[g] = true;
       }
@@ -319,7 +376,14 @@ final class BranchAndBoundSelector extends ProblemSelector {
           restBuf[len++] = g;
         }
       }
-      return sub.value(restBuf, len, p.k, budget);
+      long v = sub.value(restBuf, len, p.k, budget, nodeQualityTop,
+          capFromIncumbent && haveBest ? bestScore : capKnown ? cap : Long.MAX_VALUE);
+      if (small && v != NONE && (capFromIncumbent || capKnown) && v == cap()) {
+        int slot = witnesses < witness.length ? witnesses++ : (int) (nextWitness++ % witness.length);
+        witness[slot] = sub.bestMask;
+        witnessValue[slot] = v;
+      }
+      return v;
     }
 
     private long bestLookahead() {
@@ -330,11 +394,66 @@ final class BranchAndBoundSelector extends ProblemSelector {
       return bestLookahead;
     }
 
+    /**
+     * An upper bound on {@link #cap()} without a search: half the sum of the k largest values of
+     * {@code top_{k-1}} over the free GPUs (the root bound of the lookahead search).
+     */
+    private long capBound() {
+      if (!capBoundKnown) {
+        int f = p.free.length;
+        if (f < p.k) {
+          capBoundValue = NONE;
+        } else if (p.k <= 1) {
+          capBoundValue = 0;
+        } else {
+          long[] v = new long[f];
+          for (int i = 0; i < f; i++) {
+            v[i] = nodeQualityTop[p.free[i]][p.k - 1];
+          }
+          capBoundValue = Math.floorDiv(sumLargest(v, f, p.k), 2);
+        }
+        capBoundKnown = true;
+      }
+      return capBoundValue;
+    }
+
+    /** Whether no set can have a larger lookahead than the incumbent. */
+    private boolean saturated() {
+      long bl = bestLookahead();
+      return bl != NONE && (bl >= capBound() || bl >= cap());
+    }
+
     /** The lookahead with nothing chosen: no set can leave more. */
     private long cap() {
+      if (capFromIncumbent) {
+        // every feasible set is a k-set of free GPUs, so the lookahead with nothing chosen is the
+        // best quality, which the incumbent reaches whenever it matters: a tie on the quality
+        // level with an incumbent of lower quality than the best only ranks sets that all lose
+        return bestScore;
+      }
       if (!capKnown) {
-        cap = sub.value(p.free, p.free.length, p.k, budget);
+        cap = sub.value(p.free, p.free.length, p.k, budget, nodeQualityTop);
         capKnown = true;
+        if (p.n <= 64 && cap != NONE) {
+          // more witnesses: greedy sets among the free GPUs outside the known ones
+          long used = sub.bestMask;
+          witnessValue[witnesses] = cap;
+          witness[witnesses++] = used;
+          while (witnesses < witness.length) {
+            int len = 0;
+            for (int g : p.free) {
+              if ((used & (1L << g)) == 0) {
+                restBuf[len++] = g;
+              }
+            }
+            if (len < p.k || sub.greedyValue(restBuf, len, p.k, nodeQualityTop) != cap) {
+              break;
+            }
+            witnessValue[witnesses] = cap;
+            witness[witnesses++] = sub.bestMask;
+            used |= sub.bestMask;
+          }
+        }
       }
       return cap;
     }
@@ -342,25 +461,34 @@ final class BranchAndBoundSelector extends ProblemSelector {
     /** Greedy construction plus 1-swap improvement: the first incumbent. */
     private void greedy() {
       long[] in = a.clone();
+      long[] inL = useLocality ? al.clone() : null;
       boolean[] taken = new boolean[m];
       int[] set = new int[r];
       for (int step = 0; step < r; step++) {
         int pick = -1;
         long pickKey = Long.MIN_VALUE;
+        long pickL = Long.MIN_VALUE;
+        int t = Math.min(r - 1 - step, m - 1);
         for (int j = 0; j < m; j++) {
           if (taken[j]) {
             continue;
           }
-          long key = 2 * in[j] + top[j][Math.min(r - 1 - step, m - 1)];
-          if (pick < 0 || key > pickKey || (key == pickKey && c[j] < c[pick])) {
+          long key = 2 * in[j] + top[j][t];
+          long keyL = inL == null ? 0 : 2 * inL[j] + topL[j][t];
+          if (pick < 0 || key > pickKey || (key == pickKey
+              && (keyL > pickL || (keyL == pickL && c[j] < c[pick])))) {
             pick = j;
             pickKey = key;
+            pickL = keyL;
           }
         }
         taken[pick] = true;
         set[step] = pick;
         for (int j = 0; j < m; j++) {
           in[j] += w[pick * m + j];
+          if (inL != null) {
+            inL[j] += wl[pick * m + j];
+          }
         }
       }
       boolean improved = true;
@@ -374,12 +502,16 @@ final class BranchAndBoundSelector extends ProblemSelector {
               continue;
             }
             long delta = (in[j] - w[j * m + i]) - in[i];
-            if (delta > 0 || (delta == 0 && c[j] < c[i])) {
+            long deltaL = inL == null ? 0 : (inL[j] - wl[j * m + i]) - inL[i];
+            if (delta > 0 || (delta == 0 && (deltaL > 0 || (deltaL == 0 && c[j] < c[i])))) {
               taken[i] = false;
               taken[j] = true;
               set[x] = j;
               for (int y = 0; y < m; y++) {
                 in[y] += w[j * m + y] - w[i * m + y];
+                if (inL != null) {
+                  inL[y] += wl[j * m + y] - wl[i * m + y];
+                }
               }
               improved = true;
               break;
@@ -402,6 +534,7 @@ final class BranchAndBoundSelector extends ProblemSelector {
       }
       best = set;
       haveBest = true;
+      bestMask = p.n <= 64 ? Problem.mask(fullSet(set, r)) : 0;
       if (nic != null) {
         bestCov = nic.best(Problem.mask(fullSet(set, r)), p.k, null);
         if (bestCov < 0) {
@@ -447,11 +580,10 @@ final class BranchAndBoundSelector extends ProblemSelector {
       if (p.free.length - freeIn - takenFree < p.k) {
         return NONE;
       }
-      long capValue = cap();
-      if (bestLookahead() >= capValue) {
-        return capValue; // the level can only tie
+      if (saturated()) {
+        return bestLookahead(); // no completion exceeds it: the level can only tie
       }
-      return Math.min(capValue, lookaheadOf(chosen, cnt));
+      return Math.min(cap(), lookaheadOf(chosen, cnt));
     }
 
     /** Whether a subtree whose primary bound ties the incumbent may still beat it. */
@@ -500,22 +632,31 @@ final class BranchAndBoundSelector extends ProblemSelector {
         better = !haveBest || score > bestScore;
       } else {
         int cmp = useCoverage ? Integer.compare(cov, bestCov) : 0;
-        if (cmp == 0 && useLookahead) {
-          la = lookaheadOf(chosen, cnt);
-          laKnown = true;
-          cmp = Long.compare(la, bestLookahead());
+        if (cmp != 0) {
+          better = cmp > 0;
+        } else {
+          // the levels below the lookahead decide when the lookaheads tie
+          int lower = useLocality ? Long.compare(loc, bestLocality) : 0;
+          if (lower == 0) {
+            lower = Long.compare(bestDamage, damage);
+          }
+          boolean lowerWins = lower > 0 || (lower == 0 && !bestFromSearch);
+          if (!useLookahead) {
+            better = lowerWins;
+          } else if (!lowerWins && saturated()) {
+            better = false; // no set has a larger lookahead than the incumbent's
+          } else {
+            la = lookaheadOf(chosen, cnt);
+            laKnown = true;
+            int c = Long.compare(la, bestLookahead());
+            better = c > 0 || (c == 0 && lowerWins);
+          }
         }
-        if (cmp == 0 && useLocality) {
-          cmp = Long.compare(loc, bestLocality);
-        }
-        if (cmp == 0) {
-          cmp = Long.compare(bestDamage, damage);
-        }
-        better = cmp > 0 || (cmp == 0 && !bestFromSearch);
       }
       if (better) {
         best = Arrays.copyOf(chosen, cnt);
         haveBest = true;
+        bestMask = p.n <= 64 ? Problem.mask(fullSet(best, cnt)) : 0;
         bestCov = cov;
         bestScore = score;
         bestLocality = loc;
@@ -557,7 +698,8 @@ final class BranchAndBoundSelector extends ProblemSelector {
         leaf(r, s, l, d);
         return;
       }
-      long ub = bound(pos, slots, cur);
+      // with one quality for every pair every set ties on the quality level (NVSwitch boards)
+      long ub = uniform && haveBest ? bestScore : bound(pos, slots, cur);
       if (ub < bestScore
           || (ub == bestScore && !mayBeatOnTies(pos, cnt, slots, curL, dmg, freeIn))) {
         return;

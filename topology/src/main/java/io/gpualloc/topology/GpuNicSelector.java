@@ -16,7 +16,9 @@ import java.util.List;
  * required request admits only GPU sets whose every GPU is served and NIC sets whose every NIC
  * serves. For a GPU set, the NICs are the combination of serving NICs with the highest coverage
  * (the first in index order among equals), filled with the lowest other free NICs when a preferred
- * request cannot use them all. Exact with up to 16 candidate GPUs, as {@link
+ * request cannot use them all. With a required affinity, only the free GPUs that some free NIC
+ * serves count, for the lookahead and the damage too (they are what the next such request can
+ * use). Exact with up to 16 candidate GPUs, as {@link
  * GpuSetSelectors#branchAndBound(LinkScores, long)}.
  */
 public final class GpuNicSelector {

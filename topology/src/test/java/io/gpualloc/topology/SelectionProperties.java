@@ -53,6 +53,15 @@ class SelectionProperties {
     checkAgainstBruteForce(ic, seed);
   }
 
+  @Property(tries = 150)
+  void branchAndBoundMatchesBruteForceForWholeGpus(@ForAll long seed) {
+    // no shares and no must-include GPUs: the search takes the lookahead bound from its incumbent
+    NodeInterconnect ic = RandomTopologies.interconnect(seed, 12);
+    Object[] q = RandomTopologies.request(ic, seed, false);
+    q[2] = GpuSet.empty();
+    checkAgainstBruteForce(ic, q);
+  }
+
   @Property(tries = 100)
   void branchAndBoundMatchesBruteForceWithCustomScores(@ForAll long seed) {
     NodeInterconnect ic = RandomTopologies.interconnect(seed, 12);
@@ -69,7 +78,10 @@ class SelectionProperties {
   }
 
   private static void checkAgainstBruteForce(NodeInterconnect ic, long seed) {
-    Object[] q = RandomTopologies.request(ic, seed, true);
+    checkAgainstBruteForce(ic, RandomTopologies.request(ic, seed, true));
+  }
+
+  private static void checkAgainstBruteForce(NodeInterconnect ic, Object[] q) {
     GpuSet free = (GpuSet) q[0];
     GpuSet partly = (GpuSet) q[1];
     GpuSet must = (GpuSet) q[2];
