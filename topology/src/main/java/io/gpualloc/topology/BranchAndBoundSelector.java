@@ -140,6 +140,8 @@ final class BranchAndBoundSelector extends ProblemSelector {
     private final long freeMask;
     private final boolean capFromIncumbent;
     private final boolean uniform;
+    private final boolean uniformFree;
+    private final long uniformValue;
     private long bestMask;
     private final long[][] nodeQualityTop;
     private int[] best = new int[0];
@@ -256,6 +258,15 @@ final class BranchAndBoundSelector extends ProblemSelector {
         }
       }
       this.uniform = same;
+      boolean sameFree = true;
+      int firstFree = p.free.length > 1 ? primary[p.free[0] * n + p.free[1]] : 0;
+      for (int i = 0; i < p.free.length && sameFree; i++) {
+        for (int j = i + 1; j < p.free.length && sameFree; j++) {
+          sameFree = primary[p.free[i] * n + p.free[j]] == firstFree;
+        }
+      }
+      this.uniformFree = full && sameFree;
+      this.uniformValue = (long) firstFree * p.k * (p.k - 1) / 2;
       this.baseScore = full ? p.quality(p.must) : p.score(p.must);
       this.baseLocality = p.locality(p.must);
       this.baseDamage = p.damage(p.must);
@@ -339,6 +350,17 @@ final class BranchAndBoundSelector extends ProblemSelector {
      * GPUs): a set disjoint from one of them has that lookahead without a search.
      */
     private long lookaheadOf(int[] localSet, int cnt) {
+      if (uniformFree) {
+        // every k free GPUs have the same quality: only how many stay free matters
+        int taken = 0;
+        for (int g : p.must) {
+          taken += p.isFree[g] ? 1 : 0;
+        }
+        for (int i = 0; i < cnt; i++) {
+          taken += free[localSet[i]] ? 1 : 0;
+        }
+        return p.free.length - taken < p.k ? NONE : uniformValue;
+      }
       boolean small = p.n <= 64;
       if (small) {
         long sm = mustMask;

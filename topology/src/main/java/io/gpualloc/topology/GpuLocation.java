@@ -30,6 +30,11 @@ public record GpuLocation(
   /**
    * Validates and copies.
    *
+   * @param numaNode the NUMA node, or -1
+   * @param socket the CPU socket, or -1
+   * @param rootComplex the root complex id, or -1
+   * @param switchPath the switch ids from the root complex down (empty = unknown)
+   * @param nvlinkDomain the NVLink domain, or -1
    * @throws InvalidSpecException for an id below -1, a null path, or a negative or repeated switch
    *     id in the path
    */

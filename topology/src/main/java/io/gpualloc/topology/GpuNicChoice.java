@@ -27,6 +27,10 @@ public sealed interface GpuNicChoice {
     /**
      * Validates and copies.
      *
+     * @param gpus the GPU set
+     * @param nics the chosen NICs' positions
+     * @param servedGpus how many chosen GPUs are served
+     * @param servingNics how many chosen NICs serve
      * @throws InvalidSpecException for null parts or counts outside the sets' sizes
      */
     public Chosen {
@@ -53,6 +57,8 @@ public sealed interface GpuNicChoice {
     /**
      * Validates.
      *
+     * @param reason the reason
+     * @param message the message
      * @throws InvalidSpecException without a reason or message
      */
     public Rejected {

@@ -237,6 +237,11 @@ public final class NodeInterconnect {
    * The PCIe class of GPUs {@code i} and {@code j} ({@link Link#pcie()} of their link): given, or
    * for NVLinked pairs without one derived from the GPUs' locations ({@link
    * GpuLocation#pcieClassTo(GpuLocation)}); {@code UNKNOWN} when neither says.
+   *
+   * @param i a GPU
+   * @param j another GPU
+   * @return the PCIe class
+   * @throws InvalidSpecException for indices outside the node or {@code i == j}
    */
   public LinkClass locality(int i, int j) {
     return link(i, j).pcie();
@@ -245,6 +250,12 @@ public final class NodeInterconnect {
   /**
    * The score of the pair {@code i}, {@code j}: the custom {@link #pairScores()} when set, else
    * {@link LinkScores#score(Link)}.
+   *
+   * @param scores the table (ignored with custom scores)
+   * @param i a GPU
+   * @param j another GPU
+   * @return the pair score
+   * @throws InvalidSpecException for indices outside the node or {@code i == j}
    */
   public int pairScore(LinkScores scores, int i, int j) {
     Link l = link(i, j);
