@@ -85,7 +85,9 @@ final class Ledger {
     nodeFlags = Arrays.copyOf(o.nodeFlags, n);
     gpuUsedCompute = Arrays.copyOf(o.gpuUsedCompute, g);
     gpuUsedMem = Arrays.copyOf(o.gpuUsedMem, g);
-    gpuCapacityMem = Arrays.copyOf(o.gpuCapacityMem, g);
+    // written once per GPU id when it is issued, never after: a snapshot (which never issues ids)
+    // may share it; a fork, which may issue the same ids as its parent, needs its own
+    gpuCapacityMem = withAllocations ? Arrays.copyOf(o.gpuCapacityMem, g) : o.gpuCapacityMem;
     gpuMode = Arrays.copyOf(o.gpuMode, g);
     gpuGrants = Arrays.copyOf(o.gpuGrants, g);
     gpuMigMask = Arrays.copyOf(o.gpuMigMask, g);
@@ -243,7 +245,9 @@ final class Ledger {
   /** Checks what does not depend on current usage: ids, indexes, profiles, slots. */
   private void validateShape(Placement p) {
     Cluster cluster = this.cluster;
-    cluster.checkNode("placement " + p.allocationId(), "nodeId", p.nodeId());
+    if (!isLive(p.nodeId())) {
+      throw cluster.notMember("placement " + p.allocationId(), "nodeId", p.nodeId());
+    }
     Node node = cluster.node(p.nodeId());
     for (int i = 0; i < p.grants().size(); i++) {
       GpuGrant g = p.grants().get(i);
