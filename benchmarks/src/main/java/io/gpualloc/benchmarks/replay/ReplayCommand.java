@@ -32,9 +32,14 @@ import picocli.CommandLine.Option;
         + " Prints unallocated GPU %%, fragmentation and failed pods per policy; writes"
         + " summary.csv, curves.csv and a PNG chart per trace.")
 public final class ReplayCommand implements Callable<Integer> {
-  /** The six policies of the FGD paper's comparison ({@code fgd-sim} is its FGD), plus ours. */
+  /**
+   * The six policies of the FGD paper's comparison ({@code fgd} is its FGD, the reference
+   * simulator's quantised score), then our variants: {@code fgd-exact} (exact argmin of Delta,
+   * ties by node id), {@code fgd-bucketed} and {@code fgd-capacity}.
+   */
   public static final String DEFAULT_POLICIES =
-      "random,dot-product,gpu-clustering,gpu-packing,best-fit,fgd-sim,fgd,fgd-bucketed,fgd-capacity";
+      "random,dot-product,gpu-clustering,gpu-packing,best-fit,fgd,fgd-exact,fgd-bucketed,"
+          + "fgd-capacity";
   /** The 17 traces the paper used. */
   public static final List<String> PAPER_TRACES = List.of("default", "cpu050", "cpu100",
       "cpu200", "cpu250", "gpushare40", "gpushare60", "gpushare80", "gpushare100", "gpuspec10",
