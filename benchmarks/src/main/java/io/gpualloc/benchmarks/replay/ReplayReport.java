@@ -97,7 +97,28 @@ public final class ReplayReport {
       }
       sb.append('\n');
     }
+    sb.append(legend());
     return sb.toString();
+  }
+
+  /** What the FGD variants' names mean, for the table's readers (docs/policies.md). */
+  private static final Map<String, String> FGD_LEGEND = new java.util.LinkedHashMap<>();
+
+  static {
+    FGD_LEGEND.put("fgd", "the FGD paper's policy, its simulator's quantised score (was fgd-sim)");
+    FGD_LEGEND.put("fgd-exact", "exact argmin of the fragmentation delta, ties by node id");
+    FGD_LEGEND.put("fgd-bucketed", "ours: delta in 100-milli buckets, seeded node priority");
+    FGD_LEGEND.put("fgd-capacity", "ours: fgd-bucketed with a CPU-bounded measure");
+  }
+
+  private String legend() {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : FGD_LEGEND.entrySet()) {
+      if (runs.stream().anyMatch(r -> r.policy().equals(e.getKey()))) {
+        sb.append(String.format(Locale.ROOT, "  %-14s %s%n", e.getKey(), e.getValue()));
+      }
+    }
+    return sb.length() == 0 ? "" : "FGD variants:\n" + sb + "\n";
   }
 
   /**

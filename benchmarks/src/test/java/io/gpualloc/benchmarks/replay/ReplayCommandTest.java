@@ -112,7 +112,8 @@ class ReplayCommandTest {
         "--no-progress", "--no-chart", "--out", tmp.resolve("out").toString()));
     assertEquals(0, o.status(), o.err());
     assertTrue(o.out().lines().anyMatch(l -> l.startsWith("fgd ")), o.out());
-    assertFalse(o.out().contains("fgd-sim"), o.out());
+    assertTrue(o.out().contains("FGD variants:\n  fgd            the FGD paper's policy"), o.out());
+    assertFalse(o.out().lines().anyMatch(l -> l.startsWith("fgd-sim")), o.out());
     assertTrue(Files.isRegularFile(tmp.resolve("out").resolve("summary.csv")));
   }
 
