@@ -18,7 +18,13 @@ public record Link(LinkClass linkClass, int bonds) implements Comparable<Link> {
   /** The link of a pair nothing is known about. */
   public static final Link UNKNOWN = new Link(LinkClass.UNKNOWN, 0);
 
-  /** Validates the bond count against the class. */
+  /**
+   * Validates the bond count against the class.
+   *
+   * @param linkClass the class
+   * @param bonds the NVLink count: 1..18 for {@link LinkClass#NVLINK} and {@link
+   *     LinkClass#NVSWITCH}, 0 for every other class
+   */
   public Link {
     if (linkClass == null) {
       throw InvalidSpecException.of("link", "linkClass", null, "a LinkClass");
@@ -33,17 +39,34 @@ public record Link(LinkClass linkClass, int bonds) implements Comparable<Link> {
     }
   }
 
-  /** A direct NVLink bond of {@code bonds} links ({@code NV<bonds>}). */
+  /**
+   * A direct NVLink bond of {@code bonds} links ({@code NV<bonds>}).
+   *
+   * @param bonds the NVLink count: 1..18 for {@link LinkClass#NVLINK} and {@link
+   *     LinkClass#NVSWITCH}, 0 for every other class
+   * @return a direct NVLink bond of {@code bonds} links ({@code NV<bonds>})
+   */
   public static Link nvlink(int bonds) {
     return new Link(LinkClass.NVLINK, bonds);
   }
 
-  /** An NVSwitch connection with {@code bonds} links per GPU. */
+  /**
+   * An NVSwitch connection with {@code bonds} links per GPU.
+   *
+   * @param bonds the NVLink count: 1..18 for {@link LinkClass#NVLINK} and {@link
+   *     LinkClass#NVSWITCH}, 0 for every other class
+   * @return an NVSwitch connection with {@code bonds} links per GPU
+   */
   public static Link nvswitch(int bonds) {
     return new Link(LinkClass.NVSWITCH, bonds);
   }
 
-  /** A PCIe-only link of this class. */
+  /**
+   * A PCIe-only link of this class.
+   *
+   * @param linkClass the class
+   * @return a PCIe-only link of this class
+   */
   public static Link pcie(LinkClass linkClass) {
     if (linkClass.isNvLink()) {
       throw InvalidSpecException.of("link", "linkClass", linkClass.name(), "a PCIe class");
@@ -51,7 +74,11 @@ public record Link(LinkClass linkClass, int bonds) implements Comparable<Link> {
     return new Link(linkClass, 0);
   }
 
-  /** The {@code topo -m} token: {@code NV12}, {@code PIX}, {@code SYS}, {@code N/A}. */
+  /**
+   * The {@code topo -m} token: {@code NV12}, {@code PIX}, {@code SYS}, {@code N/A}.
+   *
+   * @return the {@code topo -m} token: {@code NV12}, {@code PIX}, {@code SYS}, {@code N/A}
+   */
   public String token() {
     return linkClass.isNvLink() ? "NV" + bonds : linkClass.token();
   }

@@ -76,6 +76,9 @@ public final class TopoMatrix {
   /**
    * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8).
    *
+   *
+   * @param file the file
+   * @return the node interconnect parsed
    * @throws ParseException when the text is malformed
    * @throws UncheckedIOException when the file cannot be read
    */
@@ -457,6 +460,9 @@ public final class TopoMatrix {
    * affinity, NIC rows (NIC-to-NIC cells as NODE on one known NUMA node, else SYS), the legend and
    * the NIC legend. {@link #parse} reads it back to {@link NodeInterconnect#asSeenByTopoMatrix()}
    * except for PCIe switch ids that the text does not reveal.
+   *
+   * @param node the GPU interconnect of the node
+   * @return the string rendered
    */
   public static String render(NodeInterconnect node) {
     int n = node.gpuCount();

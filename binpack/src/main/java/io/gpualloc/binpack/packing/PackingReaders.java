@@ -28,12 +28,22 @@ import java.util.Map;
 public final class PackingReaders {
   private PackingReaders() {}
 
-  /** Reads a BPPLIB 1-D file; the instance is named after the file without extension. */
+  /**
+   * Reads a BPPLIB 1-D file; the instance is named after the file without extension.
+   *
+   * @param file the CSV file
+   * @return the packing instance read
+   */
   public static PackingInstance readBpplib(Path file) {
     return parseBpplib(stem(file), read(file));
   }
 
-  /** Reads a VPSolver {@code .vbp} file; the instance is named after the file. */
+  /**
+   * Reads a VPSolver {@code .vbp} file; the instance is named after the file.
+   *
+   * @param file the CSV file
+   * @return the packing instance read
+   */
   public static PackingInstance readVbp(Path file) {
     return parseVbp(stem(file), read(file));
   }
