@@ -107,14 +107,31 @@ class ReplayCommandTest {
   }
 
   @Test
-  void anAliasRunsUnderItsCanonicalName(@TempDir Path tmp) {
-    Outcome o = run(List.of("--policies", "fgd-sim", "--seeds", "1", "--threads", "1",
-        "--no-progress", "--no-chart", "--out", tmp.resolve("out").toString()));
+  void anAliasRunsUnderItsCanonicalName(@TempDir Path tmp) throws IOException {
+    // a tiny trace in the openb format: two 2-GPU nodes, six pods
+    Path data = Files.createDirectory(tmp.resolve("openb"));
+    Files.writeString(data.resolve("openb_node_list_gpu_node.csv"), """
+        sn,cpu_milli,memory_mib,gpu,model
+        n0,32000,131072,2,T4
+        n1,32000,131072,2,T4
+        """);
+    StringBuilder pods = new StringBuilder("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,"
+        + "qos,pod_phase,creation_time,deletion_time,scheduled_time\n");
+    int[] milli = {500, 1000, 300, 700, 1000, 0};
+    for (int i = 0; i < milli.length; i++) {
+      pods.append("p").append(i).append(",2000,4096,").append(milli[i] == 0 ? 0 : 1).append(',')
+          .append(milli[i]).append(",,LS,Running,").append(i).append(",1000,").append(i)
+          .append('\n');
+    }
+    Files.writeString(data.resolve("openb_pod_list_default.csv"), pods);
+    Outcome o = run(List.of("--data", data.toString(), "--policies", "fgd-sim,best-fit",
+        "--seeds", "1-2", "--threads", "1", "--no-progress", "--no-chart", "--out",
+        tmp.resolve("out").toString()));
     assertEquals(0, o.status(), o.err());
     assertTrue(o.out().lines().anyMatch(l -> l.startsWith("fgd ")), o.out());
     assertTrue(o.out().contains("FGD variants:\n  fgd            the FGD paper's policy"), o.out());
     assertFalse(o.out().lines().anyMatch(l -> l.startsWith("fgd-sim")), o.out());
-    assertTrue(Files.isRegularFile(tmp.resolve("out").resolve("summary.csv")));
+    assertTrue(Files.readString(tmp.resolve("out").resolve("summary.csv")).contains(",fgd,"));
   }
 
   static void assertBadUsage(Outcome o, String expected) {
