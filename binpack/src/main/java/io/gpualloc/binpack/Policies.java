@@ -118,7 +118,12 @@ public final class Policies {
     return b.toString();
   }
 
-  /** Whether a policy needs a non-empty target workload in its config. */
+  /**
+   * Whether a policy needs a non-empty target workload in its config.
+   *
+   * @param name a policy name or alias
+   * @return whether a policy needs a non-empty target workload in its config
+   */
   public static boolean needsWorkload(String name) {
     return name.startsWith("fgd");
   }
