@@ -32,8 +32,9 @@ class ModulePathExampleTest {
         + " io.gpualloc.binpack"), out);
     assertTrue(out.contains("notebook -> ") && out.contains("train -> ")
         && out.contains("etl -> "), out);
-    assertTrue(out.contains("exact packing unavailable: OR-Tools of CpSatPacker.solve is not on"
-        + " the class path") && out.contains("com.google.ortools:ortools-java:"), out);
+    assertTrue(out.contains("exact packing unavailable: CpSatPacker.solve needs OR-Tools"
+        + " (com.google.ortools.Loader), which is not on the class or module path")
+        && out.contains("Maybe add the dependency com.google.ortools:ortools-java:"), out);
   }
 
   @Test

@@ -33,7 +33,8 @@ public final class OrTools {
     try {
       Class.forName("com.google.ortools.Loader", false, OrTools.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new MissingDependencyException(feature, "OR-Tools", ARTIFACT, e);
+      throw new MissingDependencyException(feature, "OR-Tools (com.google.ortools.Loader)",
+          ARTIFACT, e);
     }
     try {
       CpSatModels.load();
