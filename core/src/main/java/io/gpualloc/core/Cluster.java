@@ -73,33 +73,57 @@ public final class Cluster {
   /**
    * A cluster of these nodes, ids in the given order.
    *
+   * @param nodes the nodes, in id order
+   * @return a cluster of these nodes, ids in the given order
    * @throws InvalidSpecException on duplicate node names or GPU UUIDs
    */
   public static Cluster of(Collection<Node> nodes) {
     return new Cluster(Checks.list("cluster", "nodes", nodes));
   }
 
-  /** A cluster of these nodes, ids in the given order. */
+  /**
+   * A cluster of these nodes, ids in the given order.
+   *
+   * @param nodes the nodes, in id order
+   * @return a cluster of these nodes, ids in the given order
+   */
   public static Cluster of(Node... nodes) {
     return of(Arrays.asList(nodes));
   }
 
-  /** The nodes, node id {@code i} at position {@code i}. */
+  /**
+   * The nodes, node id {@code i} at position {@code i}.
+   *
+   * @return the nodes, node id {@code i} at position {@code i}
+   */
   public List<Node> nodes() {
     return nodes;
   }
 
-  /** The number of nodes. */
+  /**
+   * The number of nodes.
+   *
+   * @return the number of nodes
+   */
   public int nodeCount() {
     return nodes.size();
   }
 
-  /** The number of GPUs in the cluster. */
+  /**
+   * The number of GPUs in the cluster.
+   *
+   * @return the number of GPUs in the cluster
+   */
   public int gpuCount() {
     return gpus.length;
   }
 
-  /** The node with this id. */
+  /**
+   * The node with this id.
+   *
+   * @param nodeId the node's id in the cluster
+   * @return the node with this id
+   */
   public Node node(int nodeId) {
     checkNode(nodeId);
     return nodes.get(nodeId);
@@ -108,6 +132,8 @@ public final class Cluster {
   /**
    * The id of the node with this name.
    *
+   * @param name the name
+   * @return the id of the node with this name
    * @throws InvalidSpecException when there is no such node
    */
   public int nodeId(String name) {
@@ -119,18 +145,34 @@ public final class Cluster {
     return id;
   }
 
-  /** Whether a node of this name exists. */
+  /**
+   * Whether a node of this name exists.
+   *
+   * @param name the name
+   * @return whether a node of this name exists
+   */
   public boolean hasNode(String name) {
     return idByName.containsKey(name);
   }
 
-  /** The global id of the node's first GPU. */
+  /**
+   * The global id of the node's first GPU.
+   *
+   * @param nodeId the node's id in the cluster
+   * @return the global id of the node's first GPU
+   */
   public int gpuOffset(int nodeId) {
     checkNode(nodeId);
     return gpuOffset[nodeId];
   }
 
-  /** The global GPU id of GPU {@code index} of node {@code nodeId}. */
+  /**
+   * The global GPU id of GPU {@code index} of node {@code nodeId}.
+   *
+   * @param nodeId the node's id in the cluster
+   * @param index the index
+   * @return the global GPU id of GPU {@code index} of node {@code nodeId}
+   */
   public int gpuId(int nodeId, int index) {
     checkNode(nodeId);
     int count = gpuOffset[nodeId + 1] - gpuOffset[nodeId];
@@ -142,26 +184,47 @@ public final class Cluster {
     return gpuOffset[nodeId] + index;
   }
 
-  /** The GPU with this global id. */
+  /**
+   * The GPU with this global id.
+   *
+   * @param gpuId the GPU's global id in the cluster
+   * @return the GPU with this global id
+   */
   public Gpu gpu(int gpuId) {
     checkGpu(gpuId);
     return gpus[gpuId];
   }
 
-  /** The node id of the GPU with this global id. */
+  /**
+   * The node id of the GPU with this global id.
+   *
+   * @param gpuId the GPU's global id in the cluster
+   * @return the node id of the GPU with this global id
+   */
   public int nodeOfGpu(int gpuId) {
     checkGpu(gpuId);
     return nodeOfGpu[gpuId];
   }
 
-  /** The ids of the nodes whose label {@code key} equals {@code value}, ascending. */
+  /**
+   * The ids of the nodes whose label {@code key} equals {@code value}, ascending.
+   *
+   * @param key the label key
+   * @param value the label value
+   * @return the ids of the nodes whose label {@code key} equals {@code value}, ascending
+   */
   public int[] nodesWithLabel(String key, String value) {
     Map<String, int[]> byValue = labelIndex.get(key);
     int[] ids = byValue == null ? null : byValue.get(value);
     return ids == null ? new int[0] : ids.clone();
   }
 
-  /** The distinct values of label {@code key}, sorted. */
+  /**
+   * The distinct values of label {@code key}, sorted.
+   *
+   * @param key the label key
+   * @return the distinct values of label {@code key}, sorted
+   */
   public List<String> labelValues(String key) {
     Map<String, int[]> byValue = labelIndex.get(key);
     if (byValue == null) {
@@ -172,7 +235,11 @@ public final class Cluster {
     return List.copyOf(out);
   }
 
-  /** Total allocatable CPU of all nodes, in millicores. */
+  /**
+   * Total allocatable CPU of all nodes, in millicores.
+   *
+   * @return the total allocatable CPU of all nodes, in millicores
+   */
   public long totalCpuMilli() {
     long s = 0;
     for (Node n : nodes) {
