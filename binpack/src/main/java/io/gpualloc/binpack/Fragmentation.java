@@ -40,7 +40,10 @@ public final class Fragmentation {
   public static long cluster(ClusterView view, TargetWorkload m) {
     FragEngine e = new FragEngine(m);
     long sum = 0;
-    for (int n = 0; n < view.cluster().nodeCount(); n++) {
+    for (int n = 0; n < view.cluster().nodeIdBound(); n++) {
+      if (!view.cluster().isLive(n)) {
+        continue; // a removed node's id
+      }
       sum += e.nodeScaled(view, n);
     }
     return e.unscale(sum);
@@ -66,7 +69,10 @@ public final class Fragmentation {
   public static long freeGpu(ClusterView view) {
     FragEngine e = new FragEngine(TargetWorkload.empty());
     long sum = 0;
-    for (int n = 0; n < view.cluster().nodeCount(); n++) {
+    for (int n = 0; n < view.cluster().nodeIdBound(); n++) {
+      if (!view.cluster().isLive(n)) {
+        continue; // a removed node's id
+      }
       sum += FragEngine.free(e.nodeCodes(view, n));
     }
     return sum;
@@ -85,7 +91,10 @@ public final class Fragmentation {
     FragEngine e = new FragEngine(m);
     long frag = 0;
     long free = 0;
-    for (int n = 0; n < view.cluster().nodeCount(); n++) {
+    for (int n = 0; n < view.cluster().nodeIdBound(); n++) {
+      if (!view.cluster().isLive(n)) {
+        continue; // a removed node's id
+      }
       long[] codes = e.nodeCodes(view, n);
       frag += e.scaled(view.freeCpuMilli(n), codes);
       free += FragEngine.free(codes);

@@ -48,7 +48,7 @@ public final class FragmentationTracker {
     Cluster c = view.cluster();
     if (c != cluster) {
       cluster = c;
-      int n = c.nodeCount();
+      int n = c.nodeIdBound();
       version = new int[n];
       scaled = new long[n];
       free = new long[n];
@@ -57,6 +57,9 @@ public final class FragmentationTracker {
       freeSum = 0;
     }
     for (int node = 0; node < version.length; node++) {
+      if (!c.isLive(node)) {
+        continue; // a removed node's id: never measured, so it adds nothing to the sums
+      }
       int v = view.nodeVersion(node);
       if (!known[node] || version[node] != v) {
         long[] codes = engine.nodeCodes(view, node);

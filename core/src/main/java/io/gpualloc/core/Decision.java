@@ -148,10 +148,12 @@ public sealed interface Decision {
     }
 
     /**
-     * Starts collecting per-node reasons for a cluster of {@code nodeCount} nodes.
+     * Starts collecting per-node reasons for node ids {@code 0..nodeCount-1}; pass {@code
+     * cluster.nodeIdBound()} and record {@link RejectReason#NODE_REMOVED} for removed ids, which
+     * the summary leaves out.
      *
      * @param requestName the request's name
-     * @param nodeCount the nodes considered
+     * @param nodeCount the node id bound ({@code cluster.nodeIdBound()})
      * @return a new builder
      */
     public static Builder builder(String requestName, int nodeCount) {
@@ -186,7 +188,8 @@ public sealed interface Decision {
       }
 
       /**
-       * Builds the rejection; nodes with no reason recorded count as {@link RejectReason#POLICY}.
+       * Builds the rejection; nodes with no reason recorded count as {@link RejectReason#POLICY},
+       * and nodes recorded as {@link RejectReason#NODE_REMOVED} do not count.
        *
        * @param message extra explanation, or the empty string
        * @return the rejection
@@ -194,13 +197,17 @@ public sealed interface Decision {
       public Rejected build(String message) {
         RejectReason[] copy = Arrays.copyOf(reasons, reasons.length);
         EnumMap<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
+        int members = 0;
         for (int i = 0; i < copy.length; i++) {
           if (copy[i] == null) {
             copy[i] = RejectReason.POLICY;
           }
-          counts.merge(copy[i], 1, Integer::sum);
+          if (copy[i] != RejectReason.NODE_REMOVED) { // removed ids are not nodes of the cluster
+            counts.merge(copy[i], 1, Integer::sum);
+            members++;
+          }
         }
-        return new Rejected(requestName, copy.length, Arrays.asList(copy), counts, message);
+        return new Rejected(requestName, members, Arrays.asList(copy), counts, message);
       }
     }
   }

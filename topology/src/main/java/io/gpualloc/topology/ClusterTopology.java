@@ -29,7 +29,7 @@ public final class ClusterTopology {
     this.cluster = cluster;
     this.levels = levels;
     int lc = levels.size();
-    int nc = cluster.nodeCount();
+    int nc = cluster.nodeIdBound(); // removed ids belong to no domain
     this.domainOfNode = new int[lc][nc];
     this.names = new ArrayList<>();
     this.idByName = new ArrayList<>();
@@ -37,6 +37,9 @@ public final class ClusterTopology {
     this.parent = new int[lc][];
     String[][] path = new String[lc][nc];
     for (int v = 0; v < nc; v++) {
+      if (!cluster.isLive(v)) {
+        continue;
+      }
       Node node = cluster.node(v);
       String above = "";
       boolean ok = true;

@@ -12,7 +12,8 @@ import io.gpualloc.core.InvalidSpecException;
  * which node they just changed.
  *
  * <p>Per node it counts wholly free GPUs, free compute (milli-GPU) of GPUs that can still take
- * shares ({@link GpuMode#FREE} and {@link GpuMode#SHARED}) and all GPUs. Use it with views of one
+ * shares ({@link GpuMode#FREE} and {@link GpuMode#SHARED}; unhealthy GPUs count in neither) and all
+ * GPUs. Use it with views of one
  * ledger and its snapshots; after switching to an unrelated ledger call {@link #reset()}. Not
  * thread-safe: one instance per scheduling thread.
  */
@@ -36,7 +37,7 @@ public final class DomainCapacity {
       throw InvalidSpecException.of("domain capacity", "topology", null, "a ClusterTopology");
     }
     this.topology = topology;
-    int nc = topology.cluster().nodeCount();
+    int nc = topology.cluster().nodeIdBound();
     int lc = topology.levels().size();
     this.seenVersion = new int[nc];
     this.seen = new boolean[nc];
@@ -69,6 +70,9 @@ public final class DomainCapacity {
     checkView(view);
     int changed = 0;
     for (int v = 0; v < seen.length; v++) {
+      if (!topology.cluster().isLive(v)) {
+        continue; // a removed node's id
+      }
       if (!seen[v] || seenVersion[v] != view.nodeVersion(v)) {
         update(view, v);
         changed++;
@@ -115,6 +119,9 @@ public final class DomainCapacity {
     long c = 0;
     for (int i = 0; i < count; i++) {
       GpuMode mode = view.gpuMode(off + i);
+      if (!view.isGpuHealthy(off + i)) {
+        continue; // takes no new grant
+      }
       if (mode == GpuMode.FREE) {
         f++;
       }

@@ -81,18 +81,19 @@ public final class GpuSet {
   }
 
   /**
-   * The node's GPUs that are wholly free ({@link GpuMode#FREE}) in {@code view}.
+   * The node's GPUs that are wholly free ({@link GpuMode#FREE} and healthy: {@link
+   * ClusterView#canTakeWhole}) in {@code view}.
    *
    * @param view the cluster state or snapshot to read
    * @param nodeId the node's id in the cluster
-   * @return the node's GPUs that are wholly free ({@link GpuMode#FREE}) in {@code view}
+   * @return the node's GPUs that can be granted whole now
    */
   public static GpuSet wholeFree(ClusterView view, int nodeId) {
     int count = view.cluster().node(nodeId).gpuCount();
     int off = view.cluster().gpuOffset(nodeId);
     long[] w = new long[(count + 63) >> 6];
     for (int i = 0; i < count; i++) {
-      if (view.gpuMode(off + i) == GpuMode.FREE) {
+      if (view.canTakeWhole(off + i)) {
         w[i >> 6] |= 1L << i;
       }
     }

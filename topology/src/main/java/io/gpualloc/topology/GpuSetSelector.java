@@ -90,7 +90,7 @@ public interface GpuSetSelector {
     int[] free = new int[count];
     int f = 0;
     for (int i = 0; i < count; i++) {
-      if (view.gpuMode(off + i) == GpuMode.FREE && view.canShare(off + i, computeMilli, memoryMib)) {
+      if (view.canTakeWhole(off + i) && view.canShare(off + i, computeMilli, memoryMib)) {
         free[f++] = i;
       }
     }

@@ -62,9 +62,10 @@ public final class GpuRepacker {
     List<Request> reqs = problem.requests();
     long[] cost = problem.nodeCosts().stream().mapToLong(Long::longValue).toArray();
 
-    Integer[] nodes = new Integer[c.nodeCount()];
+    int[] live = c.nodeIds(); // removed ids are not nodes
+    Integer[] nodes = new Integer[live.length];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = i;
+      nodes[i] = live[i];
     }
     Arrays.sort(nodes, Comparator.<Integer>comparingLong(n -> cost[n])
         .thenComparingDouble(n -> -capacityKey(c, n)).thenComparingInt(n -> n));
@@ -173,7 +174,7 @@ public final class GpuRepacker {
       }
     }
     Map<List<Long>, List<Integer>> groups = new LinkedHashMap<>();
-    for (int n = 0; n < c.nodeCount(); n++) {
+    for (int n : c.nodeIds()) {
       long[] cap = nodeCapacity(c.node(n));
       List<Long> key = new ArrayList<>();
       for (long v : cap) {
@@ -254,7 +255,7 @@ public final class GpuRepacker {
   private static Placement[] realise(Cluster c, List<Request> reqs, Relaxation rel,
       Packing packing) {
     List<List<Integer>> groups = new ArrayList<>();
-    for (int n = 0; n < c.nodeCount(); n++) {
+    for (int n = 0; n < c.nodeIdBound(); n++) {
       groups.add(new ArrayList<>());
     }
     int[] nextOfType = new int[rel.typeNodes.size()];

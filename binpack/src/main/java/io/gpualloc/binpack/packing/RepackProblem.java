@@ -18,7 +18,8 @@ import java.util.function.ToLongFunction;
  *
  * @param cluster the nodes, with their CPU, memory and GPUs
  * @param requests the requests, with distinct names (used as allocation ids)
- * @param nodeCosts cost of using each node, by node id, each at least 0
+ * @param nodeCosts cost of using each node, by node id ({@code cluster.nodeIdBound()} entries;
+ *     those of removed ids are ignored), each at least 0
  */
 public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> nodeCosts) {
 
@@ -36,9 +37,9 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
     }
     requests = List.copyOf(requests);
     nodeCosts = List.copyOf(nodeCosts);
-    if (nodeCosts.size() != cluster.nodeCount()) {
+    if (nodeCosts.size() != cluster.nodeIdBound()) {
       throw InvalidSpecException.of("repack problem", "nodeCosts.size", nodeCosts.size(),
-          String.valueOf(cluster.nodeCount()) + " (one per node)");
+          cluster.nodeIdBound() + " (one per node id, removed ids included and ignored)");
     }
     for (int i = 0; i < nodeCosts.size(); i++) {
       if (nodeCosts.get(i) < 0) {
@@ -69,7 +70,7 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
    */
   public static RepackProblem of(Cluster cluster, List<Request> requests) {
     List<Long> costs = new ArrayList<>();
-    for (int i = 0; i < cluster.nodeCount(); i++) {
+    for (int i = 0; i < cluster.nodeIdBound(); i++) {
       costs.add(1L);
     }
     return new RepackProblem(cluster, requests, costs);
@@ -86,8 +87,8 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
   public static RepackProblem withCosts(
       Cluster cluster, List<Request> requests, ToLongFunction<Node> cost) {
     List<Long> costs = new ArrayList<>();
-    for (Node n : cluster.nodes()) {
-      costs.add(cost.applyAsLong(n));
+    for (int i = 0; i < cluster.nodeIdBound(); i++) {
+      costs.add(cluster.isLive(i) ? cost.applyAsLong(cluster.node(i)) : 0L); // removed: unused
     }
     return new RepackProblem(cluster, requests, costs);
   }
