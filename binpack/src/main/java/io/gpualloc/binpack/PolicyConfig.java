@@ -27,6 +27,10 @@ public record PolicyConfig(long seed, TargetWorkload workload,
   /**
    * Validates and copies.
    *
+   * @param seed seed of all randomness
+   * @param workload FGD's target workload M
+   * @param interconnects each node's interconnect by node name
+   * @param topologyWeight the weight of the {@code topology} score term, finite and {@code >= 0}
    * @throws InvalidSpecException for a null workload or interconnect map, or a negative, NaN or
    *     infinite weight
    */

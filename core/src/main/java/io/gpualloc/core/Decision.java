@@ -33,6 +33,9 @@ public sealed interface Decision {
     /**
      * Validates and copies.
      *
+     * @param placement the placement, ready for {@link ClusterState#allocate(Placement)}
+     * @param score the winning score; larger is better unless the policy documents otherwise
+     * @param breakdown named parts of the score (scorer name to weighted value), in order
      * @throws InvalidSpecException for a null placement or breakdown
      */
     public Placed {
@@ -85,6 +88,12 @@ public sealed interface Decision {
     /**
      * Validates and copies.
      *
+     * @param requestName the request's name
+     * @param nodeCount the member nodes considered (removed node ids do not count)
+     * @param reasonByNode the reason per node id, or empty
+     * @param detailByNode what each node lacked, with the numbers, or empty
+     * @param counts how many nodes were rejected for each reason
+     * @param message a sentence for people, or the empty string
      * @throws InvalidSpecException for a blank name, a negative node count, null lists, counts or
      *     message, or lists whose lengths disagree with {@code nodeCount}
      */
