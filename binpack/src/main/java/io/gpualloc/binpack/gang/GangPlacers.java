@@ -1,0 +1,51 @@
+package io.gpualloc.binpack.gang;
+
+import io.gpualloc.binpack.gang.internal.GreedyGangPlacer;
+import io.gpualloc.core.InvalidSpecException;
+import java.util.List;
+
+/** The gang placers by name, baselines first and the most thorough last. */
+public final class GangPlacers {
+  private static final List<String> NAMES = List.of("greedy");
+
+  private GangPlacers() {}
+
+  /**
+   * The registered names.
+   *
+   * @return the names, baselines first
+   */
+  public static List<String> names() {
+    return NAMES;
+  }
+
+  /**
+   * The greedy placer: per-node pod counts summed up the domain tree, the smallest sufficient
+   * domain at the constrained level, fewest child domains level by level, tightest nodes first.
+   *
+   * @param options interconnects and selector
+   * @return the placer, named {@code greedy}
+   * @throws InvalidSpecException for null options
+   */
+  public static GangPlacer greedy(GangOptions options) {
+    if (options == null) {
+      throw InvalidSpecException.of("gang placers", "options", null, "GangOptions");
+    }
+    return new GreedyGangPlacer(options.interconnects(), options.selector());
+  }
+
+  /**
+   * The placer of that name.
+   *
+   * @param name one of {@link #names()}
+   * @param options interconnects and selector
+   * @return the placer
+   * @throws InvalidSpecException for an unknown name or null options
+   */
+  public static GangPlacer named(String name, GangOptions options) {
+    if ("greedy".equals(name)) {
+      return greedy(options);
+    }
+    throw InvalidSpecException.of("gang placers", "name", name, String.join(", ", NAMES));
+  }
+}

@@ -1,0 +1,59 @@
+package io.gpualloc.binpack.gang.internal;
+
+import io.gpualloc.binpack.gang.Gang;
+import io.gpualloc.binpack.gang.GangDecision;
+import io.gpualloc.binpack.gang.GangPlacer;
+import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.topology.ClusterTopology;
+import io.gpualloc.topology.GpuSetSelector;
+import io.gpualloc.topology.NodeInterconnect;
+import java.util.Map;
+
+/**
+ * The greedy gang placer (see {@code docs/gangs.md}): per node how many pods of each template fit,
+ * summed up the domain tree (in slices where the pod set has them); the smallest sufficient domain
+ * at each constrained level (climbing for PREFERRED); below it the fewest child domains, the last
+ * one tight; inside a bottom domain the tightest nodes first; GPU sets by the selector. Pod sets
+ * are placed largest first; the gang's and co-locations' candidate domains are tried in best-fit
+ * order until one holds every pod set. Elastic pod sets are placed at their count, else at their
+ * minimum and then grown by binary search.
+ */
+public final class GreedyGangPlacer implements GangPlacer {
+  private final Pods pods;
+  private volatile Tree tree;
+
+  /**
+   * A placer with these interconnects and selector.
+   *
+   * @param interconnects each node's interconnect by name
+   * @param selector the GPU set selector
+   */
+  public GreedyGangPlacer(Map<String, NodeInterconnect> interconnects, GpuSetSelector selector) {
+    this.pods = new Pods(Map.copyOf(interconnects), selector);
+  }
+
+  @Override
+  public String name() {
+    return "greedy";
+  }
+
+  @Override
+  public GangDecision place(Gang gang, ClusterView view, ClusterTopology topology) {
+    if (gang == null || view == null || topology == null) {
+      throw InvalidSpecException.of("greedy gang placer", "gang/view/topology", null,
+          "non-null arguments");
+    }
+    if (topology.cluster() != view.cluster() && !topology.cluster().equals(view.cluster())) {
+      throw InvalidSpecException.of("greedy gang placer", "topology", topology.levels(),
+          "the topology of the view's cluster (ClusterTopology.of(view.cluster(), levels))");
+    }
+    Spec spec = new Spec(gang, topology.levels());
+    Tree t = tree;
+    if (t == null || t.topology != topology) {
+      t = new Tree(topology);
+      tree = t;
+    }
+    return new Search(spec, t, new Overlay(view), pods).run();
+  }
+}
