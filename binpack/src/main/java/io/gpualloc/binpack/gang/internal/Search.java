@@ -32,6 +32,8 @@ final class Search {
   private final Pods pods;
   private final int levels;
   private final int[] order; // pod set indexes, largest first; a co-located pair adjacent
+  private final List<int[]> orders; // order first, then the other orders of its units
+  private int[] current;
   private final List<Integer> memberSet = new ArrayList<>(); // pod set of each applied member
   private final List<Placement> members = new ArrayList<>();
 
@@ -61,6 +63,43 @@ final class Search {
       }
     }
     order = o.stream().mapToInt(Integer::intValue).toArray();
+    current = order;
+    List<int[]> units = new ArrayList<>();
+    for (int x = 0; x < order.length; x++) {
+      int i = order[x];
+      if (spec.partner[i] >= 0) {
+        units.add(new int[] {i, order[++x]});
+      } else {
+        units.add(new int[] {i});
+      }
+    }
+    orders = new ArrayList<>();
+    if (units.size() <= MAX_PERMUTED_UNITS) {
+      permute(units, 0, orders);
+    } else {
+      orders.add(order);
+    }
+  }
+
+  /** Up to this many units (pod sets, co-located pairs count one) every order is tried. */
+  static final int MAX_PERMUTED_UNITS = 4;
+
+  private static void permute(List<int[]> units, int from, List<int[]> out) {
+    if (from == units.size()) {
+      List<Integer> flat = new ArrayList<>();
+      for (int[] u : units) {
+        for (int i : u) {
+          flat.add(i);
+        }
+      }
+      out.add(flat.stream().mapToInt(Integer::intValue).toArray());
+      return;
+    }
+    for (int x = from; x < units.size(); x++) {
+      java.util.Collections.swap(units, from, x);
+      permute(units, from + 1, out);
+      java.util.Collections.swap(units, from, x);
+    }
   }
 
   /** GPU milli of the pod set at its count (pods count 1 milli when CPU-only, to order them). */
@@ -109,8 +148,23 @@ final class Search {
 
   // ---- search ------------------------------------------------------------------------------
 
-  /** Places every pod set at {@code counts}; on success the members stay applied. */
+  /**
+   * Places every pod set at {@code counts}, trying the pod set orders in turn (the largest first,
+   * then the others while there are at most {@link #MAX_PERMUTED_UNITS} units); on success the
+   * members stay applied.
+   */
   private boolean attempt(int[] counts) {
+    for (int[] o : orders) {
+      current = o;
+      if (attemptInOrder(counts)) {
+        return true;
+      }
+    }
+    rollback(0);
+    return false;
+  }
+
+  private boolean attemptInOrder(int[] counts) {
     rollback(0);
     int g = spec.gangLevel;
     if (g < 0) {
@@ -120,7 +174,7 @@ final class Search {
     for (int i = 0; i < counts.length; i++) {
       agg[i] = aggregate(i, counts[i], levels, 0);
     }
-    int lead = order[0];
+    int lead = current[0];
     for (int q = g; q < levels; q++) {
       for (int d : candidates(agg, counts, q, levels, 0, lead, null)) {
         if (placeAll(counts, q, d)) {
@@ -152,7 +206,7 @@ final class Search {
         if (only != null && i != only[0] && i != only[1]) {
           continue;
         }
-        fits = agg[i].units(q, d) >= counts[i] / spec.sliceSize[i];
+        fits = agg[i].units(q, d) >= agg[i].need(q, counts[i]);
       }
       if (fits) {
         ok.add(new int[] {agg[lead].units(q, d), d});
@@ -177,7 +231,7 @@ final class Search {
   /** Places all pod sets inside domain {@code rd} of level {@code rl} (the root at levels). */
   private boolean placeAll(int[] counts, int rl, int rd) {
     Set<Integer> done = new HashSet<>();
-    for (int i : order) {
+    for (int i : current) {
       if (!done.add(i)) {
         continue;
       }
@@ -229,8 +283,10 @@ final class Search {
 
     Agg(int set, int need, int rl, int rd) {
       this.set = set;
-      this.k = spec.sliceSize[set];
-      this.ls = spec.sliceLevel[set];
+      // inside one domain at or below the slice level, every slice holds by itself: count pods
+      boolean implied = spec.sliceLevel[set] >= rl && rl < levels;
+      this.k = implied ? 1 : spec.sliceSize[set];
+      this.ls = implied ? -1 : spec.sliceLevel[set];
       this.nodes = tree.nodesOf(rl, rd);
       this.cap = new int[ov.cluster().nodeIdBound()];
       this.podsAt = new int[levels][];
@@ -280,6 +336,11 @@ final class Search {
       return ls >= 0 && l >= ls ? slicesAt[l][d] : podsAt[l][d];
     }
 
+    /** A need of {@code pods} pods in the units of level l. */
+    int need(int l, int pods) {
+      return ls >= 0 && l >= ls ? pods / k : pods;
+    }
+
     /** Room of a node as a child at level l (no domain there): 0 slices, or its pods. */
     int nodeUnits(int l, int v) {
       return ls >= 0 && l >= ls ? 0 : cap[v];
@@ -297,7 +358,7 @@ final class Search {
   /** Places {@code n} pods of pod set {@code i} inside domain {@code rd} of level {@code rl}. */
   private boolean placePodSet(int i, int n, int rl, int rd) {
     Agg a = aggregate(i, n, rl, rd);
-    int need = n / a.k;
+    int need = a.need(levels, n);
     int p = spec.level[i];
     int tl = rl;
     int td = rd;
@@ -579,7 +640,7 @@ final class Search {
     }
     for (int i = 0; i < n; i++) {
       Agg a = agg[i];
-      int need = min[i] / a.k;
+      int need = a.need(levels, min[i]);
       String ps = spec.sets[i].name();
       if (a.units(levels, 0) < need) {
         out.add(shortfall(ps, a, levels, 0, need, min[i]));
@@ -601,7 +662,7 @@ final class Search {
       }
       for (int l : hard.stream().distinct().sorted().toList()) {
         int[] best = closest(a, l);
-        int unitsNeed = l == a.ls && spec.level[i] != l ? a.k : need;
+        int unitsNeed = l == a.ls && spec.level[i] != l ? a.k : a.need(l, min[i]);
         int units = l == a.ls && spec.level[i] != l ? (best[0] < 0 ? 0 : a.podsAt[l][best[0]])
             : best[1];
         if (units < unitsNeed) {
@@ -626,7 +687,7 @@ final class Search {
       for (int d = 0; d < domains; d++) {
         int fits = 0;
         for (int i = 0; i < n; i++) {
-          if (agg[i].units(level, d) >= min[i] / agg[i].k) {
+          if (agg[i].units(level, d) >= agg[i].need(level, min[i])) {
             fits++;
           }
         }
@@ -638,8 +699,8 @@ final class Search {
       StringBuilder detail = new StringBuilder();
       for (int i = 0; i < n; i++) {
         detail.append(i == 0 ? "" : ", ").append(spec.sets[i].name()).append(' ')
-            .append(agg[i].units(level, bestD)).append('/').append(min[i] / agg[i].k)
-            .append(agg[i].k > 1 ? " slices" : " pods");
+            .append(agg[i].units(level, bestD)).append('/').append(agg[i].need(level, min[i]))
+            .append(agg[i].ls >= 0 && level >= agg[i].ls ? " slices" : " pods");
       }
       detail.append(level >= levels ? "; together they do not fit"
           : "; no domain holds all pod sets together");
@@ -668,7 +729,7 @@ final class Search {
   private GangDecision.Shortfall shortfall(String ps, Agg a, int l, int d, int needUnits,
       int needPods) {
     boolean sliceLevel = l == a.ls && spec.level[a.set] != l;
-    String unit = sliceLevel || a.ls < 0 ? "pods" : "slices of " + a.k;
+    String unit = sliceLevel || a.ls < 0 || l < a.ls ? "pods" : "slices of " + a.k;
     if (d < 0) {
       return new GangDecision.Shortfall(ps, tree.levelName(l), "-", 0, needUnits, unit,
           "the level has no domain");
