@@ -33,12 +33,19 @@ final class Pods {
     this.selector = selector;
   }
 
-  /** The pods of {@code t} node {@code node} holds in {@code v}, at most {@code limit}. */
+  /** Room above this many pods per node (and above the limit) is reported as the larger. */
+  static final int PLENTY = 4096;
+
+  /**
+   * The pods of {@code t} node {@code node} holds in {@code v}. Counted by arithmetic, the answer
+   * is exact up to {@code max(limit, PLENTY)} (so that best fit compares true room); counted by
+   * simulation it stops at {@code limit}, which callers set to the pods they need.
+   */
   int count(Request t, Overlay v, int node, int limit) {
     if (limit <= 0 || !v.isSchedulable(node)) {
       return 0;
     }
-    int cap = limit;
+    int cap = Math.max(limit, PLENTY);
     if (t.cpuMilli() > 0) {
       cap = Math.min(cap, Math.max(0, v.freeCpuMilli(node)) / t.cpuMilli());
     }
@@ -55,7 +62,7 @@ final class Pods {
     boolean simulate = d instanceof GpuDemand.Mig
         || (t.topology() == IntraNodeTopology.REQUIRED && d.count() >= 2);
     if (simulate) {
-      return simulate(t, v, node, cap);
+      return simulate(t, v, node, Math.min(cap, limit));
     }
     if (d instanceof GpuDemand.Whole w) {
       int free = Fit.hasGpuFilter(t) ? allowedFree(t, v, node) : v.freeWholeGpus(node);

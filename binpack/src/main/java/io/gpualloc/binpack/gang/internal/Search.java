@@ -301,11 +301,11 @@ final class Search {
         if (c == 0) {
           continue;
         }
-        rootPods += c;
+        rootPods = add(rootPods, c);
         for (int l = 0; l < levels; l++) {
           int d = tree.domainOf[l][v];
           if (d >= 0) {
-            podsAt[l][d] += c;
+            podsAt[l][d] = add(podsAt[l][d], c);
           }
         }
       }
@@ -318,14 +318,18 @@ final class Search {
           if (s == 0) {
             continue;
           }
-          rootSlices += s;
+          rootSlices = add(rootSlices, s);
           int x = d;
           for (int l = ls; l < levels && x >= 0; l++) {
-            slicesAt[l][x] += s;
+            slicesAt[l][x] = add(slicesAt[l][x], s);
             x = tree.parent[l][x];
           }
         }
       }
+    }
+
+    private static int add(int a, int b) {
+      return (int) Math.min(Integer.MAX_VALUE, (long) a + b);
     }
 
     /** Room of domain d at level l in the units of that level (slices at or above ls). */
