@@ -116,19 +116,19 @@ public final class TopologyAwarePolicy implements PlacementPolicy {
     if (term.applies(request)) {
       return term.apply(request, view, s);
     }
-    NodeScores.Builder b = NodeScores.builder(request, s.nodeIdBound(), s.terms());
+    NodeScores.Builder b = NodeScores.builder(request, view.cluster(), s.terms());
     double[] parts = new double[s.terms().size()];
     for (int i = 0; i < s.size(); i++) {
       for (int k = 0; k < parts.length; k++) {
         parts[k] = s.term(i, k);
       }
       List<GpuGrant> grants = repick(request, view, s.nodeId(i));
-      b.scored(s.nodeId(i), s.nodeName(i), s.score(i), parts,
+      b.scored(s.nodeId(i), s.score(i), parts,
           grants == null ? s.grants(i) : grants);
     }
     for (int node = 0; node < s.nodeIdBound(); node++) {
       if (!s.isFeasible(node)) {
-        b.rejected(node, s.nodeNameOf(node), s.rejectionFor(node));
+        b.rejected(node, s.rejectionFor(node));
       }
     }
     Decision best = s.best();

@@ -221,6 +221,36 @@ class EmbeddingExamplesTest {
         List.of(RejectReason.POLICY), Map.of(), ""));
   }
 
+  /** The prioritize step of docs/embedding.md ("Scoring every node"), verbatim. */
+  @Test
+  void extenderPrioritizeStepOfTheGuide() {
+    GpuModel t4 = GpuModelCatalog.builtIn().get("T4");
+    ClusterState state = new ClusterState(Cluster.of(
+        Node.builder("a").cpuMilli(8000).memoryMib(8192).gpus(2, t4).build(),
+        Node.builder("b").cpuMilli(8000).memoryMib(8192).gpus(2, t4).build(),
+        Node.builder("c").cpuMilli(1000).memoryMib(8192).gpus(2, t4).build()));
+    state.allocate(Placement.builder("x", 1).share(0, 500, 0).build());
+    Request pod = Request.builder("pod").cpuMilli(2000).gpu(GpuDemand.shared(1, 250, 0)).build();
+    PlacementPolicy policy = Policies.named("best-fit", PolicyConfig.of(42));
+    // --- guide snippet starts
+    NodeScores scores = policy.scoreAll(pod, state.snapshot());
+    int[] extender = scores.extenderScores();              // 0..10, best first
+    List<String> hostPriorities = new java.util.ArrayList<>();
+    for (int i = 0; i < scores.size(); i++) {
+      hostPriorities.add(scores.nodeName(i) + "=" + extender[i]);
+    }
+    List<String> failed = new java.util.ArrayList<>();
+    for (int id = 0; id < scores.nodeIdBound(); id++) {
+      if (!scores.isFeasible(id)) {
+        failed.add(scores.nodeNameOf(id) + ": " + scores.rejectionFor(id).detail());
+      }
+    }
+    // --- guide snippet ends
+    assertEquals(List.of("b=10", "a=0"), hostPriorities);
+    assertEquals(List.of("c: cpu: needs 2000m, 1000m free"), failed);
+    assertEquals(policy.place(pod, state), scores.best());
+  }
+
   @Test
   void scoredListAccessorsAndNormalisation() {
     GpuModel t4 = GpuModelCatalog.builtIn().get("T4");

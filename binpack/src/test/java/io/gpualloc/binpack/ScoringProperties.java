@@ -55,6 +55,40 @@ class ScoringProperties {
     }
   }
 
+  @Property(tries = 200)
+  void theRankingSortOrdersByKeyThenTie(@ForAll("keys") List<Integer> keys,
+      @ForAll long shuffle, @ForAll boolean sparseTies) {
+    int n = keys.size();
+    double[] key = new double[n];
+    int[] tie = new int[n];
+    List<Integer> ties = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      key[i] = keys.get(i) == 0 && (i & 1) == 1 ? -0.0 : keys.get(i) / 4.0;
+      ties.add(sparseTies ? i * 5000 : i * 3);
+    }
+    java.util.Collections.shuffle(ties, new java.util.Random(shuffle));
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      tie[i] = ties.get(i);
+      order[i] = i;
+    }
+    io.gpualloc.binpack.internal.Explain.sortDescending(order, 0, n, key, tie);
+    for (int j = 1; j < n; j++) {
+      int a = order[j - 1];
+      int b = order[j];
+      assertTrue(key[a] > key[b] || (key[a] == key[b] && tie[a] < tie[b]),
+          "position " + j + ": " + key[a] + "/" + tie[a] + " before " + key[b] + "/" + tie[b]);
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> keys() {
+    // few distinct keys (bucket sort), many (comparison sort)
+    return net.jqwik.api.Arbitraries.oneOf(
+        net.jqwik.api.Arbitraries.integers().between(-5, 5).list().ofMaxSize(60),
+        net.jqwik.api.Arbitraries.integers().between(-100_000, 100_000).list().ofMaxSize(700));
+  }
+
   static void wellFormed(ClusterState state, Request r, NodeScores s, String name) {
     int n = state.cluster().nodeCount();
     assertEquals(n, s.nodeCount());

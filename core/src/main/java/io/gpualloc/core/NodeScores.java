@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer of {@link PlacementPolicy#scoreAll}: every node that can take a request, best first
@@ -23,34 +24,31 @@ import java.util.Map;
  */
 public final class NodeScores {
   private final Request request;
+  private final Cluster cluster;
   private final int nodeCount;
   private final List<String> terms;
   private final int size;
   private final int[] ids;
-  private final String[] names;
   private final double[] scores;
   private final double[] parts;
   private final List<GpuGrant>[] grants;
   private final NodeRejection[] rejections;
-  private final String[] nodeNames;
-  private final int[] position;
   private final String message;
   private final int members;
+  private volatile int @Nullable [] position;
 
   private NodeScores(Builder b, String message) {
     this.request = b.request;
+    this.cluster = b.cluster;
     this.nodeCount = b.nodeCount;
     this.terms = b.terms;
     this.size = b.size;
     // the builder is spent: its arrays are handed over (they may be longer than size)
     this.ids = b.ids;
-    this.names = b.names;
     this.scores = b.scores;
     this.parts = b.parts;
     this.grants = b.grants;
     this.rejections = b.rejections;
-    this.nodeNames = b.nodeNames;
-    this.position = b.position;
     this.message = message;
     int removed = 0;
     for (NodeRejection r : rejections) {
@@ -97,7 +95,11 @@ public final class NodeScores {
    * @throws InvalidSpecException for an id out of range
    */
   public String nodeNameOf(int nodeId) {
-    return nodeNames[checkNode(nodeId)];
+    return name(checkNode(nodeId));
+  }
+
+  private String name(int nodeId) {
+    return cluster.isLive(nodeId) ? cluster.node(nodeId).name() : "#" + nodeId;
   }
 
   /**
@@ -146,7 +148,7 @@ public final class NodeScores {
    * @throws InvalidSpecException for a position out of range
    */
   public String nodeName(int i) {
-    return names[check(i)];
+    return name(ids[check(i)]);
   }
 
   /**
@@ -197,7 +199,7 @@ public final class NodeScores {
    */
   public ScoredNode node(int i) {
     check(i);
-    return new ScoredNode(ids[i], names[i], scores[i], breakdown(i), grants[i]);
+    return new ScoredNode(ids[i], name(ids[i]), scores[i], breakdown(i), grants[i]);
   }
 
   /**
@@ -227,7 +229,7 @@ public final class NodeScores {
    * @throws InvalidSpecException for an id out of range
    */
   public boolean isFeasible(int nodeId) {
-    return position[checkNode(nodeId)] >= 0;
+    return rejections[checkNode(nodeId)] == null;
   }
 
   /**
@@ -238,10 +240,10 @@ public final class NodeScores {
    * @throws InvalidSpecException for an id out of range or a node that was rejected
    */
   public int positionOf(int nodeId) {
-    int p = position[checkNode(nodeId)];
+    int p = positions()[checkNode(nodeId)];
     if (p < 0) {
       throw InvalidSpecException.of("scores of " + request.name(), "nodeId", nodeId,
-          "a scored node (node " + nodeNames[nodeId] + " was rejected: "
+          "a scored node (node " + name(nodeId) + " was rejected: "
               + rejections[nodeId].detail() + ")");
     }
     return p;
@@ -258,8 +260,8 @@ public final class NodeScores {
     NodeRejection r = rejections[checkNode(nodeId)];
     if (r == null) {
       throw InvalidSpecException.of("scores of " + request.name(), "nodeId", nodeId,
-          "a rejected node (node " + nodeNames[nodeId] + " can take the request, at position "
-              + position[nodeId] + ")");
+          "a rejected node (node " + name(nodeId) + " can take the request, at position "
+              + positions()[nodeId] + ")");
     }
     return r;
   }
@@ -348,7 +350,7 @@ public final class NodeScores {
     StringBuilder sb = new StringBuilder().append(size).append('/').append(members)
         .append(" nodes fit");
     if (size > 0) {
-      sb.append(" (best ").append(names[0]).append(", score ").append(scores[0]).append(')');
+      sb.append(" (best ").append(name(ids[0])).append(", score ").append(scores[0]).append(')');
     }
     EnumMap<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
     for (NodeRejection r : rejections) {
@@ -362,6 +364,20 @@ public final class NodeScores {
       sep = ", ";
     }
     return sb.toString();
+  }
+
+  /** Position by node id (-1 for rejected ids), built on first use. */
+  private int[] positions() {
+    int[] p = position;
+    if (p == null) {
+      p = new int[nodeCount];
+      Arrays.fill(p, -1);
+      for (int i = 0; i < size; i++) {
+        p[ids[i]] = i;
+      }
+      position = p;
+    }
+    return p;
   }
 
   private Map<String, Double> breakdown(int i) {
@@ -390,39 +406,41 @@ public final class NodeScores {
   }
 
   /**
-   * Starts a scored list for {@code request} over a cluster of {@code nodeCount} nodes.
+   * Starts a scored list for {@code request} over the nodes of {@code cluster} (ids {@code
+   * 0..cluster.nodeIdBound()-1}; add removed ids as rejected with {@link RejectReason#NODE_REMOVED}).
    *
    * @param request the request
-   * @param nodeCount the cluster's node id bound ({@code Cluster.nodeIdBound()}); removed ids are
-   *     added as rejected with {@link RejectReason#NODE_REMOVED}
+   * @param cluster the cluster the view described (names are read from it)
    * @param terms the names of the score's terms, in order
    * @return an empty builder
-   * @throws InvalidSpecException for a null request or terms, or a negative count
+   * @throws InvalidSpecException for a null request, cluster or terms
    */
-  public static Builder builder(Request request, int nodeCount, List<String> terms) {
+  public static Builder builder(Request request, Cluster cluster, List<String> terms) {
     Checks.notNull("scores", "request", request);
-    Checks.atLeast("scores of " + request.name(), "nodeCount", nodeCount, 0);
-    return new Builder(request, nodeCount, Checks.list("scores of " + request.name(), "terms",
+    Checks.notNull("scores of " + request.name(), "cluster", cluster);
+    return new Builder(request, cluster, Checks.list("scores of " + request.name(), "terms",
         terms));
   }
 
   /**
-   * Collects scored nodes, best first, and rejected nodes; every node must be one or the other.
-   * Not thread-safe.
+   * Collects scored nodes, best first, and rejected nodes; every node id must be one or the
+   * other. Not thread-safe; spent by {@link #build}.
    */
   public static final class Builder {
+    private static final byte SCORED = 1;
+    private static final byte REJECTED = 2;
     private final Request request;
+    private final Cluster cluster;
     private final int nodeCount;
     private final List<String> terms;
+    private final int t;
     private int size;
-    private int[] ids;
-    private String[] names;
-    private double[] scores;
-    private double[] parts;
-    private List<GpuGrant>[] grants;
+    private final int[] ids;
+    private final double[] scores;
+    private final double[] parts;
+    private final List<GpuGrant>[] grants;
     private final NodeRejection[] rejections;
-    private final String[] nodeNames;
-    private final int[] position;
+    private final byte[] added;
     private boolean built;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -430,65 +448,59 @@ public final class NodeScores {
       return new List[n];
     }
 
-    private Builder(Request request, int nodeCount, List<String> terms) {
+    private Builder(Request request, Cluster cluster, List<String> terms) {
       this.request = request;
-      this.nodeCount = nodeCount;
+      this.cluster = cluster;
+      this.nodeCount = cluster.nodeIdBound();
       this.terms = terms;
+      this.t = terms.size();
       int cap = Math.max(1, nodeCount);
       this.ids = new int[cap];
-      this.names = new String[cap];
       this.scores = new double[cap];
       this.grants = newGrants(cap);
-      this.parts = new double[cap * terms.size()];
+      this.parts = new double[cap * t];
       this.rejections = new NodeRejection[nodeCount];
-      this.nodeNames = new String[nodeCount];
-      this.position = new int[nodeCount];
-      Arrays.fill(position, Integer.MIN_VALUE);
+      this.added = new byte[nodeCount];
     }
 
     /**
      * Appends the next-best scored node.
      *
-     * @param nodeId the node, not yet added
-     * @param nodeName its name
+     * @param nodeId a live node id, not yet added
      * @param score its score, not NaN, at most the previous node's score
      * @param terms its weighted terms, one per {@link NodeScores#terms()} entry (read, not kept)
      * @param gpuGrants the grants the policy would make there (kept: pass an immutable list)
      * @return this builder
-     * @throws InvalidSpecException for an id out of range or already added, a NaN or increasing
-     *     score, or the wrong number of terms
+     * @throws InvalidSpecException for an id out of range, removed or already added, a NaN or
+     *     increasing score, the wrong number of terms, or null grants
      */
-    public Builder scored(int nodeId, String nodeName, double score, double[] terms,
-        List<GpuGrant> gpuGrants) {
-      fresh(nodeId, nodeName);
+    public Builder scored(int nodeId, double score, double[] terms, List<GpuGrant> gpuGrants) {
+      fresh(nodeId);
       if (Double.isNaN(score) || (size > 0 && score > scores[size - 1])) {
-        throw InvalidSpecException.of(owner(), "score of node " + nodeName, score,
+        throw InvalidSpecException.of(owner(), "score of node " + nodeId, score,
             size == 0 ? "a number" : "a number <= the previous score " + scores[size - 1]
                 + " (nodes are added best first)");
       }
-      int t = this.terms.size();
       if (terms == null || terms.length != t) {
-        throw InvalidSpecException.of(owner(), "terms of node " + nodeName,
+        throw InvalidSpecException.of(owner(), "terms of node " + nodeId,
             terms == null ? null : terms.length, t + " values");
       }
       if (gpuGrants == null) {
-        throw InvalidSpecException.of(owner(), "grants of node " + nodeName, null, "a list");
+        throw InvalidSpecException.of(owner(), "grants of node " + nodeId, null, "a list");
       }
-      if (size == ids.length) {
-        int len = size * 2;
-        ids = Arrays.copyOf(ids, len);
-        names = Arrays.copyOf(names, len);
-        scores = Arrays.copyOf(scores, len);
-        grants = Arrays.copyOf(grants, len);
-        parts = Arrays.copyOf(parts, len * t);
+      if (!cluster.isLive(nodeId)) {
+        throw InvalidSpecException.of(owner(), "nodeId", nodeId, "a live node (it was removed)");
       }
-      ids[size] = nodeId;
-      names[size] = nodeName;
-      scores[size] = score;
-      System.arraycopy(terms, 0, parts, size * t, t);
-      grants[size] = gpuGrants;
-      position[nodeId] = size;
-      size++;
+      int at = size++;
+      ids[at] = nodeId;
+      scores[at] = score;
+      if (t == 1) {
+        parts[at] = terms[0];
+      } else if (t > 1) {
+        System.arraycopy(terms, 0, parts, at * t, t);
+      }
+      grants[at] = gpuGrants;
+      added[nodeId] = SCORED;
       return this;
     }
 
@@ -496,19 +508,18 @@ public final class NodeScores {
      * Records why a node cannot take the request.
      *
      * @param nodeId the node, not yet added
-     * @param nodeName its name
      * @param rejection the reason and detail
      * @return this builder
      * @throws InvalidSpecException for an id out of range or already added, or a null rejection
      */
-    public Builder rejected(int nodeId, String nodeName, NodeRejection rejection) {
-      fresh(nodeId, nodeName);
+    public Builder rejected(int nodeId, NodeRejection rejection) {
+      fresh(nodeId);
       if (rejection == null) {
-        throw InvalidSpecException.of(owner(), "rejection of node " + nodeName, null,
+        throw InvalidSpecException.of(owner(), "rejection of node " + nodeId, null,
             "a NodeRejection");
       }
       rejections[nodeId] = rejection;
-      position[nodeId] = -1;
+      added[nodeId] = REJECTED;
       return this;
     }
 
@@ -516,7 +527,7 @@ public final class NodeScores {
       return "scores of " + request.name();
     }
 
-    private void fresh(int nodeId, String nodeName) {
+    private void fresh(int nodeId) {
       if (built) {
         throw InvalidSpecException.of(owner(), "builder", "built", "a builder not yet built");
       }
@@ -524,13 +535,9 @@ public final class NodeScores {
         throw InvalidSpecException.of(owner(), "nodeId", nodeId,
             nodeCount == 0 ? "none (no nodes)" : "0.." + (nodeCount - 1));
       }
-      if (position[nodeId] != Integer.MIN_VALUE) {
+      if (added[nodeId] != 0) {
         throw InvalidSpecException.of(owner(), "nodeId", nodeId, "a node not yet added");
       }
-      if (nodeName == null || nodeName.isBlank()) {
-        throw InvalidSpecException.of(owner(), "nodeName", nodeName, "a non-blank string");
-      }
-      nodeNames[nodeId] = nodeName;
     }
 
     /**
@@ -542,19 +549,28 @@ public final class NodeScores {
      * @throws InvalidSpecException when some node was neither scored nor rejected
      */
     public NodeScores build(String message) {
-      Checks.notNull("scores of " + request.name(), "message", message);
-      List<Integer> missing = new ArrayList<>();
-      for (int n = 0; n < nodeCount && missing.size() < 5; n++) {
-        if (position[n] == Integer.MIN_VALUE) {
-          missing.add(n);
+      Checks.notNull(owner(), "message", message);
+      if (size + count(REJECTED) != nodeCount) {
+        List<Integer> missing = new ArrayList<>();
+        for (int n = 0; n < nodeCount && missing.size() < 5; n++) {
+          if (added[n] == 0) {
+            missing.add(n);
+          }
         }
-      }
-      if (!missing.isEmpty()) {
-        throw InvalidSpecException.of("scores of " + request.name(), "nodes", missing,
-            "every node scored or rejected");
+        throw InvalidSpecException.of(owner(), "nodes", missing, "every node scored or rejected");
       }
       built = true;
       return new NodeScores(this, message);
+    }
+
+    private int count(byte what) {
+      int c = 0;
+      for (byte b : added) {
+        if (b == what) {
+          c++;
+        }
+      }
+      return c;
     }
   }
 }

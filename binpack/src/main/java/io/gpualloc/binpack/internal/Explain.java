@@ -64,14 +64,127 @@ public final class Explain {
 
   /**
    * Sorts {@code order[from..to)} (indexes into {@code key} and {@code tie}) by {@code key}
-   * descending, then {@code tie} ascending; stable, allocation-light merge sort.
+   * descending, then {@code tie} ascending. The ties must be distinct non-negative ints (node ids,
+   * node priorities, positions). With fewer than 2^21 entries and ties the sort is a primitive
+   * sort of packed {@code (key rank, tie, index)} longs; otherwise a merge sort.
    */
   public static void sortDescending(int[] order, int from, int to, double[] key, int[] tie) {
-    if (to - from < 2) {
+    int len = to - from;
+    if (len < 2) {
       return;
     }
-    int[] tmp = new int[to - from];
-    mergeSort(order, tmp, from, to, key, tie);
+    int maxTie = 0;
+    int maxIdx = 0;
+    for (int j = from; j < to; j++) {
+      maxTie = Math.max(maxTie, tie[order[j]]);
+      maxIdx = Math.max(maxIdx, order[j]);
+    }
+    if (maxTie < 4L * len + 1024 && bucketSort(order, from, to, key, tie, maxTie)) {
+      return;
+    }
+    if (len >= (1 << 21) || maxTie >= (1 << 21) || maxIdx >= (1 << 21)) {
+      mergeSort(order, new int[len], from, to, key, tie);
+      return;
+    }
+    double[] distinct = new double[len];
+    for (int j = 0; j < len; j++) {
+      distinct[j] = key[order[from + j]] + 0.0; // -0.0 ranks as 0.0
+    }
+    java.util.Arrays.sort(distinct);
+    int m = 0;
+    for (int j = 0; j < len; j++) {
+      if (m == 0 || distinct[j] != distinct[m - 1]) {
+        distinct[m++] = distinct[j];
+      }
+    }
+    long[] packed = new long[len];
+    for (int j = 0; j < len; j++) {
+      int i = order[from + j];
+      long rank = m - 1 - java.util.Arrays.binarySearch(distinct, 0, m, key[i] + 0.0);
+      packed[j] = rank << 42 | (long) tie[i] << 21 | i;
+    }
+    java.util.Arrays.sort(packed);
+    for (int j = 0; j < len; j++) {
+      order[from + j] = (int) (packed[j] & ((1 << 21) - 1));
+    }
+  }
+
+  /** Distinct keys a bucket sort handles; more fall back to a comparison sort. */
+  private static final int MAX_BUCKETS = 512;
+
+  /**
+   * The few-distinct-keys case in linear time: entries visited in tie order (direct addressing
+   * by tie), dealt into one bucket per distinct key, buckets in descending key order. False (and
+   * {@code order} untouched) when there are too many distinct keys or ties repeat.
+   */
+  private static boolean bucketSort(int[] order, int from, int to, double[] key, int[] tie,
+      int maxTie) {
+    int len = to - from;
+    int cap = 2 * MAX_BUCKETS;
+    long[] slotKey = new long[cap];
+    int[] slotId = new int[cap];
+    java.util.Arrays.fill(slotId, -1);
+    double[] value = new double[MAX_BUCKETS];
+    int[] bucketOf = new int[len];
+    int m = 0;
+    for (int j = 0; j < len; j++) {
+      double k = key[order[from + j]] + 0.0;
+      long bits = Double.doubleToLongBits(k);
+      int h = (int) (bits ^ (bits >>> 29) ^ (bits >>> 43)) * 0x9E3779B9 >>> 22 & (cap - 1);
+      while (slotId[h] >= 0 && slotKey[h] != bits) {
+        h = (h + 1) & (cap - 1);
+      }
+      if (slotId[h] < 0) {
+        if (m == MAX_BUCKETS) {
+          return false;
+        }
+        slotKey[h] = bits;
+        slotId[h] = m;
+        value[m++] = k;
+      }
+      bucketOf[j] = slotId[h];
+    }
+    int[] byTie = new int[maxTie + 1];
+    java.util.Arrays.fill(byTie, -1);
+    for (int j = 0; j < len; j++) {
+      int t = tie[order[from + j]];
+      if (byTie[t] >= 0) {
+        return false; // ties must be distinct
+      }
+      byTie[t] = j;
+    }
+    // buckets by descending key
+    Integer[] ids = new Integer[m];
+    for (int b = 0; b < m; b++) {
+      ids[b] = b;
+    }
+    java.util.Arrays.sort(ids, (a, b) -> Double.compare(value[b], value[a]));
+    int[] start = new int[m];
+    int[] count = new int[m];
+    for (int j = 0; j < len; j++) {
+      count[bucketOf[j]]++;
+    }
+    int at = 0;
+    for (Integer b : ids) {
+      start[b] = at;
+      at += count[b];
+    }
+    int[] copy = java.util.Arrays.copyOfRange(order, from, to);
+    for (int t = 0; t <= maxTie; t++) {
+      int j = byTie[t];
+      if (j >= 0) {
+        order[from + start[bucketOf[j]]++] = copy[j];
+      }
+    }
+    return true;
+  }
+
+  private static int maxIndex(int[] order, int from, int to) {
+    int max = 0;
+    for (int j = from; j < to; j++) {
+      max = Math.max(max, order[j]);
+    }
+    return max;
   }
 
   private static void mergeSort(int[] a, int[] tmp, int lo, int hi, double[] key, int[] tie) {

@@ -97,6 +97,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   private final String name;
   private final Mode mode;
+  private final Ranking ranking;
   private final long seed;
   private final FragEngine engine;
   private final Measure measure;
@@ -124,7 +125,18 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private long[] stFrag = new long[64];
   private int states;
 
-  private final Map<List<Object>, Shape> shapes = new HashMap<>();
+  private final Map<ShapeKey, Shape> shapes = new HashMap<>();
+
+  /** What a request's GPU demand is, for the memoised path (MIG takes the direct path). */
+  private enum Kind {
+    NONE,
+    WHOLE,
+    SHARED
+  }
+
+  /** What Delta depends on in a request: CPU, demand kind, count, per-GPU amounts, model filters. */
+  private record ShapeKey(int cpu, Kind kind, int count, int milli, int mem, Set<String> include,
+      Set<String> exclude) {}
 
   /** A policy named {@code name} against workload M. */
   public FragmentationGradientDescent(String name, TargetWorkload m, Mode mode, long seed) {
@@ -146,6 +158,11 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       String name, FragEngine engine, Mode mode, long seed, @Nullable Measure measure) {
     this.name = name;
     this.mode = mode;
+    this.ranking = switch (mode) {
+      case EXACT -> new ExactArgmin();
+      case SIMULATOR -> new SimulatorScore();
+      case BUCKETED -> new BucketedDelta();
+    };
     this.seed = seed;
     this.engine = engine;
     this.measure = measure != null ? measure : engine::scaled;
@@ -192,14 +209,14 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private NodeScores scores(Request r, ClusterView v, Decision d) {
     int n = cluster.nodeIdBound();
     List<String> terms = List.of(DELTA_TERM, name);
-    NodeScores.Builder b = NodeScores.builder(r, n, terms);
+    NodeScores.Builder b = NodeScores.builder(r, cluster, terms);
     int f = candidates;
     double[] key = new double[f];
     int[] tie = new int[f];
     int[] order = new int[f];
     for (int i = 0; i < f; i++) {
       key[i] = score(candDelta[i]);
-      tie[i] = mode == Mode.EXACT ? candNode[i] : rank[candNode[i]];
+      tie[i] = ranking.tie(candNode[i]);
       order[i] = i;
     }
     Explain.sortDescending(order, 0, f, key, tie);
@@ -223,7 +240,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           cache.put(v, node, grants);
         }
       }
-      b.scored(node, cluster.node(node).name(), key[i],
+      b.scored(node, key[i],
           new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
     }
     boolean[] feasible = new boolean[n];
@@ -245,7 +262,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
             cache.put(v, node, why[node]);
           }
         }
-        b.rejected(node, Explain.name(v, node), why[node]);
+        b.rejected(node, why[node]);
       }
     }
     return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
@@ -329,8 +346,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     int best = -1;
     long bestDelta = 0;
-    long bestKey = 0;
-    int bestScore = -1;
+    double bestScore = 0;
     if (!direct) {
       refreshAll(v);
     }
@@ -369,21 +385,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       }
       candNode[candidates] = node;
       candDelta[candidates++] = delta;
-      if (mode == Mode.SIMULATOR) {
-        int score = simScore(delta);
-        if (score > bestScore || (score == bestScore && rank[node] < rank[best])) {
-          bestScore = score;
-          best = node;
-          bestDelta = delta;
-        }
-      } else if (mode == Mode.BUCKETED) {
-        long key = Math.floorDiv(delta, BUCKET_MILLI * engine.totalWeight());
-        if (best < 0 || key < bestKey || (key == bestKey && rank[node] < rank[best])) {
-          bestKey = key;
-          best = node;
-          bestDelta = delta;
-        }
-      } else if (best < 0 || delta < bestDelta) {
+      double score = ranking.score(delta);
+      if (best < 0 || score > bestScore
+          || (score == bestScore && ranking.tie(node) < ranking.tie(best))) {
+        bestScore = score;
         best = node;
         bestDelta = delta;
       }
@@ -417,21 +422,80 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     return engine.totalWeight() == 0 ? 0 : (double) scaledDelta / engine.totalWeight();
   }
 
-  /**
-   * The policy's score of a scaled Delta, monotone in the mode's ranking: the simulator's integer
-   * score; minus the bucket's lower edge in milli-GPU (bucketed); minus Delta in milli-GPU (exact).
-   */
+  /** The policy's score of a scaled Delta, monotone in its ranking ({@link Ranking#score}). */
   private double score(long scaledDelta) {
-    if (mode == Mode.SIMULATOR) {
+    return ranking.score(scaledDelta);
+  }
+
+  /**
+   * How Delta ranks nodes, one implementation per rule: the policy's score of a Delta (larger is
+   * better, so the scored list is non-increasing) and the tie key among equal scores.
+   */
+  private abstract class Ranking {
+    /** The score of a scaled Delta. */
+    abstract double score(long scaledDelta);
+
+    /** The tie key of a node among equal scores; smaller wins. */
+    abstract int tie(int node);
+
+    /** Whether shares go to the GPU with the best integer simulator score (first index wins). */
+    boolean simulatorGpuChoice() {
+      return false;
+    }
+  }
+
+  /** FGD's exact rule: argmin Delta, ties to the lowest node id. Score: minus Delta, milli-GPU. */
+  private final class ExactArgmin extends Ranking {
+    @Override
+    double score(long scaledDelta) {
+      double s = -deltaMilli(scaledDelta);
+      return s == 0 ? 0.0 : s;
+    }
+
+    @Override
+    int tie(int node) {
+      return node;
+    }
+  }
+
+  /**
+   * The reference simulator's rule: the integer score {@code int(100 sigmoid(-Delta/1000))},
+   * ties by the seeded node priority fixed for the instance; shares go to the first GPU with the
+   * best integer score.
+   */
+  private final class SimulatorScore extends Ranking {
+    @Override
+    double score(long scaledDelta) {
       return simScore(scaledDelta);
     }
-    if (mode == Mode.BUCKETED) {
+
+    @Override
+    int tie(int node) {
+      return rank[node];
+    }
+
+    @Override
+    boolean simulatorGpuChoice() {
+      return true;
+    }
+  }
+
+  /**
+   * Ours: Delta rounded down to buckets of {@link #BUCKET_MILLI} milli-GPU, the lowest bucket
+   * wins, ties by the seeded node priority. Score: minus the bucket's lower edge, milli-GPU.
+   */
+  private final class BucketedDelta extends Ranking {
+    @Override
+    double score(long scaledDelta) {
       double s = -(double) Math.floorDiv(scaledDelta, BUCKET_MILLI * engine.totalWeight())
           * BUCKET_MILLI;
       return s == 0 ? 0.0 : s;
     }
-    double s = -deltaMilli(scaledDelta);
-    return s == 0 ? 0.0 : s;
+
+    @Override
+    int tie(int node) {
+      return rank[node];
+    }
   }
 
   private int simScore(long scaledDelta) {
@@ -453,7 +517,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       Request r, ClusterView v, int node, long[] codes, GpuDemand.Shared s) {
     long[] cur = codes.clone();
     int cpuAfter = v.freeCpuMilli(node) - r.cpuMilli();
-    long before = mode == Mode.SIMULATOR ? measure.of(v.freeCpuMilli(node), codes) : 0;
+    boolean simulator = ranking.simulatorGpuChoice();
+    long before = simulator ? measure.of(v.freeCpuMilli(node), codes) : 0;
     boolean[] used = new boolean[cur.length];
     List<GpuGrant> out = new ArrayList<>();
     for (int k = 0; k < s.count(); k++) {
@@ -468,7 +533,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         cur[i] = FragEngine.afterShare(save, s.computeMilli(), s.memoryMib());
         long f = measure.of(cpuAfter, cur);
         cur[i] = save;
-        if (mode == Mode.SIMULATOR) {
+        if (simulator) {
           int score = simScore(f - before);
           if (score > bestScore) {
             bestScore = score;
@@ -609,7 +674,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     int cpuAfter = cpu - shape.cpu;
     long[] cur = codes.clone();
     double pen = 0;
-    if (shape.kind == 1) {
+    if (shape.kind == Kind.WHOLE) {
       int taken = 0;
       for (int i = 0; i < cur.length && taken < shape.count; i++) {
         if (FragEngine.full(cur[i]) && shape.allowed[FragEngine.model(cur[i])]) {
@@ -621,7 +686,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       if (taken < shape.count) {
         return INFEASIBLE;
       }
-    } else if (shape.kind == 2) {
+    } else if (shape.kind == Kind.SHARED) {
       boolean[] used = new boolean[cur.length];
       for (int k = 0; k < shape.count; k++) {
         int bestIdx = -1;
@@ -655,8 +720,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   private Shape shape(Request r) {
     GpuDemand d = r.gpu();
-    int kind = d instanceof GpuDemand.Whole ? 1 : d instanceof GpuDemand.Shared ? 2 : 0;
-    List<Object> key = List.of(r.cpuMilli(), kind, d.count(), Baselines.perGpuMilli(r),
+    Kind kind = d instanceof GpuDemand.Whole ? Kind.WHOLE
+        : d instanceof GpuDemand.Shared ? Kind.SHARED : Kind.NONE;
+    ShapeKey key = new ShapeKey(r.cpuMilli(), kind, d.count(), Baselines.perGpuMilli(r),
         d instanceof GpuDemand.Shared s ? s.memoryMib() : 0, r.modelInclude(), r.modelExclude());
     Shape shape = shapes.get(key);
     if (shape == null) {
@@ -674,7 +740,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private static final class Shape {
     final int id;
     final int cpu;
-    final int kind;
+    final Kind kind;
     final int count;
     final int milli;
     final int mem;
@@ -687,7 +753,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
 
-    Shape(int id, Request r, int kind) {
+    Shape(int id, Request r, Kind kind) {
       this.id = id;
       this.cpu = r.cpuMilli();
       this.kind = kind;

@@ -355,7 +355,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private NodeScores scores(Request request, ClusterView view, Eval e, boolean tabled,
       @Nullable Memo memo, String message) {
     Cluster c = view.cluster();
-    NodeScores.Builder b = NodeScores.builder(request, e.n, termNames);
+    NodeScores.Builder b = NodeScores.builder(request, c, termNames);
     int f = e.f;
     int[] order = new int[f];
     if (f > 0) {
@@ -388,14 +388,14 @@ public final class FrameworkPolicy implements PlacementPolicy {
       } else {
         grants = List.copyOf(picker.pick(request, view, node));
       }
-      b.scored(node, c.node(node).name(), e.total[i], terms, grants);
+      b.scored(node, e.total[i], terms, grants);
     }
     for (int node = 0, k = 0; node < e.n; node++) {
       if (k < f && e.feasible[k] == node) {
         k++;
         continue;
       }
-      b.rejected(node, Explain.name(view, node), e.why != null ? e.why[node]
+      b.rejected(node, e.why != null ? e.why[node]
           : rejected(memo, node));
     }
     return b.build(message);

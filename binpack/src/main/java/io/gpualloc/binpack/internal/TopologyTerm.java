@@ -104,7 +104,7 @@ public final class TopologyTerm {
       }
       Explain.sortDescending(order, 0, kept, total, tie);
     }
-    NodeScores.Builder b = NodeScores.builder(r, n, terms);
+    NodeScores.Builder b = NodeScores.builder(r, view.cluster(), terms);
     int t = base.terms().size();
     double[] parts = new double[terms.size()];
     for (int j = 0; j < kept; j++) {
@@ -116,7 +116,7 @@ public final class TopologyTerm {
         parts[t] = weight * term[i];
       }
       List<GpuGrant> grants = outcome[i] instanceof Chosen c ? c.grants : base.grants(i);
-      b.scored(base.nodeId(i), base.nodeName(i), total[i], parts, grants);
+      b.scored(base.nodeId(i), total[i], parts, grants);
     }
     NodeRejection[] why = new NodeRejection[n];
     for (int i = 0; i < size; i++) {
@@ -129,7 +129,7 @@ public final class TopologyTerm {
         why[node] = base.rejectionFor(node);
       }
       if (why[node] != null) {
-        b.rejected(node, base.nodeNameOf(node), why[node]);
+        b.rejected(node, why[node]);
       }
     }
     return b.build(kept == 0 ? Explain.message(view, why) : "");
