@@ -1,12 +1,13 @@
 package io.gpualloc.binpack.gang;
 
+import io.gpualloc.binpack.gang.internal.CpSatGangPlacer;
 import io.gpualloc.binpack.gang.internal.GreedyGangPlacer;
 import io.gpualloc.core.InvalidSpecException;
 import java.util.List;
 
 /** The gang placers by name, baselines first and the most thorough last. */
 public final class GangPlacers {
-  private static final List<String> NAMES = List.of("greedy");
+  private static final List<String> NAMES = List.of("greedy", "cp-sat");
 
   private GangPlacers() {}
 
@@ -35,6 +36,21 @@ public final class GangPlacers {
   }
 
   /**
+   * The CP-SAT placer: greedy first, then a CP-SAT model hinted with its answer, within the budget
+   * of {@link GangOptions#solver()}; never worse than greedy on the objective. Needs OR-Tools.
+   *
+   * @param options interconnects, selector and budget
+   * @return the placer, named {@code cp-sat}
+   * @throws InvalidSpecException for null options
+   */
+  public static BudgetedGangPlacer cpSat(GangOptions options) {
+    if (options == null) {
+      throw InvalidSpecException.of("gang placers", "options", null, "GangOptions");
+    }
+    return new CpSatGangPlacer(options.interconnects(), options.selector(), options.solver());
+  }
+
+  /**
    * The placer of that name.
    *
    * @param name one of {@link #names()}
@@ -45,6 +61,9 @@ public final class GangPlacers {
   public static GangPlacer named(String name, GangOptions options) {
     if ("greedy".equals(name)) {
       return greedy(options);
+    }
+    if ("cp-sat".equals(name)) {
+      return cpSat(options);
     }
     throw InvalidSpecException.of("gang placers", "name", name, String.join(", ", NAMES));
   }

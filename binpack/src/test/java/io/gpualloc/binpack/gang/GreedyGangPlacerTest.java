@@ -211,6 +211,6 @@ class GreedyGangPlacerTest {
         PodSet.of("w", t, 1)), new ClusterState(other), topology));
     assertThrows(InvalidSpecException.class, () -> GangPlacers.named("nope",
         GangOptions.defaults()));
-    assertEquals(List.of("greedy"), GangPlacers.names());
+    assertEquals(List.of("greedy", "cp-sat"), GangPlacers.names());
   }
 }

@@ -40,20 +40,30 @@ public final class GreedyGangPlacer implements GangPlacer {
 
   @Override
   public GangDecision place(Gang gang, ClusterView view, ClusterTopology topology) {
+    return search(gang, view, topology).run();
+  }
+
+  /** A search for the gang (arguments checked), for this placer and the CP-SAT one. */
+  Search search(Gang gang, ClusterView view, ClusterTopology topology) {
     if (gang == null || view == null || topology == null) {
-      throw InvalidSpecException.of("greedy gang placer", "gang/view/topology", null,
+      throw InvalidSpecException.of(name() + " gang placer", "gang/view/topology", null,
           "non-null arguments");
     }
     if (topology.cluster() != view.cluster() && !topology.cluster().equals(view.cluster())) {
-      throw InvalidSpecException.of("greedy gang placer", "topology", topology.levels(),
+      throw InvalidSpecException.of(name() + " gang placer", "topology", topology.levels(),
           "the topology of the view's cluster (ClusterTopology.of(view.cluster(), levels))");
     }
     Spec spec = new Spec(gang, topology.levels());
+    return new Search(spec, tree(topology), new Overlay(view), pods);
+  }
+
+  /** The domain tree of the topology, cached for the last topology seen. */
+  Tree tree(ClusterTopology topology) {
     Tree t = tree;
     if (t == null || t.topology != topology) {
       t = new Tree(topology);
       tree = t;
     }
-    return new Search(spec, t, new Overlay(view), pods).run();
+    return t;
   }
 }

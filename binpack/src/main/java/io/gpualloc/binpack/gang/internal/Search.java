@@ -102,6 +102,18 @@ final class Search {
     }
   }
 
+  Spec spec() {
+    return spec;
+  }
+
+  Tree tree() {
+    return tree;
+  }
+
+  Overlay overlay() {
+    return ov;
+  }
+
   /** GPU milli of the pod set at its count (pods count 1 milli when CPU-only, to order them). */
   private long weight(int i) {
     PodSet p = spec.sets[i];
@@ -522,6 +534,38 @@ final class Search {
       remaining -= take;
     }
     return remaining == 0;
+  }
+
+  /**
+   * The placed answer for a given assignment ({set, node} per member, in order), granting each
+   * member on the overlay as greedy does; null when some member does not fit (the assignment
+   * over-books a node).
+   */
+  @Nullable GangDecision adopt(List<int[]> assignment, int[] counts) {
+    rollback(0);
+    for (int[] sv : assignment) {
+      Request t = spec.sets[sv[0]].template();
+      var grants = pods.choose(t, ov, sv[1]);
+      if (grants == null) {
+        rollback(0);
+        return null;
+      }
+      Placement pl = new Placement("member", sv[1], t.cpuMilli(), t.memoryMib(), grants);
+      ov.apply(pl);
+      members.add(pl);
+      memberSet.add(sv[0]);
+    }
+    return placed(counts);
+  }
+
+  /** The room of every node for pod set i on the clean view (capped as {@link Pods#count}). */
+  int[] room(int i, int need) {
+    rollback(0);
+    int[] cap = new int[ov.cluster().nodeIdBound()];
+    for (int v : tree.liveNodes) {
+      cap[v] = pods.count(spec.sets[i].template(), ov, v, need);
+    }
+    return cap;
   }
 
   // ---- answers -----------------------------------------------------------------------------
