@@ -7,12 +7,17 @@ import java.util.List;
 
 /** The gang placers by name, baselines first and the most thorough last. */
 public final class GangPlacers {
-  private static final List<String> NAMES = List.of("greedy", "cp-sat");
+  private static final List<String> BASELINES =
+      List.of("kueue-best-fit", "kueue-least-free", "slurm-tree", "volcano-hard");
+  private static final List<String> NAMES = List.of("kueue-best-fit", "kueue-least-free",
+      "slurm-tree", "volcano-hard", "greedy", "cp-sat");
 
   private GangPlacers() {}
 
   /**
-   * The registered names.
+   * The registered names: the baselines implemented from their documented behaviour ({@code
+   * kueue-best-fit}, {@code kueue-least-free}, {@code slurm-tree}, {@code volcano-hard}, see
+   * {@code docs/gangs.md}), then {@code greedy}, then {@code cp-sat}.
    *
    * @return the names, baselines first
    */
@@ -64,6 +69,12 @@ public final class GangPlacers {
     }
     if ("cp-sat".equals(name)) {
       return cpSat(options);
+    }
+    if (BASELINES.contains(name)) {
+      if (options == null) {
+        throw InvalidSpecException.of("gang placers", "options", null, "GangOptions");
+      }
+      return GreedyGangPlacer.baseline(name, options.interconnects(), options.selector());
     }
     throw InvalidSpecException.of("gang placers", "name", name, String.join(", ", NAMES));
   }

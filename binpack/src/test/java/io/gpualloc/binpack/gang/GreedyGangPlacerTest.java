@@ -211,6 +211,7 @@ class GreedyGangPlacerTest {
         PodSet.of("w", t, 1)), new ClusterState(other), topology));
     assertThrows(InvalidSpecException.class, () -> GangPlacers.named("nope",
         GangOptions.defaults()));
-    assertEquals(List.of("greedy", "cp-sat"), GangPlacers.names());
+    assertEquals(List.of("kueue-best-fit", "kueue-least-free", "slurm-tree", "volcano-hard",
+        "greedy", "cp-sat"), GangPlacers.names());
   }
 }

@@ -246,7 +246,7 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
           continue;
         }
         String key;
-        if (sets == 1 && singletonHosts) {
+        if (aggregate()) {
           StringBuilder sb = new StringBuilder();
           for (int l = 1; l < levels; l++) {
             sb.append(tree.domainOf[l][n]).append(',');
@@ -385,6 +385,17 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
       }
       cp.minimize(obj);
       hint();
+    }
+
+    /**
+     * Whether identical nodes become one class: one pod set, one node per host domain, and no
+     * constraint at the host level (which would need the class's nodes told apart).
+     */
+    private boolean aggregate() {
+      if (sets != 1 || !singletonHosts) {
+        return false;
+      }
+      return spec.gangLevel != 0 && spec.level[0] != 0 && spec.coLevel[0] != 0;
     }
 
     /** Every pod set of {@code which} inside one domain of {@code level}. */

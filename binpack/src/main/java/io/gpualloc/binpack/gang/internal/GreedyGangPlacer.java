@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class GreedyGangPlacer implements GangPlacer {
   private final Pods pods;
+  private final Rules rules;
   private volatile Tree tree;
 
   /**
@@ -30,12 +31,42 @@ public final class GreedyGangPlacer implements GangPlacer {
    * @param selector the GPU set selector
    */
   public GreedyGangPlacer(Map<String, NodeInterconnect> interconnects, GpuSetSelector selector) {
+    this(interconnects, selector, Rules.GREEDY);
+  }
+
+  private GreedyGangPlacer(Map<String, NodeInterconnect> interconnects, GpuSetSelector selector,
+      Rules rules) {
     this.pods = new Pods(Map.copyOf(interconnects), selector);
+    this.rules = rules;
+  }
+
+  /**
+   * A baseline implemented from its documented behaviour, on the same engine (see {@code
+   * docs/gangs.md}).
+   *
+   * @param name {@code kueue-best-fit}, {@code kueue-least-free}, {@code slurm-tree} or {@code
+   *     volcano-hard}
+   * @param interconnects each node's interconnect by name
+   * @param selector the GPU set selector
+   * @return the placer
+   * @throws InvalidSpecException for another name
+   */
+  public static GreedyGangPlacer baseline(String name, Map<String, NodeInterconnect> interconnects,
+      GpuSetSelector selector) {
+    Rules r = switch (name) {
+      case "kueue-best-fit" -> Rules.KUEUE_BEST_FIT;
+      case "kueue-least-free" -> Rules.KUEUE_LEAST_FREE;
+      case "slurm-tree" -> Rules.SLURM_TREE;
+      case "volcano-hard" -> Rules.VOLCANO_HARD;
+      default -> throw InvalidSpecException.of("gang baselines", "name", name,
+          "kueue-best-fit, kueue-least-free, slurm-tree, volcano-hard");
+    };
+    return new GreedyGangPlacer(interconnects, selector, r);
   }
 
   @Override
   public String name() {
-    return "greedy";
+    return rules.name();
   }
 
   @Override
@@ -54,7 +85,7 @@ public final class GreedyGangPlacer implements GangPlacer {
           "the topology of the view's cluster (ClusterTopology.of(view.cluster(), levels))");
     }
     Spec spec = new Spec(gang, topology.levels());
-    return new Search(spec, tree(topology), new Overlay(view), pods);
+    return new Search(spec, tree(topology), new Overlay(view), pods, rules);
   }
 
   /** The domain tree of the topology, cached for the last topology seen. */

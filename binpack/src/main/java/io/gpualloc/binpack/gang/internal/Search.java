@@ -37,7 +37,10 @@ final class Search {
   private final List<Integer> memberSet = new ArrayList<>(); // pod set of each applied member
   private final List<Placement> members = new ArrayList<>();
 
-  Search(Spec spec, Tree tree, Overlay ov, Pods pods) {
+  private final Rules rules;
+
+  Search(Spec spec, Tree tree, Overlay ov, Pods pods, Rules rules) {
+    this.rules = rules;
     this.spec = spec;
     this.tree = tree;
     this.ov = ov;
@@ -48,11 +51,13 @@ final class Search {
     for (int i = 0; i < n; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> {
-      long wa = weight(a);
-      long wb = weight(b);
-      return wa != wb ? Long.compare(wb, wa) : Integer.compare(a, b);
-    });
+    if (rules.largestFirst()) {
+      Arrays.sort(idx, (a, b) -> {
+        long wa = weight(a);
+        long wb = weight(b);
+        return wa != wb ? Long.compare(wb, wa) : Integer.compare(a, b);
+      });
+    }
     List<Integer> o = new ArrayList<>();
     for (int i : idx) {
       if (!o.contains(i)) {
@@ -74,7 +79,7 @@ final class Search {
       }
     }
     orders = new ArrayList<>();
-    if (units.size() <= MAX_PERMUTED_UNITS) {
+    if (rules.permute() && units.size() <= MAX_PERMUTED_UNITS) {
       permute(units, 0, orders);
     } else {
       orders.add(order);
@@ -188,7 +193,7 @@ final class Search {
     }
     int lead = current[0];
     for (int q = g; q < levels; q++) {
-      for (int d : candidates(agg, counts, q, levels, 0, lead, null)) {
+      for (int d : first(candidates(agg, counts, q, levels, 0, lead, null))) {
         if (placeAll(counts, q, d)) {
           return true;
         }
@@ -232,6 +237,12 @@ final class Search {
     return out;
   }
 
+  /** All candidates, or only the first when the rules try one. */
+  private int[] first(int[] candidates) {
+    return rules.allCandidates() || candidates.length <= 1 ? candidates
+        : Arrays.copyOf(candidates, 1);
+  }
+
   private void rollback(int mark) {
     ov.rollback(mark);
     while (members.size() > mark) {
@@ -267,7 +278,7 @@ final class Search {
       agg[j] = aggregate(j, counts[j], rl, rd);
       boolean placed = false;
       int mark = members.size();
-      for (int d : candidates(agg, counts, c, rl, rd, i, new int[] {i, j})) {
+      for (int d : first(candidates(agg, counts, c, rl, rd, i, new int[] {i, j}))) {
         if (placePodSet(i, counts[i], c, d) && placePodSet(j, counts[j], c, d)) {
           placed = true;
           break;
@@ -378,10 +389,11 @@ final class Search {
     int p = spec.level[i];
     int tl = rl;
     int td = rd;
-    if (p >= 0 && p < rl) {
+    int from = rules.climbFromLowest() ? Math.max(0, a.ls + 1) : p;
+    if (rules.climbFromLowest() || (p >= 0 && p < rl)) {
       boolean found = false;
-      int top = spec.required[i] ? p + 1 : rl;
-      for (int q = p; q < top && !found; q++) {
+      int top = p >= 0 && spec.required[i] ? Math.min(p + 1, rl) : rl;
+      for (int q = from; q < top && !found; q++) {
         int best = bestFit(a, q, rl, rd, need);
         if (best >= 0) {
           tl = q;
@@ -389,7 +401,7 @@ final class Search {
           found = true;
         }
       }
-      if (!found && spec.required[i]) {
+      if (!found && p >= 0 && p < rl && spec.required[i]) {
         return false;
       }
     }
@@ -423,14 +435,37 @@ final class Search {
     int best = -1;
     int bestUnits = Integer.MAX_VALUE;
     int dc = tree.topology.domainCount(q);
+    double bestUsed = -1;
     for (int d = 0; d < dc; d++) {
       int u = a.units(q, d);
-      if (u >= need && u < bestUnits && tree.inside(q, d, rl, rd)) {
-        best = d;
-        bestUnits = u;
+      if (u < need || !tree.inside(q, d, rl, rd)) {
+        continue;
+      }
+      if (rules.top() == Rules.Top.SMALLEST) {
+        if (u < bestUnits) {
+          best = d;
+          bestUnits = u;
+        }
+      } else {
+        double used = usedShare(q, d);
+        if (used > bestUsed) {
+          best = d;
+          bestUsed = used;
+        }
       }
     }
     return best;
+  }
+
+  /** The share of the domain's GPUs that take no whole grant now (in use, or unhealthy). */
+  private double usedShare(int level, int d) {
+    long total = 0;
+    long free = 0;
+    for (int v : tree.nodesOf(level, d)) {
+      total += ov.cluster().node(v).gpuCount();
+      free += ov.isSchedulable(v) ? Math.max(0, ov.freeWholeGpus(v)) : 0;
+    }
+    return total == 0 ? 0 : 1.0 - (double) free / total;
   }
 
   /**
@@ -444,6 +479,9 @@ final class Search {
     }
     if (l == 0) {
       return fillNodes(a, tree.direct[0][d], need, out);
+    }
+    if (rules.flatten() && a.ls < 0) {
+      return fillNodes(a, tree.nodesOf(l, d), need, out);
     }
     int[] kids = l >= levels ? tree.rootDomains : tree.children[l][d];
     int[] direct = l >= levels ? tree.rootNodes : tree.direct[l][d];
@@ -470,11 +508,25 @@ final class Search {
     for (int x = 0; x < m; x++) {
       idx[x] = x;
     }
-    Arrays.sort(idx, (x, y) -> units[x] != units[y] ? Integer.compare(units[y], units[x])
+    boolean ascending = rules.domains() == Rules.Take.ASCENDING;
+    Arrays.sort(idx, (x, y) -> units[x] != units[y]
+        ? (ascending ? Integer.compare(units[x], units[y]) : Integer.compare(units[y], units[x]))
         : Long.compare(items[x], items[y]));
     int remaining = need;
     int ptr = 0;
     while (remaining > 0) {
+      if (ascending) {
+        if (ptr >= m) {
+          return false;
+        }
+        int pick = idx[ptr++];
+        int amount = Math.min(units[pick], remaining);
+        remaining -= amount;
+        if (!assign(a, c, slices, items[pick], amount, out)) {
+          return false;
+        }
+        continue;
+      }
       if (ptr >= m) {
         return false;
       }
@@ -494,27 +546,55 @@ final class Search {
         amount = units[pick];
       }
       remaining -= amount;
-      long item = items[pick];
-      if (item >= 0) {
-        int child = (int) item;
-        int pass = slices && c == a.ls ? amount * a.k : amount;
-        if (!fill(a, c, child, pass, out)) {
-          return false;
-        }
-      } else {
-        out.add(new int[] {(int) (-1L - item), slices ? amount * a.k : amount});
+      if (!assign(a, c, slices, items[pick], amount, out)) {
+        return false;
       }
     }
     return true;
   }
 
-  /** Tightest nodes first: fewest pods of the template, then fewest free GPUs, then id. */
+  /** Gives {@code amount} units to a child domain (recursing) or a node. */
+  private boolean assign(Agg a, int c, boolean slices, long item, int amount, List<int[]> out) {
+    if (item >= 0) {
+      int pass = slices && c == a.ls ? amount * a.k : amount;
+      return fill(a, c, (int) item, pass, out);
+    }
+    out.add(new int[] {(int) (-1L - item), slices ? amount * a.k : amount});
+    return true;
+  }
+
+  /**
+   * Nodes by the rules: tightest first (fewest pods of the template, then fewest free GPUs, then
+   * id), or the fewest nodes (most room first, the last the smallest that suffices).
+   */
   private boolean fillNodes(Agg a, int[] nodes, int need, List<int[]> out) {
     List<Integer> ok = new ArrayList<>();
     for (int v : nodes) {
       if (a.cap[v] > 0) {
         ok.add(v);
       }
+    }
+    if (rules.nodes() == Rules.Take.FEWEST) {
+      ok.sort((x, y) -> a.cap[x] != a.cap[y] ? Integer.compare(a.cap[y], a.cap[x])
+          : Integer.compare(x, y));
+      int remaining = need;
+      int ptr = 0;
+      while (remaining > 0 && ptr < ok.size()) {
+        int pick = ptr;
+        if (a.cap[ok.get(ptr)] >= remaining) {
+          for (int x = ptr + 1; x < ok.size() && a.cap[ok.get(x)] >= remaining; x++) {
+            if (a.cap[ok.get(x)] < a.cap[ok.get(pick)]) {
+              pick = x;
+            }
+          }
+          out.add(new int[] {ok.get(pick), remaining});
+          return true;
+        }
+        out.add(new int[] {ok.get(ptr), a.cap[ok.get(ptr)]});
+        remaining -= a.cap[ok.get(ptr)];
+        ptr++;
+      }
+      return remaining == 0;
     }
     ok.sort((x, y) -> {
       if (a.cap[x] != a.cap[y]) {
