@@ -29,6 +29,7 @@ final class Overlay implements ClusterView {
   private final int[] migSlices;
   private final int[] migMe;
   private final List<Placement> log = new ArrayList<>();
+  private final boolean[] hidden;
 
   Overlay(ClusterView base) {
     this.base = base;
@@ -45,6 +46,17 @@ final class Overlay implements ClusterView {
     migMask = new int[g];
     migSlices = new int[g];
     migMe = new int[g];
+    hidden = new boolean[n];
+  }
+
+  /** Makes a node unschedulable in this view (a reservation keeps others off it). */
+  void hide(int nodeId) {
+    hidden[nodeId] = true;
+  }
+
+  /** Makes every node schedulable again as in the base. */
+  void unhideAll() {
+    java.util.Arrays.fill(hidden, false);
   }
 
   ClusterView base() {
@@ -124,7 +136,7 @@ final class Overlay implements ClusterView {
 
   @Override
   public boolean isSchedulable(int nodeId) {
-    return base.isSchedulable(nodeId);
+    return base.isSchedulable(nodeId) && !hidden[nodeId];
   }
 
   @Override
