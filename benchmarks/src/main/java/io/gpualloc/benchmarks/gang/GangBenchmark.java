@@ -49,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class GangBenchmark {
-  /** The placer under test. */
-  @Param({"greedy"})
+  /** The placer under test (cp-sat, budgeted, is left out; add it with {@code -p placer=cp-sat}). */
+  @Param({"greedy", "kueue-best-fit", "kueue-least-free", "slurm-tree", "volcano-hard"})
   public String placer;
 
   /** {@code 1024n-256gpu} or {@code 8192n-1024gpu}. */
