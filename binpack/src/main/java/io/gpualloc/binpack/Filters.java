@@ -16,32 +16,60 @@ import org.jspecify.annotations.Nullable;
 public final class Filters {
   private Filters() {}
 
-  /** Host CPU fits. */
+  /**
+   * Host CPU fits.
+   *
+   * @return the filter {@code cpu}; its rejection reads {@code cpu: needs 4000m, 2000m free}
+   */
   public static NodeFilter cpu() {
     return filter("cpu", Fit::cpu);
   }
 
-  /** Host memory fits. */
+  /**
+   * Host memory fits.
+   *
+   * @return the filter {@code memory}; its rejection reads {@code memory: needs 16384 MiB, 8192
+   *     MiB free}
+   */
   public static NodeFilter memory() {
     return filter("memory", Fit::memory);
   }
 
-  /** The node has a GPU of an allowed model (GPU requests only). */
+  /**
+   * The node has a GPU of an allowed model (GPU requests only).
+   *
+   * @return the filter {@code gpu-model}
+   */
   public static NodeFilter gpuModel() {
     return filter("gpu-model", Fit::gpuModel);
   }
 
-  /** The node has a GPU allowed by the UUID filters (GPU requests only). */
+  /**
+   * The node has a GPU allowed by the UUID filters (GPU requests only).
+   *
+   * @return the filter {@code gpu-uuid}
+   */
   public static NodeFilter gpuUuid() {
     return filter("gpu-uuid", Fit::gpuUuid);
   }
 
-  /** Enough allowed GPUs with the free count, compute, memory or MIG slots the demand needs. */
+  /**
+   * Enough allowed, healthy GPUs with the free count, compute, memory or MIG slots the demand
+   * needs.
+   *
+   * @return the filter {@code gpu-capacity}; its rejections name the GPU and the amounts, for
+   *     example {@code gpu 3: needs 300 milli, 150 free} or {@code no 3g.40gb start slot free on
+   *     GPUs 0-7}
+   */
   public static NodeFilter gpuCapacity() {
     return filter("gpu-capacity", Fit::gpuCapacity);
   }
 
-  /** All standard filters, in order. */
+  /**
+   * All standard filters, in order.
+   *
+   * @return cpu, memory, gpu-model, gpu-uuid, gpu-capacity
+   */
   public static List<NodeFilter> standard() {
     return List.of(cpu(), memory(), gpuModel(), gpuUuid(), gpuCapacity());
   }

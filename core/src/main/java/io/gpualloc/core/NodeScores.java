@@ -442,6 +442,7 @@ public final class NodeScores {
     private final NodeRejection[] rejections;
     private final byte[] added;
     private boolean built;
+    private int rejectedCount;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static List<GpuGrant>[] newGrants(int n) {
@@ -520,6 +521,7 @@ public final class NodeScores {
       }
       rejections[nodeId] = rejection;
       added[nodeId] = REJECTED;
+      rejectedCount++;
       return this;
     }
 
@@ -549,8 +551,10 @@ public final class NodeScores {
      * @throws InvalidSpecException when some node was neither scored nor rejected
      */
     public NodeScores build(String message) {
-      Checks.notNull(owner(), "message", message);
-      if (size + count(REJECTED) != nodeCount) {
+      if (message == null) {
+        throw InvalidSpecException.of(owner(), "message", null, "a string (empty for none)");
+      }
+      if (size + rejectedCount != nodeCount) {
         List<Integer> missing = new ArrayList<>();
         for (int n = 0; n < nodeCount && missing.size() < 5; n++) {
           if (added[n] == 0) {
@@ -561,16 +565,6 @@ public final class NodeScores {
       }
       built = true;
       return new NodeScores(this, message);
-    }
-
-    private int count(byte what) {
-      int c = 0;
-      for (byte b : added) {
-        if (b == what) {
-          c++;
-        }
-      }
-      return c;
     }
   }
 }

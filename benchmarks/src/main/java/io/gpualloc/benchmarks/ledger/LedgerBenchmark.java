@@ -27,7 +27,16 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The ledger's hot paths on clusters of 8-GPU nodes, half allocated: an allocate+release pair,
- * {@code snapshot()}, {@code fork()} and the capacity reads.
+ * {@code snapshot()}, {@code fork()}, the capacity reads, and membership changes: adding a node,
+ * removing one (holding its 4 allocations), and each followed by the {@code cluster()} read and a
+ * lookup on it that a policy makes after a membership change.
+ *
+ * <p>Membership changes issue new ids and retire old ones for good, so the membership benchmarks
+ * start each iteration from a fresh fork of the half-allocated ledger (not measured). {@code
+ * addNode}, {@code removeNode} and their variants with the {@code cluster()} read run as batches of
+ * {@value #BATCH} calls per iteration ({@code SingleShotTime}, reported in ms per batch, which is
+ * the same number in us per call); {@code addThenRemoveNode} keeps the population constant and
+ * runs as an ordinary average.
  *
  * <p>{@code java -jar benchmarks/target/gpualloc-benchmarks.jar LedgerBenchmark}
  */
@@ -45,6 +54,12 @@ public class LedgerBenchmark {
 
   private ClusterState state;
   private Cluster cluster;
+  private ClusterState churn;
+  private Node[] joiners;
+  private String[] leavers;
+  private int joined;
+  private int left;
+  private GpuModel a100;
   private Placement[] probes;
   private int next;
   private int[] gpuIds;
@@ -52,7 +67,7 @@ public class LedgerBenchmark {
   /** Builds the cluster and fills about half of it with a seeded mix of grants. */
   @Setup(Level.Trial)
   public void setUp() {
-    GpuModel a100 = GpuModelCatalog.builtIn().get("A100-80GB");
+    a100 = GpuModelCatalog.builtIn().get("A100-80GB");
     List<Node> list = new ArrayList<>(nodes);
     for (int i = 0; i < nodes; i++) {
       list.add(Node.builder("node-" + i).cpuMilli(128_000).memoryMib(1_048_576)
@@ -85,10 +100,113 @@ public class LedgerBenchmark {
             .mig(4, "2g.20gb", 4).build();
       };
     }
+    joiners = new Node[1 << 16];
+    for (int i = 0; i < joiners.length; i++) {
+      joiners[i] = Node.builder("joiner-" + i).cpuMilli(128_000).memoryMib(1_048_576)
+          .label("pool", "train").gpus(8, a100, 2).build();
+    }
     gpuIds = new int[1024];
     for (int i = 0; i < gpuIds.length; i++) {
       gpuIds[i] = rnd.nextInt(cluster.gpuCount());
     }
+  }
+
+  /**
+   * A ledger with churn for the membership benchmarks: the half-allocated ledger (a fork), the
+   * next joiners, and every node name in removal order.
+   */
+  @Setup(Level.Iteration)
+  public void setUpChurn() {
+    churn = state.fork();
+    churn.addNode(Node.builder("warm").gpus(1, a100).build()); // the fork takes its own id space
+    churn.removeNode("warm");
+    leavers = new String[nodes];
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int i = 0; i < nodes; i++) {
+      leavers[i] = "node-" + i;
+    }
+    for (int i = nodes - 1; i > 0; i--) { // a seeded shuffle
+      int j = rnd.nextInt(i + 1);
+      String t = leavers[i];
+      leavers[i] = leavers[j];
+      leavers[j] = t;
+    }
+    joined = 0;
+    left = 0;
+  }
+
+  /** Calls per iteration of the batched membership benchmarks. */
+  public static final int BATCH = 1000;
+
+  /** {@code addNode} of an 8-GPU node into the running ledger. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public int addNode() {
+    return churn.addNode(nextJoiner());
+  }
+
+  /** {@code removeNode} of a node holding 4 allocations (released and returned). */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public List<Placement> removeNode() {
+    if (left < leavers.length) {
+      return churn.removeNode(leavers[left++]);
+    }
+    Node n = nextJoiner();
+    churn.addNode(n);
+    return churn.removeNode(n.name());
+  }
+
+  /** A node joins and leaves again: the steady state of a churning cluster. */
+  @Benchmark
+  public List<Placement> addThenRemoveNode() {
+    Node n = nextJoiner();
+    churn.addNode(n);
+    return churn.removeNode(n.name());
+  }
+
+  /**
+   * {@code addNode} followed by what a policy does next: read {@code cluster()} and look the new
+   * node up by name and by id on it.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public int addNodeThenClusterRead() {
+    Node n = nextJoiner();
+    churn.addNode(n);
+    Cluster c = churn.cluster();
+    int id = c.nodeId(n.name());
+    return id + c.node(id).gpuCount() + c.gpuOffset(id) + c.nodeCount();
+  }
+
+  /** {@code removeNode} followed by the {@code cluster()} read and a liveness check on it. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public int removeNodeThenClusterRead(Blackhole bh) {
+    bh.consume(removeNode());
+    Cluster c = churn.cluster();
+    return c.nodeCount() + (c.isLive(0) ? 1 : 0) + c.nodeIdBound();
+  }
+
+  private Node nextJoiner() {
+    Node n = joiners[joined++ & (joiners.length - 1)];
+    if (joined > joiners.length) { // names come round again: use a fresh one
+      n = Node.builder("joiner-" + joined).cpuMilli(128_000).memoryMib(1_048_576)
+          .label("pool", "train").gpus(8, a100, 2).build();
+    }
+    return n;
   }
 
   /** One allocate and its release, on a random node, cycling through whole, share and MIG. */
@@ -109,6 +227,13 @@ public class LedgerBenchmark {
   @Benchmark
   public ClusterState fork() {
     return state.fork();
+  }
+
+  /** A snapshot of the churning ledger (membership changed during the iteration). */
+  @Benchmark
+  public ClusterSnapshot snapshotAfterChurn() {
+    addThenRemoveNode();
+    return churn.snapshot();
   }
 
   /** The reads a policy makes per node and GPU, on random ids. */

@@ -44,11 +44,20 @@ public final class Explain {
    * milli, 150 free}; empty for an empty cluster.
    */
   public static String message(ClusterView view, IntFunction<NodeRejection> why) {
+    return message(view, why, EXAMPLES);
+  }
+
+  /**
+   * {@link #message(ClusterView, IntFunction)} when the caller knows there are only {@code
+   * distinct} distinct reasons (the scan stops once it has named that many).
+   */
+  public static String message(ClusterView view, IntFunction<NodeRejection> why, int distinct) {
+    int want = Math.min(EXAMPLES, distinct);
     int n = view.cluster().nodeIdBound();
     StringBuilder sb = new StringBuilder();
     boolean[] seen = new boolean[RejectReason.values().length];
     int named = 0;
-    for (int node = 0; node < n && named < EXAMPLES; node++) {
+    for (int node = 0; node < n && named < want; node++) {
       NodeRejection r = why.apply(node);
       if (r == null || r.reason() == RejectReason.NODE_REMOVED || seen[r.reason().ordinal()]) {
         continue;
@@ -144,14 +153,21 @@ public final class Explain {
       }
       bucketOf[j] = slotId[h];
     }
-    int[] byTie = new int[maxTie + 1];
-    java.util.Arrays.fill(byTie, -1);
-    for (int j = 0; j < len; j++) {
-      int t = tie[order[from + j]];
-      if (byTie[t] >= 0) {
-        return false; // ties must be distinct
+    boolean ascending = true;
+    for (int j = 1; j < len && ascending; j++) {
+      ascending = tie[order[from + j - 1]] < tie[order[from + j]];
+    }
+    int[] byTie = null;
+    if (!ascending) {
+      byTie = new int[maxTie + 1];
+      java.util.Arrays.fill(byTie, -1);
+      for (int j = 0; j < len; j++) {
+        int t = tie[order[from + j]];
+        if (byTie[t] >= 0) {
+          return false; // ties must be distinct
+        }
+        byTie[t] = j;
       }
-      byTie[t] = j;
     }
     // buckets by descending key
     Integer[] ids = new Integer[m];
@@ -170,6 +186,12 @@ public final class Explain {
       at += count[b];
     }
     int[] copy = java.util.Arrays.copyOfRange(order, from, to);
+    if (byTie == null) { // already in tie order
+      for (int j = 0; j < len; j++) {
+        order[from + start[bucketOf[j]]++] = copy[j];
+      }
+      return true;
+    }
     for (int t = 0; t <= maxTie; t++) {
       int j = byTie[t];
       if (j >= 0) {
