@@ -2,6 +2,7 @@ package io.gpualloc.binpack.gang;
 
 import io.gpualloc.binpack.gang.internal.CpSatGangPlacer;
 import io.gpualloc.binpack.gang.internal.GreedyGangPlacer;
+import io.gpualloc.binpack.gang.internal.OrToolsCheck;
 import io.gpualloc.core.InvalidSpecException;
 import java.util.List;
 
@@ -47,11 +48,14 @@ public final class GangPlacers {
    * @param options interconnects, selector and budget
    * @return the placer, named {@code cp-sat}
    * @throws InvalidSpecException for null options
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
+   *     (its {@code solve} throws it when the native library cannot be loaded)
    */
   public static BudgetedGangPlacer cpSat(GangOptions options) {
     if (options == null) {
       throw InvalidSpecException.of("gang placers", "options", null, "GangOptions");
     }
+    OrToolsCheck.require("GangPlacers.cpSat");
     return new CpSatGangPlacer(options.interconnects(), options.selector(), options.solver());
   }
 
@@ -62,6 +66,7 @@ public final class GangPlacers {
    * @param options interconnects and selector
    * @return the placer
    * @throws InvalidSpecException for an unknown name or null options
+   * @throws io.gpualloc.core.MissingDependencyException for {@code cp-sat} without OR-Tools
    */
   public static GangPlacer named(String name, GangOptions options) {
     if ("greedy".equals(name)) {

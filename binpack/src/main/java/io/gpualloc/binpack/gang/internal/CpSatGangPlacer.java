@@ -64,7 +64,11 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
 
   @Override
   public GangSolveResult solve(Gang gang, ClusterView view, ClusterTopology topology) {
-    CpSatModels.load(); // once per process, outside the budget
+    try {
+      CpSatModels.load(); // once per process, outside the budget
+    } catch (LinkageError | RuntimeException e) {
+      throw OrToolsCheck.nativeMissing("GangPlacers.cpSat", e);
+    }
     long start = System.nanoTime();
     long deadline = start + options.timeLimit().toNanos();
     Search search = greedy.search(gang, view, topology);
