@@ -24,6 +24,12 @@ public record BatchResult(List<GangDecision> decisions, List<String> order,
   /**
    * Validates and copies.
    *
+   * @param decisions one decision per pending gang, in the order they were given
+   * @param order the names of the gangs in the order they were tried
+   * @param admittedWeightedGpuMilli the objective: over placed gangs, members' GPU milli (see {@link
+   *     PodSet#gpuMilliPerPod()}) times {@code 1 + max(0, priority)}
+   * @param reservedFor the gang the reservation rule holds a domain for, or null
+   * @param reservedDomain that domain as {@code level:path}, or null
    * @throws InvalidSpecException for null lists
    */
   public BatchResult {

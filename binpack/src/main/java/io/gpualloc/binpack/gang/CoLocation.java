@@ -15,6 +15,9 @@ public record CoLocation(String first, String second, String level) {
   /**
    * Validates the fields.
    *
+   * @param first one pod set's name
+   * @param second the other pod set's name, different from {@code first}
+   * @param level the label key of the level
    * @throws InvalidSpecException for blank names, equal names or a blank level
    */
   public CoLocation {

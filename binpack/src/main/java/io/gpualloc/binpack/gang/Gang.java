@@ -25,6 +25,11 @@ public record Gang(String name, int priority, List<PodSet> podSets,
   /**
    * Validates and copies.
    *
+   * @param name the gang's name; members' allocation ids start with it
+   * @param priority scheduling priority, higher first (used by batch placement and reports)
+   * @param podSets the pod sets, at least one, distinct names
+   * @param topology a constraint on every member of the gang, or null for none
+   * @param coLocations pairs of pod sets that share one domain; a pod set appears in at most one
    * @throws InvalidSpecException for a blank name, no pod sets, two pod sets of one name, a
    *     co-location naming an unknown pod set, or a pod set in two co-locations
    */

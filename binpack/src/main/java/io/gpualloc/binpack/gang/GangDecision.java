@@ -45,6 +45,9 @@ public sealed interface GangDecision {
     /**
      * Validates the fields.
      *
+     * @param podSet its pod set's name
+     * @param index its index in the pod set, from 0
+     * @param placement where it goes; the allocation id is {@code <gang>/<podSet>-<index>}
      * @throws InvalidSpecException for a null field or a negative index
      */
     public Member {
@@ -70,6 +73,12 @@ public sealed interface GangDecision {
     /**
      * Validates the fields.
      *
+     * @param scope {@code gang}, a pod set's name, or {@code first+second} for a co-location
+     * @param constraint the constraint as asked (co-locations appear as REQUIRED)
+     * @param levelIndex the lowest level whose single domain holds every member of the scope, or
+     *     the number of levels when they span several top-level domains (the whole cluster)
+     * @param level that level's label key, or {@code cluster}
+     * @param domain that domain's path name, or {@code cluster}
      * @throws InvalidSpecException for a null field or a negative level index
      */
     public ConstraintOutcome {
@@ -101,6 +110,16 @@ public sealed interface GangDecision {
     /**
      * Validates and copies.
      *
+     * @param gangName the gang's name
+     * @param members every member, pod set by pod set in the gang's order, index ascending
+     * @param podsPlaced pods placed per pod set (between its minimum and its count)
+     * @param constraints what each constraint achieved (gang first, then co-locations, then pod
+     *     sets in the gang's order)
+     * @param levels the topology's label keys, lowest first
+     * @param domainsSpanned per level (lowest first), how many domains hold members
+     * @param score higher is better: minus the objective (domains spanned, weighted from the top
+     *     level down, then free GPUs left on touched nodes)
+     * @param breakdown the parts of the score by name
      * @throws InvalidSpecException for null parts or levels and spans of different sizes
      */
     public Placed {
@@ -192,6 +211,14 @@ public sealed interface GangDecision {
     /**
      * Validates the fields.
      *
+     * @param scope a pod set's name, {@code gang}, or {@code first+second} for a co-location
+     * @param level the level looked at (label key), or {@code cluster}
+     * @param domain the closest domain at that level (the one that holds the most), or {@code -}
+     *     when the level has no domain
+     * @param fits how many units (pods or slices) fit there
+     * @param needed how many units the minimum needs
+     * @param unit {@code pods} or {@code slices of k}
+     * @param detail the resources behind the numbers, for example free GPUs against GPUs needed
      * @throws InvalidSpecException for a null field
      */
     public Shortfall {
@@ -225,6 +252,11 @@ public sealed interface GangDecision {
     /**
      * Validates and copies.
      *
+     * @param gangName the gang's name
+     * @param reason the most fundamental reason
+     * @param shortfalls the evidence: per pod set (and the gang or a co-location), per level, the
+     *     closest domain and what it lacked
+     * @param message a one-line explanation
      * @throws InvalidSpecException for a null field
      */
     public Rejected {

@@ -25,6 +25,11 @@ public record GangOptions(Map<String, NodeInterconnect> interconnects, GpuSetSel
   /**
    * Validates and copies.
    *
+   * @param interconnects each node's interconnect by node name; nodes missing here have an unknown
+   *     interconnect (they cannot hold a template whose multi-GPU topology is REQUIRED)
+   * @param selector how whole-GPU sets are chosen inside a node
+   * @param solver time budget, workers and seed of the budgeted placers ({@code cp-sat}); the
+   *     others ignore it
    * @throws InvalidSpecException for a null field
    */
   public GangOptions {

@@ -22,6 +22,13 @@ public record GangSolveResult(GangDecision decision, GangSolveStatus status, Gan
   /**
    * Validates the fields.
    *
+   * @param decision the placement or the rejection
+   * @param status how far it is proven
+   * @param phase what produced the decision
+   * @param objective the decision's objective ({@link Long#MAX_VALUE} when rejected)
+   * @param bound the proven lower bound on the objective ({@link Long#MAX_VALUE} when infeasible, 0
+   *     when nothing was proven)
+   * @param wallTime time spent
    * @throws InvalidSpecException for null fields, a bound above the objective, or OPTIMAL with a
    *     gap
    */

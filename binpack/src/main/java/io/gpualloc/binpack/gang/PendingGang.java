@@ -13,6 +13,8 @@ public record PendingGang(Gang gang, int roundsWaited) {
   /**
    * Validates the fields.
    *
+   * @param gang the gang
+   * @param roundsWaited rounds waited, at least 0
    * @throws InvalidSpecException for a null gang or negative rounds
    */
   public PendingGang {

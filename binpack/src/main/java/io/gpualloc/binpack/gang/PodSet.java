@@ -23,6 +23,12 @@ public record PodSet(String name, Request template, int count, int minCount,
   /**
    * Validates the fields.
    *
+   * @param name the pod set's name, unique in its gang; members are named {@code <gang>/<name>-<i>}
+   * @param template what each pod needs (its own name is not used)
+   * @param count how many pods at most, at least 1
+   * @param minCount how many pods at least, 1..count
+   * @param topology where its members must (or should) stay, or null for no constraint
+   * @param slices groups of pods that each stay inside one lower domain, or null
    * @throws InvalidSpecException for a blank name, a null template, a count below 1, a minimum
    *     outside 1..count, or a count or minimum that is no multiple of the slice size
    */

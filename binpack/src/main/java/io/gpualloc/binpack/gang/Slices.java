@@ -15,6 +15,8 @@ public record Slices(int size, String level) {
   /**
    * Validates the fields.
    *
+   * @param size pods per group, at least 1; the pod set's count and minimum are multiples of it
+   * @param level the label key of the level each group stays inside
    * @throws InvalidSpecException for a size below 1 or a blank level
    */
   public Slices {

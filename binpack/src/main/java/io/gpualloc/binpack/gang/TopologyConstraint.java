@@ -15,6 +15,8 @@ public record TopologyConstraint(String level, TopologyMode mode) {
   /**
    * Validates the fields.
    *
+   * @param level the label key of the level, for example {@code rack}
+   * @param mode {@link TopologyMode#REQUIRED} or {@link TopologyMode#PREFERRED}
    * @throws InvalidSpecException for a blank level or a null mode
    */
   public TopologyConstraint {
