@@ -1,10 +1,13 @@
 package io.gpualloc.benchmarks.gang;
 
+import io.gpualloc.binpack.gang.BatchResult;
 import io.gpualloc.binpack.gang.Gang;
+import io.gpualloc.binpack.gang.GangBatch;
 import io.gpualloc.binpack.gang.GangDecision;
 import io.gpualloc.binpack.gang.GangOptions;
 import io.gpualloc.binpack.gang.GangPlacer;
 import io.gpualloc.binpack.gang.GangPlacers;
+import io.gpualloc.binpack.gang.PendingGang;
 import io.gpualloc.binpack.gang.PodSet;
 import io.gpualloc.binpack.gang.TopologyConstraint;
 import io.gpualloc.core.Cluster;
@@ -195,6 +198,26 @@ public final class GangReplay {
    * @return the measures
    */
   public static Result run(ClusterSpec c, String placerName, double load, long seed, int count) {
+    return run(c, placerName, load, seed, count, 0);
+  }
+
+  /**
+   * Runs one replay, with the batch mode when {@code reserveAfter > 0}: after each event the first
+   * {@value #TRIES_PER_EVENT} pending jobs go to {@link GangBatch#place} as one batch, each with
+   * the events it has waited, and the reservation rule applies after {@code reserveAfter} events
+   * (one decision is then one batch).
+   *
+   * @param c the cluster
+   * @param placerName a name of {@link GangPlacers#names()}
+   * @param load offered load
+   * @param seed the seed
+   * @param count jobs
+   * @param reserveAfter events a job waits before the reservation rule holds a domain for it; 0
+   *     for the plain best-effort FIFO
+   * @return the measures
+   */
+  public static Result run(ClusterSpec c, String placerName, double load, long seed, int count,
+      int reserveAfter) {
     GangPlacer placer = GangPlacers.named(placerName, GangOptions.defaults());
     List<Job> jobs = jobs(c, load, seed, count);
     ClusterState state = new ClusterState(c.cluster());
@@ -214,6 +237,7 @@ public final class GangReplay {
     int busy = 0;
     double now = 0;
     int next = 0;
+    int[] waited = new int[count];
     List<List<String>> members = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       members.add(List.of());
@@ -235,6 +259,40 @@ public final class GangReplay {
         busy -= jobs.get(id).gpus();
       } else {
         pending.add(jobs.get(next++));
+      }
+      for (Job j : pending) {
+        waited[j.id()]++;
+      }
+      if (reserveAfter > 0) {
+        List<PendingGang> window = new ArrayList<>();
+        for (int k = 0; k < pending.size() && k < TRIES_PER_EVENT; k++) {
+          window.add(new PendingGang(pending.get(k).gang(), waited[pending.get(k).id()]));
+        }
+        long t0 = System.nanoTime();
+        BatchResult br = GangBatch.place(window, state, c.topology(), placer, reserveAfter);
+        latencies.add(System.nanoTime() - t0);
+        List<Job> started = new ArrayList<>();
+        for (int k = 0; k < window.size(); k++) {
+          if (br.decisions().get(k) instanceof GangDecision.Placed p) {
+            Job j = pending.get(k);
+            state.allocateAll(p.placements());
+            List<String> ids = new ArrayList<>();
+            p.placements().forEach(pl -> ids.add(pl.allocationId()));
+            members.set(j.id(), ids);
+            start[j.id()] = now;
+            busy += j.gpus();
+            departures.add(new double[] {now + j.duration(), j.id()});
+            started.add(j);
+            if (j.gang().podSets().get(0).count() > 1 && now >= windowStart) {
+              for (int l = 0; l < levels; l++) {
+                spanSum[l] += p.domainsSpanned().get(l);
+              }
+              spanCount++;
+            }
+          }
+        }
+        pending.removeAll(started);
+        continue;
       }
       int tries = 0;
       for (int k = 0; k < pending.size() && tries < TRIES_PER_EVENT; tries++) {

@@ -59,6 +59,12 @@ public final class GangReplayCommand implements Callable<Integer> {
       defaultValue = "2000")
   int jobs;
 
+  @Option(names = "--reserve-after", paramLabel = "EVENTS", description = "batch mode: the"
+      + " first 8 pending jobs go to GangBatch as one batch after each event, and a job waiting"
+      + " this many events gets the reservation rule; 0 for best-effort FIFO without batches"
+      + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
+  int reserveAfter;
+
   @Option(names = "--threads", description = "parallel runs (default: available processors)")
   int threads = Runtime.getRuntime().availableProcessors();
 
@@ -126,6 +132,10 @@ public final class GangReplayCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cl, "--loads has " + l + "; allowed: 0 < F <= 2");
       }
     }
+    if (reserveAfter < 0) {
+      throw new CommandLine.ParameterException(cl, "--reserve-after " + reserveAfter
+          + "; allowed: >= 0");
+    }
     if (jobs < 30 || threads < 1) {
       throw new CommandLine.ParameterException(cl, "--jobs " + jobs + " / --threads " + threads
           + "; allowed: --jobs >= 30, --threads >= 1");
@@ -134,7 +144,7 @@ public final class GangReplayCommand implements Callable<Integer> {
     for (GangReplay.ClusterSpec c : specs) {
       for (double l : loads) {
         for (String p : placers) {
-          tasks.add(() -> GangReplay.run(c, p, l, seed, jobs));
+          tasks.add(() -> GangReplay.run(c, p, l, seed, jobs, reserveAfter));
         }
       }
     }

@@ -33,6 +33,14 @@ class GangReplayCommandTest {
   }
 
   @Test
+  void batchModeWithReservationRuns() {
+    GangReplay.Result r = GangReplay.run(GangReplay.nvl72(), "greedy", 0.9, 3, 60, 2);
+    assertTrue(r.decisions() > 0 && r.utilisation() > 0, r.toString());
+    assertEquals(r.utilisation(), GangReplay.run(GangReplay.nvl72(), "greedy", 0.9, 3, 60, 2)
+        .utilisation());
+  }
+
+  @Test
   void sameSeedSameJobs() {
     GangReplay.ClusterSpec c = GangReplay.h100();
     assertEquals(GangReplay.jobs(c, 0.9, 5, 100), GangReplay.jobs(c, 0.9, 5, 100));
