@@ -16,7 +16,6 @@ import io.gpualloc.binpack.gang.GangSolveStatus;
 import io.gpualloc.binpack.gang.PodSet;
 import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.packing.SolverOptions;
-import io.gpualloc.binpack.packing.internal.CpSatModels;
 import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.GpuDemand;
