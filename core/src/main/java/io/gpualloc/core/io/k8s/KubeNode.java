@@ -1,0 +1,48 @@
+package io.gpualloc.core.io.k8s;
+
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.Node;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Kubernetes Node as gpualloc sees it: the {@link Node} (allocatable CPU and memory, every
+ * label, its GPUs), whether it should be cordoned in the ledger and why, and its annotations
+ * (where HAMi's device plugin registers the GPUs).
+ *
+ * @param node the node; labels are the Kubernetes labels unchanged, so topology levels can name
+ *     them directly (for example {@code nvidia.com/gpu.clique})
+ * @param cordonReasons why the node takes no new pods: {@code "spec.unschedulable"} and the keys
+ *     of the taints that mean the same (empty: schedulable)
+ * @param annotations {@code metadata.annotations}, sorted by key
+ */
+public record KubeNode(Node node, List<String> cordonReasons, Map<String, String> annotations) {
+
+  /**
+   * Validates and copies.
+   *
+   * @param node the node
+   * @param cordonReasons why the node takes no new pods (empty: schedulable)
+   * @param annotations {@code metadata.annotations}
+   */
+  public KubeNode {
+    if (node == null || cordonReasons == null || annotations == null) {
+      throw InvalidSpecException.of("kubernetes node", "node/cordonReasons/annotations", null,
+          "non-null values");
+    }
+    cordonReasons = List.copyOf(cordonReasons);
+    annotations = Collections.unmodifiableMap(new TreeMap<>(annotations));
+  }
+
+  /**
+   * Whether the node should be cordoned ({@code ClusterState.cordon}): it is unschedulable or
+   * carries an unschedulable taint.
+   *
+   * @return whether the node should be cordoned
+   */
+  public boolean cordoned() {
+    return !cordonReasons.isEmpty();
+  }
+}
