@@ -10,6 +10,8 @@ import io.gpualloc.core.Node;
 import io.gpualloc.core.ParseException;
 import io.gpualloc.core.ReadLimits;
 import io.gpualloc.core.Request;
+import io.gpualloc.core.io.hami.HamiCodec;
+import io.gpualloc.core.io.hami.HamiDevice;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,7 +36,9 @@ import java.util.TreeSet;
  * <p>Nodes: {@code status.allocatable} CPU and memory rounded down, every label kept unchanged
  * (topology levels name label keys directly), GPUs from the GPU feature discovery labels (model
  * from the product label, count from the count label or, under {@link GpuSemantics#WHOLE}, from
- * the allocatable GPU resource). {@code spec.unschedulable} and the configured taints become
+ * the allocatable GPU resource). Under {@link GpuSemantics#HAMI} a node with HAMi's {@code
+ * hami.io/node-nvidia-register} annotation takes its GPUs from it instead (UUIDs, indexes, NUMA
+ * nodes, models from the device type, health and split counts in {@link KubeNode}). {@code spec.unschedulable} and the configured taints become
  * {@link KubeNode#cordonReasons()}.
  *
  * <p>Every reader takes {@link ReadLimits}; malformed input is a {@link ParseException} naming the
@@ -548,6 +552,10 @@ public final class KubeMapping {
           .mibFloor(owner, "status.allocatable.memory");
       Node.Builder b = Node.builder(name).cpuMilli(cpu).memoryMib(mem);
       labels.forEach(b::label);
+      String register = annotations.get(HamiCodec.NODE_REGISTER);
+      if (semantics == GpuSemantics.HAMI && register != null) {
+        return hamiNode(owner, prefix, b, register, cordon, annotations);
+      }
       int count = gpuCount(owner, prefix, labels, alloc);
       if (count > limits.maxGpusPerNode()) {
         throw Json.error(owner, prefix, count + " GPUs; allowed: at most maxGpusPerNode = "
@@ -556,12 +564,47 @@ public final class KubeMapping {
       if (count > 0) {
         b.gpus(count, model(owner, prefix, labels));
       }
-      return new KubeNode(b.build(), cordon, annotations);
+      return new KubeNode(b.build(), cordon, annotations, List.of(), List.of());
     } catch (ParseException e) {
       throw e;
     } catch (GpuallocException e) {
       throw new ParseException(owner, 0, 0, prefix, e.getMessage(), e);
     }
+  }
+
+  /** GPUs from HAMi's register annotation: UUIDs, indexes, NUMA, health and split counts. */
+  private KubeNode hamiNode(String owner, String prefix, Node.Builder b, String register,
+      List<String> cordon, Map<String, String> annotations) {
+    String path = prefix + "metadata.annotations[\"" + HamiCodec.NODE_REGISTER + "\"]";
+    List<HamiDevice> devices = new ArrayList<>(HamiCodec.readRegister(owner, register, limits));
+    devices.sort(java.util.Comparator.comparingInt(HamiDevice::index));
+    List<Integer> unhealthy = new ArrayList<>();
+    List<Integer> splits = new ArrayList<>();
+    for (int i = 0; i < devices.size(); i++) {
+      HamiDevice d = devices.get(i);
+      if (d.index() != i) {
+        throw Json.error(owner, path, "GPU indexes " + devices.stream().map(HamiDevice::index)
+            .toList() + "; allowed: 0.." + (devices.size() - 1) + ", each once");
+      }
+      GpuModel model = null;
+      for (String c : candidates(d.type())) {
+        if (catalog.contains(c)) {
+          model = catalog.get(c);
+          break;
+        }
+      }
+      if (model == null) {
+        throw Json.error(owner, path, "device " + d.id() + " has type '" + d.type()
+            + "', not a GPU model of the catalog (tried " + candidates(d.type()) + "); known: "
+            + String.join(", ", catalog.names()) + ". Maybe add it with GpuModelCatalog.with");
+      }
+      b.gpu(d.id(), model, Math.max(0, d.numa()));
+      if (!d.health()) {
+        unhealthy.add(i);
+      }
+      splits.add(d.count());
+    }
+    return new KubeNode(b.build(), cordon, annotations, unhealthy, splits);
   }
 
   private int gpuCount(String owner, String prefix, Map<String, String> labels,
@@ -606,15 +649,22 @@ public final class KubeMapping {
   /** GPU feature discovery writes {@code NVIDIA-A100-SXM4-80GB}, with {@code -MIG-...} in MIG mode. */
   static List<String> candidates(String product) {
     List<String> out = new ArrayList<>();
-    String p = product;
+    String p = product.trim().replace(' ', '-');
     int mig = p.indexOf("-MIG-");
     if (mig > 0) {
       p = p.substring(0, mig);
     }
     out.add(p);
-    for (String pre : List.of("NVIDIA-", "Tesla-", "NVIDIA-Tesla-")) {
-      if (p.startsWith(pre) && p.length() > pre.length()) {
-        out.add(p.substring(pre.length()));
+    // HAMi writes "NVIDIA-" + the NVML name, which may itself start with "NVIDIA " or "Tesla ".
+    boolean stripped = true;
+    while (stripped) {
+      stripped = false;
+      for (String pre : List.of("NVIDIA-", "Tesla-")) {
+        if (p.startsWith(pre) && p.length() > pre.length()) {
+          p = p.substring(pre.length());
+          out.add(p);
+          stripped = true;
+        }
       }
     }
     return out;
