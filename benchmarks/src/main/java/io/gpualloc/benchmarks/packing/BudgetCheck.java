@@ -86,7 +86,8 @@ public final class BudgetCheck implements Callable<Integer> {
     Random r = new Random(seed);
     switch (name) {
       case "2d": {
-        PackingInstance.Builder b = PackingInstance.builder("random-2d-1000", BinType.of(1000, 1000));
+        PackingInstance.Builder b =
+            PackingInstance.builder("random-2d-1000", BinType.of(1000, 1000));
         for (int i = 0; i < 1000; i++) {
           b.item(1 + r.nextInt(400), 1 + r.nextInt(400));
         }

@@ -35,17 +35,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>One deadline</h2>
  *
- * The time budget is one deadline for the whole call, which every step checks: the heuristics
- * (MBS' is cut short after a quarter of the budget), the arc-flow graph build (abandoned past its
- * share, then the assignment model is used), the LP and the MIP (their time limits are what is
- * left after building their models), the CP-SAT model build (checked while building; the
- * assignment model is skipped outright when its estimated size cannot be built and handed over
- * in the time left) and CP-SAT itself, which gets what is left minus a margin for handing the
- * model over and stopping. OR-Tools' native library is loaded on first use; when it is not yet
- * loaded and less than {@value #LOAD_RESERVE_MILLIS} ms are left, the OR-Tools steps are skipped
- * (the heuristic answer with its bound is returned). Call {@link #preload()} when the host starts
- * to take the load (about 0.3 s on a quiet 2-core machine, seconds under load) out of every
- * budget. {@code benchmarks/.../packing/BudgetCheck} measures the elapsed time over the budget.
+ * The time budget is one deadline for the whole call, which every step checks: the heuristics (MBS'
+ * is cut short after a quarter of the budget, or three quarters when OR-Tools will not run), the
+ * arc-flow graph build (abandoned past its share, then the assignment model is used), the LP and
+ * the MIP (their time limits are what is left after building their models), the CP-SAT model build
+ * (checked while building; the assignment model is skipped outright when its estimated size cannot
+ * be built and handed over in the time left) and CP-SAT itself, which gets what is left minus a
+ * margin for handing the model over and stopping. The one step that cannot be cut is loading
+ * OR-Tools' native library (extracting about 70 MB from its jar and linking it: a fraction of a
+ * second on a quiet machine, seconds under load). A call loads it only when at least {@value
+ * #LOAD_RESERVE_MILLIS} ms of its budget are left; otherwise it skips the OR-Tools steps and
+ * returns the heuristic answer with its bound. So calls with budgets of about 2 s or less never use
+ * OR-Tools until the host calls {@link #preload()}, which it should do when it starts. {@code
+ * benchmarks/.../packing/BudgetCheck} measures the elapsed time over the budget.
  *
  * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
  * PackingStatus#TIMEOUT_FALLBACK}. Every returned packing is checked against the instance. With
@@ -53,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CpSatPacker {
   /** Below this many milliseconds left, a call does not load OR-Tools' native library. */
-  public static final int LOAD_RESERVE_MILLIS = 500;
+  public static final int LOAD_RESERVE_MILLIS = 2000;
 
   private CpSatPacker() {}
 
@@ -83,7 +85,10 @@ public final class CpSatPacker {
 
     Packing best = null;
     String source = "none";
-    for (BinPacker h : BinPackers.portfolio(start + budget / 4)) {
+    // MBS' gets a quarter of the budget when OR-Tools will run after it, else three quarters
+    // (a call that cannot load the native library answers from the heuristics).
+    boolean orTools = CpSatModels.isLoaded() || budget * 3 / 4 >= LOAD_RESERVE_MILLIS * 1_000_000L;
+    for (BinPacker h : BinPackers.portfolio(start + (orTools ? budget / 4 : budget * 3 / 4))) {
       Packing q = h.pack(instance);
       if (best == null || BinPackers.better(q, best, instance)) {
         best = q;

@@ -30,7 +30,8 @@ class ReaderFuzzProperties {
     }
   }
 
-  private static final Cluster DOC_CLUSTER = ClusterFormat.readCluster(DOCS.resolve("cluster.yaml"));
+  private static final Cluster DOC_CLUSTER =
+      ClusterFormat.readCluster(DOCS.resolve("cluster.yaml"));
 
   static List<String> clusterYaml() {
     return List.of(read(DOCS.resolve("cluster.yaml")),
