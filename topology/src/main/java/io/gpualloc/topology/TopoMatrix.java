@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes the text of {@code nvidia-smi topo -m}.
+ * Reads and writes the text of {@code nvidia-smi topo -m} and {@code nvidia-smi topo -mp}.
  *
  * <h2>What the parser accepts</h2>
  *
@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>GPUs are joined by index: {@code GPU<i>} is GPU {@code i}, and the indices must be {@code
- * 0..n-1}. The NUMA node comes from {@code NUMA Affinity}; the PCIe switch of a GPU is inferred: GPUs
- * and NICs joined by {@code PIX} cells share a switch (the matrix shows {@code NV#} instead of the
- * PCIe relation of NVLink pairs, so this is all the text reveals). NVSwitch systems print {@code NV#}
- * like direct NVLink, so every NVLink pair is read as {@link LinkClass#NVLINK}. NIC-to-NIC cells
- * are checked and then dropped.
+ * 0..n-1}. The NUMA node comes from {@code NUMA Affinity}. The same reader takes {@code nvidia-smi
+ * topo -mp} (every cell a PCIe class). GPU locations are inferred from the cells between all
+ * devices, GPUs and NICs: devices joined by {@code PIX} share a leaf switch, by {@code PXB} a switch
+ * tree, by {@code PHB} a root complex. {@code topo -m} prints {@code NV#} instead of the PCIe class
+ * of an NVLinked pair, so from it alone that class is derived from the inferred locations (see
+ * {@link NodeInterconnect}); {@link #parse(String, String, String)} merges both texts. NVSwitch
+ * systems print {@code NV#} like direct NVLink, so every NVLink pair is read as {@link
+ * LinkClass#NVLINK}. NIC-to-NIC cells are checked and then dropped.
  *
  * <h2>Limits</h2>
  *
@@ -129,6 +132,110 @@ public final class TopoMatrix {
     String text = limits.readUtf8(file);
     Path name = file.getFileName();
     return parse(name == null ? file.toString() : name.toString(), text, limits);
+  }
+
+  /**
+   * Parses {@code nvidia-smi topo -m} and {@code nvidia-smi topo -mp} of one machine and merges
+   * them: NVLinked pairs get their PCIe class from {@code -mp}, which {@code -m} hides behind {@code
+   * NV#}; GPU locations (switch tree, root complex) are inferred from {@code -mp}, NUMA nodes and
+   * CPU affinity from whichever text has them, NICs from {@code -m} (else {@code -mp}).
+   *
+   * @param source a name for messages
+   * @param topoM the text of {@code topo -m}
+   * @param topoMp the text of {@code topo -mp}
+   * @return the merged interconnect
+   * @throws ParseException when either text is malformed, {@code -mp} holds an NVLink cell, the GPU
+   *     counts differ, or the two disagree on a PCIe-only pair or a NUMA node
+   */
+  public static NodeInterconnect parse(String source, String topoM, String topoMp) {
+    return parse(source, topoM, topoMp, ReadLimits.defaults());
+  }
+
+  /**
+   * As {@link #parse(String, String, String)}, with {@code limits} applied to each text.
+   *
+   * @param source a name for messages
+   * @param topoM the text of {@code topo -m}
+   * @param topoMp the text of {@code topo -mp}
+   * @param limits the limits to enforce on each text (see the class comment)
+   * @return the merged interconnect
+   * @throws ParseException as {@link #parse(String, String, String)} does, and when a text
+   *     exceeds {@code limits}
+   * @throws InvalidSpecException when {@code limits} is null
+   */
+  public static NodeInterconnect parse(
+      String source, String topoM, String topoMp, ReadLimits limits) {
+    String src = source == null || source.isBlank() ? "topo" : source;
+    NodeInterconnect m = parse(src + " (topo -m)", topoM, limits);
+    NodeInterconnect mp = parse(src + " (topo -mp)", topoMp, limits);
+    return merge(src, m, mp, topoM, topoMp);
+  }
+
+  private static NodeInterconnect merge(String src, NodeInterconnect m, NodeInterconnect mp,
+      String topoM, String topoMp) {
+    int n = m.gpuCount();
+    if (mp.gpuCount() != n) {
+      throw new ParseException(src + " (topo -mp)", 1, 1, "", "it has " + mp.gpuCount()
+          + " GPU columns but topo -m has " + n + "; both must describe the same machine");
+    }
+    NodeInterconnect.Builder b = NodeInterconnect.builder(src, n);
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        Link lm = m.link(i, j);
+        Link lp = mp.link(i, j);
+        if (lp.isNvLink()) {
+          throw new ParseException(src + " (topo -mp)", rowLine(topoMp, i), 1, "", "GPU" + i
+              + "-GPU" + j + " is '" + lp.token() + "', but topo -mp prints PCIe classes only."
+              + " Maybe the two texts are swapped");
+        }
+        Link merged;
+        if (lm.isNvLink()) {
+          merged = lm.withPcie(lp.pcie());
+        } else if (lm.pcie() == lp.pcie() || lp.pcie() == LinkClass.UNKNOWN) {
+          merged = lm;
+        } else if (lm.pcie() == LinkClass.UNKNOWN) {
+          merged = lp;
+        } else {
+          throw new ParseException(src + " (topo -mp)", rowLine(topoMp, i), 1, "", "GPU" + i
+              + "-GPU" + j + " is " + lp.token() + " in topo -mp but " + lm.token()
+              + " in topo -m; a pair without NVLink has one PCIe class");
+        }
+        b.link(i, j, merged);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      GpuLocation a = mp.location(i);
+      int numaM = m.numaNode(i);
+      int numaP = a.numaNode();
+      if (numaM >= 0 && numaP >= 0 && numaM != numaP) {
+        throw new ParseException(src + " (topo -mp)", rowLine(topoMp, i), 1, "", "GPU" + i
+            + " is on NUMA node " + numaP + " in topo -mp but " + numaM + " in topo -m");
+      }
+      GpuLocation l = new GpuLocation(numaP >= 0 ? numaP : numaM, a.socket(), a.rootComplex(),
+          a.switchPath(), a.nvlinkDomain());
+      String aff = m.cpuAffinity(i).isEmpty() ? mp.cpuAffinity(i) : m.cpuAffinity(i);
+      b.location(i, l).cpuAffinity(i, aff);
+    }
+    for (Nic nic : m.nics().isEmpty() ? mp.nics() : m.nics()) {
+      b.nic(nic);
+    }
+    try {
+      return b.build();
+    } catch (io.gpualloc.core.GpuallocException e) {
+      throw new ParseException(src, 0, 0, "", e.getMessage(), e);
+    }
+  }
+
+  /** The 1-based line of the row of GPU {@code i}, or 0. */
+  private static int rowLine(String text, int i) {
+    String[] lines = ANSI.matcher(text).replaceAll("").split("\r?\n", -1);
+    for (int x = 0; x < lines.length; x++) {
+      String t = lines[x].trim();
+      if (t.startsWith("GPU" + i + " ") || t.startsWith("GPU" + i + "\t")) {
+        return x + 1;
+      }
+    }
+    return 0;
   }
 
   private static final class Reader {
@@ -431,46 +538,25 @@ public final class TopoMatrix {
         LinkClass[][] cells, int[][] bonds, String[] cpuAff, int[] numa,
         Map<String, String> nicNames, int headerLine) {
       int d = devices.size();
-      // PCIe switches: union of devices joined by PIX in either direction
-      int[] parent = new int[d];
-      for (int i = 0; i < d; i++) {
-        parent[i] = i;
-      }
-      for (int r = 0; r < d; r++) {
-        if (cells[r] == null) {
-          continue;
-        }
-        for (int c = 0; c < d; c++) {
-          if (cells[r][c] == LinkClass.PIX) {
-            parent[find(parent, r)] = find(parent, c);
-          }
-        }
-      }
+      // PCIe tree: devices joined by PIX share a leaf switch, by PIX or PXB a switch tree, by PIX,
+      // PXB or PHB a root complex (cells in either direction)
+      int[] leaf = components(cells, d, LinkClass.PIX);
+      int[] tree = components(cells, d, LinkClass.PXB);
+      int[] rc = components(cells, d, LinkClass.PHB);
       int[] colOfGpu = new int[gpus];
       for (int c = 0; c < d; c++) {
         if (gpuIndex[c] >= 0) {
           colOfGpu[gpuIndex[c]] = c;
         }
       }
-      int[] switchOfRoot = new int[d];
-      java.util.Arrays.fill(switchOfRoot, -1);
-      int[] size = new int[d];
+      GpuLocation[] at = new GpuLocation[d];
       for (int c = 0; c < d; c++) {
-        size[find(parent, c)]++;
+        at[c] = locationOf(c, leaf, tree, rc, d, gpuIndex[c] >= 0 ? numa[gpuIndex[c]] : -1);
       }
-      int nextSwitch = 0;
       try {
         NodeInterconnect.Builder b = NodeInterconnect.builder(source, gpus);
         for (int g = 0; g < gpus; g++) {
-          int root = find(parent, colOfGpu[g]);
-          int sw = -1;
-          if (size[root] > 1) {
-            if (switchOfRoot[root] < 0) {
-              switchOfRoot[root] = nextSwitch++;
-            }
-            sw = switchOfRoot[root];
-          }
-          b.placement(g, numa[g], sw).cpuAffinity(g, cpuAff[g]);
+          b.location(g, at[colOfGpu[g]]).cpuAffinity(g, cpuAff[g]);
         }
         for (int r = 0; r < d; r++) {
           if (cells[r] == null || gpuIndex[r] < 0) {
@@ -509,6 +595,71 @@ public final class TopoMatrix {
       }
     }
 
+    /**
+     * Component ids ({@code -1} for a device alone) of the devices joined by cells of class {@code
+     * upTo} or better (PCIe classes only).
+     */
+    private static int[] components(LinkClass[][] cells, int d, LinkClass upTo) {
+      int[] parent = new int[d];
+      for (int i = 0; i < d; i++) {
+        parent[i] = i;
+      }
+      for (int r = 0; r < d; r++) {
+        for (int c = 0; c < d; c++) {
+          LinkClass x = cells[r] == null ? null : cells[r][c];
+          if (x != null && !x.isNvLink() && x != LinkClass.UNKNOWN && x.compareTo(upTo) <= 0) {
+            parent[find(parent, r)] = find(parent, c);
+          }
+        }
+      }
+      int[] size = new int[d];
+      for (int c = 0; c < d; c++) {
+        size[find(parent, c)]++;
+      }
+      int[] id = new int[d];
+      for (int c = 0; c < d; c++) {
+        int root = find(parent, c);
+        id[c] = size[root] > 1 ? root : -1;
+      }
+      return id;
+    }
+
+    /**
+     * The location of device column {@code c}: switch ids are column numbers (trees offset by
+     * {@code d}), so they are unique; a device alone on its leaf inside a larger tree gets its own
+     * leaf id.
+     */
+    private static GpuLocation locationOf(int c, int[] leaf, int[] tree, int[] rc, int d,
+        int numaNode) {
+      List<Integer> path = new ArrayList<>();
+      if (tree[c] >= 0) {
+        path.add(d + tree[c]);
+        path.add(leaf[c] >= 0 ? leaf[c] : c);
+        if (leaf[c] >= 0 && sameMembers(leaf, tree, leaf[c])) {
+          path.remove(0); // the tree is just this leaf switch
+        }
+      } else if (leaf[c] >= 0) {
+        path.add(leaf[c]);
+      }
+      return new GpuLocation(numaNode, -1, rc[c], path, -1);
+    }
+
+    /** Whether the leaf component {@code id} holds every member of its tree component. */
+    private static boolean sameMembers(int[] leaf, int[] tree, int id) {
+      int t = -1;
+      for (int i = 0; i < leaf.length; i++) {
+        if (leaf[i] == id) {
+          t = tree[i];
+        }
+      }
+      for (int i = 0; i < leaf.length; i++) {
+        if (tree[i] == t && t >= 0 && leaf[i] != id) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private static int find(int[] parent, int x) {
       while (parent[x] != x) {
         parent[x] = parent[parent[x]];
@@ -525,6 +676,21 @@ public final class TopoMatrix {
    * except for PCIe switch ids that the text does not reveal.
    */
   public static String render(NodeInterconnect node) {
+    return render(node, false);
+  }
+
+  /**
+   * Renders {@code node} as {@code nvidia-smi topo -mp} prints it: as {@link #render} but every
+   * GPU pair shows its PCIe class ({@link Link#pcie()}), NVLinked or not.
+   *
+   * @param node the interconnect
+   * @return the text
+   */
+  public static String renderPcie(NodeInterconnect node) {
+    return render(node, true);
+  }
+
+  private static String render(NodeInterconnect node, boolean pcieOnly) {
     int n = node.gpuCount();
     List<Nic> nics = node.nics();
     StringBuilder sb = new StringBuilder();
@@ -538,7 +704,8 @@ public final class TopoMatrix {
     for (int g = 0; g < n; g++) {
       sb.append("GPU").append(g);
       for (int j = 0; j < n; j++) {
-        sb.append('\t').append(j == g ? " X " : node.link(g, j).token());
+        sb.append('\t').append(j == g ? " X "
+            : pcieOnly ? node.link(g, j).pcieToken() : node.link(g, j).token());
       }
       for (Nic nic : nics) {
         sb.append('\t').append(nic.toGpu().get(g).token());
@@ -569,8 +736,10 @@ public final class TopoMatrix {
         .append("  NODE = PCIe plus the interconnect between PCIe host bridges in a NUMA node\n")
         .append("  PHB  = PCIe plus a PCIe host bridge (typically the CPU)\n")
         .append("  PXB  = several PCIe bridges, without a PCIe host bridge\n")
-        .append("  PIX  = at most a single PCIe bridge\n")
-        .append("  NV#  = a bonded set of # NVLinks\n");
+        .append("  PIX  = at most a single PCIe bridge\n");
+    if (!pcieOnly) {
+      sb.append("  NV#  = a bonded set of # NVLinks\n");
+    }
     if (!nics.isEmpty()) {
       sb.append("\nNIC Legend:\n\n");
       for (int i = 0; i < nics.size(); i++) {

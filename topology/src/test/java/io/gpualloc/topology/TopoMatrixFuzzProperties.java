@@ -35,6 +35,33 @@ class TopoMatrixFuzzProperties {
     return Fuzz.mutants(seeds());
   }
 
+  /** A {@code topo -m} and {@code topo -mp} pair of one machine, separated by a form feed. */
+  static List<String> pairSeeds() {
+    return List.of(Preset.PCIE_8GPU_2SOCKET, Preset.DGX_H100, Preset.DGX1_V100).stream()
+        .map(p -> TopoMatrix.render(p.interconnect()) + "\f"
+            + TopoMatrix.renderPcie(p.interconnect()))
+        .toList();
+  }
+
+  static Object parsePair(byte[] b) {
+    String text = Fuzz.text(b);
+    int ff = text.indexOf('\f');
+    if (ff < 0) {
+      return TopoMatrix.parse("fuzz", text);
+    }
+    return TopoMatrix.parse("fuzz", text.substring(0, ff), text.substring(ff + 1));
+  }
+
+  @Provide
+  Arbitrary<byte[]> pairs() {
+    return Fuzz.mutants(pairSeeds());
+  }
+
+  @Property(tries = 2000)
+  void topoMAndMpMutants(@ForAll("pairs") byte[] input) {
+    Fuzz.check("topo-m-mp", input, TopoMatrixFuzzProperties::parsePair);
+  }
+
   @Property(tries = 5000)
   void topoMatrixMutants(@ForAll("matrices") byte[] input) {
     Fuzz.check("topo-m", input, TopoMatrixFuzzProperties::parse);
@@ -45,5 +72,6 @@ class TopoMatrixFuzzProperties {
   void longRun() {
     Assumptions.assumeTrue(Fuzz.longRunEnabled(), "long fuzz run: -Dgpualloc.fuzz.long=true");
     Fuzz.longRun("topo-m", seeds(), TopoMatrixFuzzProperties::parse);
+    Fuzz.longRun("topo-m-mp", pairSeeds(), TopoMatrixFuzzProperties::parsePair);
   }
 }
