@@ -551,7 +551,10 @@ public final class TopoMatrix {
       }
       GpuLocation[] at = new GpuLocation[d];
       for (int c = 0; c < d; c++) {
-        at[c] = locationOf(c, leaf, tree, rc, d, gpuIndex[c] >= 0 ? numa[gpuIndex[c]] : -1);
+        // GPU columns only (the only ones used): locationOf costs O(d), so this is O(gpus * d)
+        if (gpuIndex[c] >= 0) {
+          at[c] = locationOf(c, leaf, tree, rc, d, numa[gpuIndex[c]]);
+        }
       }
       try {
         NodeInterconnect.Builder b = NodeInterconnect.builder(source, gpus);
@@ -605,8 +608,11 @@ public final class TopoMatrix {
         parent[i] = i;
       }
       for (int r = 0; r < d; r++) {
+        if (cells[r] == null) {
+          continue; // rows not in the text: skipping them keeps the parse linear in its length
+        }
         for (int c = 0; c < d; c++) {
-          LinkClass x = cells[r] == null ? null : cells[r][c];
+          LinkClass x = cells[r][c];
           if (x != null && !x.isNvLink() && x != LinkClass.UNKNOWN && x.compareTo(upTo) <= 0) {
             parent[find(parent, r)] = find(parent, c);
           }
