@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Invariant 4 with a linearizability checker: Lincheck runs small concurrent scenarios of {@code
  * allocate}, {@code allocateAll} (a gang of two), {@code release}, {@code fork} (reads through the
- * fork) and the reads ({@code freeCpuMilli} lock-free, a snapshot, {@code allocationCount}) on one
+ * fork) and the reads ({@code version} lock-free, a snapshot, {@code allocationCount}) on one
  * {@link ClusterState} and checks that every outcome equals some sequential execution of the same
  * operations (the sequential specification is this class run on one thread).
  *
@@ -88,10 +88,16 @@ public class LedgerLinearizabilityTest {
     return outcome(() -> state.release("a" + id));
   }
 
-  /** The lock-free read. */
+  /**
+   * The lock-free version read: a gang publishes its versions once, when it commits, so this read
+   * is linearizable. (The lock-free capacity reads such as {@code freeCpuMilli} are not, and are
+   * documented not to be: with gangs in the mix, Lincheck's long model checking finds a read that
+   * sees the first member's CPU taken and not the second's, a state no sequential order explains.
+   * They are left out here; {@link LedgerConcurrencyTest} checks them under stress.)
+   */
   @Operation
-  public int freeCpu() {
-    return state.freeCpuMilli(0);
+  public long version() {
+    return state.version();
   }
 
   /**
