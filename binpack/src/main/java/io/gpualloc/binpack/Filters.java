@@ -16,32 +16,56 @@ import org.jspecify.annotations.Nullable;
 public final class Filters {
   private Filters() {}
 
-  /** Host CPU fits. */
+  /**
+   * Host CPU fits.
+   *
+   * @return the filter
+   */
   public static NodeFilter cpu() {
     return filter("cpu", Fit::cpu);
   }
 
-  /** Host memory fits. */
+  /**
+   * Host memory fits.
+   *
+   * @return the filter
+   */
   public static NodeFilter memory() {
     return filter("memory", Fit::memory);
   }
 
-  /** The node has a GPU of an allowed model (GPU requests only). */
+  /**
+   * The node has a GPU of an allowed model (GPU requests only).
+   *
+   * @return the filter
+   */
   public static NodeFilter gpuModel() {
     return filter("gpu-model", Fit::gpuModel);
   }
 
-  /** The node has a GPU allowed by the UUID filters (GPU requests only). */
+  /**
+   * The node has a GPU allowed by the UUID filters (GPU requests only).
+   *
+   * @return the filter
+   */
   public static NodeFilter gpuUuid() {
     return filter("gpu-uuid", Fit::gpuUuid);
   }
 
-  /** Enough allowed GPUs with the free count, compute, memory or MIG slots the demand needs. */
+  /**
+   * Enough allowed GPUs with the free count, compute, memory or MIG slots the demand needs.
+   *
+   * @return the filter
+   */
   public static NodeFilter gpuCapacity() {
     return filter("gpu-capacity", Fit::gpuCapacity);
   }
 
-  /** All standard filters, in order. */
+  /**
+   * All standard filters, in order.
+   *
+   * @return all standard filters, in order
+   */
   public static List<NodeFilter> standard() {
     return List.of(cpu(), memory(), gpuModel(), gpuUuid(), gpuCapacity());
   }
@@ -49,6 +73,12 @@ public final class Filters {
   /**
    * The first reason the node cannot take the request under the standard filters, or null when it
    * can.
+   *
+   * @param request the request to place
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @return the first reason the node cannot take the request under the standard filters, or null
+   *     when it can
    */
   public static @Nullable RejectReason check(Request request, ClusterView view, int nodeId) {
     return Fit.check(request, view, nodeId);

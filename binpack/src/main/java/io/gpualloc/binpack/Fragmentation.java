@@ -17,32 +17,62 @@ import io.gpualloc.core.ClusterView;
 public final class Fragmentation {
   private Fragmentation() {}
 
-  /** F_n(M) of one node, milli-GPU, rounded to the nearest integer. */
+  /**
+   * F_n(M) of one node, milli-GPU, rounded to the nearest integer.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @param m the target workload
+   * @return F_n(M) of one node, milli-GPU, rounded to the nearest integer
+   */
   public static long node(ClusterView view, int nodeId, TargetWorkload m) {
     FragEngine e = new FragEngine(m);
     return e.unscale(e.nodeScaled(view, nodeId));
   }
 
-  /** F(M) of the cluster, the sum over nodes, milli-GPU, rounded once at the end. */
+  /**
+   * F(M) of the cluster, the sum over nodes, milli-GPU, rounded once at the end.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param m the target workload
+   * @return F(M) of the cluster, the sum over nodes, milli-GPU, rounded once at the end
+   */
   public static long cluster(ClusterView view, TargetWorkload m) {
     FragEngine e = new FragEngine(m);
     long sum = 0;
-    for (int n = 0; n < view.cluster().nodeCount(); n++) {
+    for (int n = 0; n < view.cluster().nodeIdBound(); n++) {
+      if (!view.cluster().isLive(n)) {
+        continue; // a removed node's id
+      }
       sum += e.nodeScaled(view, n);
     }
     return e.unscale(sum);
   }
 
-  /** Free shareable GPU compute of one node (FGD's R_n), milli-GPU. */
+  /**
+   * Free shareable GPU compute of one node (FGD's R_n), milli-GPU.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @return the free shareable GPU compute of one node (FGD's R_n), milli-GPU
+   */
   public static long freeGpu(ClusterView view, int nodeId) {
     return FragEngine.free(new FragEngine(TargetWorkload.empty()).nodeCodes(view, nodeId));
   }
 
-  /** Free shareable GPU compute of the cluster, milli-GPU. */
+  /**
+   * Free shareable GPU compute of the cluster, milli-GPU.
+   *
+   * @param view the cluster state or snapshot to read
+   * @return the free shareable GPU compute of the cluster, milli-GPU
+   */
   public static long freeGpu(ClusterView view) {
     FragEngine e = new FragEngine(TargetWorkload.empty());
     long sum = 0;
-    for (int n = 0; n < view.cluster().nodeCount(); n++) {
+    for (int n = 0; n < view.cluster().nodeIdBound(); n++) {
+      if (!view.cluster().isLive(n)) {
+        continue; // a removed node's id
+      }
       sum += FragEngine.free(e.nodeCodes(view, n));
     }
     return sum;
@@ -51,12 +81,20 @@ public final class Fragmentation {
   /**
    * The fragmentation rate: F(M) over the free GPU of the cluster, in [0, 1]; 0 when nothing is
    * free.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param m the target workload
+   * @return the fragmentation rate: F(M) over the free GPU of the cluster, in [0, 1]; 0 when
+   *     nothing is free
    */
   public static double rate(ClusterView view, TargetWorkload m) {
     FragEngine e = new FragEngine(m);
     long frag = 0;
     long free = 0;
-    for (int n = 0; n < view.cluster().nodeCount(); n++) {
+    for (int n = 0; n < view.cluster().nodeIdBound(); n++) {
+      if (!view.cluster().isLive(n)) {
+        continue; // a removed node's id
+      }
       long[] codes = e.nodeCodes(view, n);
       frag += e.scaled(view.freeCpuMilli(n), codes);
       free += FragEngine.free(codes);

@@ -29,17 +29,26 @@ public final class FragmentationTracker {
    */
   public record Measure(long fragmentationMilli, long freeGpuMilli, double rate) {}
 
-  /** A tracker against workload M. */
+  /**
+   * A tracker against workload M.
+   *
+   * @param m the target workload
+   */
   public FragmentationTracker(TargetWorkload m) {
     this.engine = new FragEngine(m);
   }
 
-  /** The fragmentation now, recomputing only the nodes that changed. */
+  /**
+   * The fragmentation now, recomputing only the nodes that changed.
+   *
+   * @param view the cluster state or snapshot to read
+   * @return the fragmentation now, recomputing only the nodes that changed
+   */
   public synchronized Measure measure(ClusterView view) {
     Cluster c = view.cluster();
     if (c != cluster) {
       cluster = c;
-      int n = c.nodeCount();
+      int n = c.nodeIdBound();
       version = new int[n];
       scaled = new long[n];
       free = new long[n];
@@ -48,6 +57,9 @@ public final class FragmentationTracker {
       freeSum = 0;
     }
     for (int node = 0; node < version.length; node++) {
+      if (!c.isLive(node)) {
+        continue; // a removed node's id: never measured, so it adds nothing to the sums
+      }
       int v = view.nodeVersion(node);
       if (!known[node] || version[node] != v) {
         long[] codes = engine.nodeCodes(view, node);

@@ -12,7 +12,13 @@ import io.gpualloc.core.InvalidSpecException;
  */
 public record PolicyConfig(long seed, TargetWorkload workload) {
 
-  /** Validates. */
+  /**
+   * Validates.
+   *
+   * @param seed seed of all randomness; equal seeds give equal decisions on equal inputs
+   * @param workload FGD's target workload M; {@link TargetWorkload#empty()} for policies that need
+   *     none
+   */
   public PolicyConfig {
     if (workload == null) {
       throw InvalidSpecException.of(
@@ -20,12 +26,22 @@ public record PolicyConfig(long seed, TargetWorkload workload) {
     }
   }
 
-  /** A config with this seed and no target workload. */
+  /**
+   * A config with this seed and no target workload.
+   *
+   * @param seed seed of all randomness; equal seeds give equal decisions on equal inputs
+   * @return a config with this seed and no target workload
+   */
   public static PolicyConfig of(long seed) {
     return new PolicyConfig(seed, TargetWorkload.empty());
   }
 
-  /** The same config with another target workload. */
+  /**
+   * The same config with another target workload.
+   *
+   * @param m the target workload
+   * @return the same config with another target workload
+   */
   public PolicyConfig withWorkload(TargetWorkload m) {
     return new PolicyConfig(seed, m);
   }

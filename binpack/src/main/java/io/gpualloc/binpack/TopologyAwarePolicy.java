@@ -104,8 +104,14 @@ public final class TopologyAwarePolicy implements PlacementPolicy {
       return d; // the wrapped policy's own set stands
     }
     if (request.topology() == IntraNodeTopology.REQUIRED && !allNvlink(ic, chosen.gpus())) {
-      return Decision.Rejected.builder(request.name(), view.cluster().nodeCount())
-          .reject(nodeId, RejectReason.TOPOLOGY_NOT_SATISFIED)
+      Decision.Rejected.Builder b =
+          Decision.Rejected.builder(request.name(), view.cluster().nodeIdBound());
+      for (int id = 0; id < view.cluster().nodeIdBound(); id++) {
+        if (!view.cluster().isLive(id)) {
+          b.reject(id, RejectReason.NODE_REMOVED); // not counted
+        }
+      }
+      return b.reject(nodeId, RejectReason.TOPOLOGY_NOT_SATISFIED)
           .build("the best " + k + "-GPU set on node " + nodeName + " (" + chosen.gpus()
               + ") is not all NVLink/NVSwitch");
     }

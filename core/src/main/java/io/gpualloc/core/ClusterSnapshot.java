@@ -2,19 +2,23 @@ package io.gpualloc.core;
 
 /**
  * An immutable capacity view taken by {@link ClusterState#snapshot()}: consistent across all its
- * reads, unaffected by later changes, safe to share between threads. It copies the ledger's
- * primitive arrays (about 25 bytes per GPU and 12 per node) and not the allocation map.
+ * reads, unaffected by later changes (allocations and membership alike), safe to share between
+ * threads. Its {@link #cluster()} is the membership of the moment it was taken. It copies the
+ * ledger's primitive arrays (about 20 bytes per GPU and 17 per node; the GPUs' capacities are
+ * shared) and not the allocation map.
  */
 public final class ClusterSnapshot implements ClusterView {
   private final Ledger ledger;
+  private final Cluster cluster;
 
   ClusterSnapshot(Ledger frozen) {
     this.ledger = frozen;
+    this.cluster = frozen.cluster;
   }
 
   @Override
   public Cluster cluster() {
-    return ledger.cluster;
+    return cluster;
   }
 
   @Override
@@ -30,6 +34,21 @@ public final class ClusterSnapshot implements ClusterView {
   @Override
   public int freeWholeGpus(int nodeId) {
     return ledger.nodeFreeWhole[checkNode(nodeId)];
+  }
+
+  @Override
+  public boolean isSchedulable(int nodeId) {
+    return ledger.isLive(nodeId) && (ledger.nodeFlags[nodeId] & Ledger.CORDONED) == 0;
+  }
+
+  @Override
+  public boolean isCordoned(int nodeId) {
+    return (ledger.nodeFlags[checkNode(nodeId)] & Ledger.CORDONED) != 0;
+  }
+
+  @Override
+  public boolean isGpuHealthy(int gpuId) {
+    return !ledger.gpuUnhealthy[checkGpu(gpuId)];
   }
 
   @Override
@@ -79,21 +98,21 @@ public final class ClusterSnapshot implements ClusterView {
   }
 
   private int checkNode(int nodeId) {
-    if (nodeId < 0 || nodeId >= ledger.nodeFreeCpu.length) {
-      ledger.cluster.node(nodeId);
+    if (!ledger.isLive(nodeId)) {
+      throw cluster.notMember("cluster", "node id", nodeId);
     }
     return nodeId;
   }
 
   private int checkGpu(int gpuId) {
-    if (gpuId < 0 || gpuId >= ledger.gpuMode.length) {
-      ledger.cluster.gpu(gpuId);
+    if (!cluster.isLiveGpu(gpuId)) {
+      cluster.gpu(gpuId); // throws the typed error
     }
     return gpuId;
   }
 
   @Override
   public String toString() {
-    return "ClusterSnapshot[" + ledger.cluster + ", version " + ledger.version + "]";
+    return "ClusterSnapshot[" + cluster + ", version " + ledger.version + "]";
   }
 }

@@ -34,12 +34,20 @@ public final class GpuModelCatalog {
     this.aliases = aliases;
   }
 
-  /** The built-in catalog. */
+  /**
+   * The built-in catalog.
+   *
+   * @return the built-in catalog
+   */
   public static GpuModelCatalog builtIn() {
     return BUILT_IN;
   }
 
-  /** An empty catalog, for hosts that define every model themselves. */
+  /**
+   * An empty catalog, for hosts that define every model themselves.
+   *
+   * @return an empty catalog, for hosts that define every model themselves
+   */
   public static GpuModelCatalog empty() {
     return new GpuModelCatalog(Map.of(), Map.of());
   }
@@ -47,6 +55,8 @@ public final class GpuModelCatalog {
   /**
    * A catalog with {@code model} added.
    *
+   * @param model the model to add
+   * @return a catalog with {@code model} added
    * @throws InvalidSpecException when a model of that name (or alias) already exists with a
    *     different definition
    */
@@ -66,7 +76,12 @@ public final class GpuModelCatalog {
     return new GpuModelCatalog(java.util.Collections.unmodifiableMap(copy), aliases);
   }
 
-  /** A catalog with all of {@code more} added, in order. */
+  /**
+   * A catalog with all of {@code more} added, in order.
+   *
+   * @param more the models to add
+   * @return a catalog with all of {@code more} added, in order
+   */
   public GpuModelCatalog withAll(Collection<GpuModel> more) {
     GpuModelCatalog c = this;
     for (GpuModel m : more) {
@@ -78,6 +93,8 @@ public final class GpuModelCatalog {
   /**
    * The model with this name or alias.
    *
+   * @param name the name
+   * @return the model with this name or alias
    * @throws UnknownGpuModelException when there is none, naming the known models
    */
   public GpuModel get(String name) {
@@ -91,17 +108,30 @@ public final class GpuModelCatalog {
     return m;
   }
 
-  /** Whether a model with this name or alias exists. */
+  /**
+   * Whether a model with this name or alias exists.
+   *
+   * @param name the name
+   * @return whether a model with this name or alias exists
+   */
   public boolean contains(String name) {
     return find(name) != null;
   }
 
-  /** The models, in catalog order. */
+  /**
+   * The models, in catalog order.
+   *
+   * @return the models, in catalog order
+   */
   public Collection<GpuModel> models() {
     return models.values();
   }
 
-  /** The model names, in catalog order. */
+  /**
+   * The model names, in catalog order.
+   *
+   * @return the model names, in catalog order
+   */
   public Set<String> names() {
     return models.keySet();
   }

@@ -1,78 +1,105 @@
 package io.gpualloc.core;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ledger's dense primitive state and the logic that changes it. Not thread-safe: {@link
  * ClusterState} guards it with a lock, {@link ClusterSnapshot} freezes a copy.
+ *
+ * <p>Arrays are indexed by node id and GPU id and grow by doubling as nodes join; a removed node
+ * keeps its slots (flagged {@link #RETIRED}), because ids are never reused. The membership itself
+ * lives in a {@link Membership} store that this ledger writes in place once it owns it.
  */
 final class Ledger {
   static final byte FREE = 0;
   static final byte WHOLE = 1;
   static final byte SHARED = 2;
   static final byte MIG = 3;
+  static final byte CORDONED = 1;
+  static final byte RETIRED = 2;
   private static final GpuMode[] MODES = GpuMode.values();
 
-  final Cluster cluster;
-  final int[] nodeFreeCpu;
-  final int[] nodeFreeMem;
-  final int[] nodeFreeWhole;
-  final int[] gpuUsedCompute;
-  final int[] gpuUsedMem;
-  final int[] gpuCapacityMem;
-  final byte[] gpuMode;
-  final int[] gpuGrants;
-  final int[] gpuMigMask;
-  final byte[] gpuMigCompute;
-  final byte[] gpuMigMe;
-  final int[] nodeVersion;
+  /**
+   * The membership now; replaced (never changed) by add, remove and relabel, as their last write,
+   * so that a reader that sees a new value also sees the slots it describes.
+   */
+  volatile Cluster cluster;
+  int[] nodeFreeCpu;
+  int[] nodeFreeMem;
+  /** FREE and healthy GPUs per node. */
+  int[] nodeFreeWhole;
+  int[] nodeVersion;
+  byte[] nodeFlags;
+  int[] gpuUsedCompute;
+  int[] gpuUsedMem;
+  int[] gpuCapacityMem;
+  byte[] gpuMode;
+  int[] gpuGrants;
+  int[] gpuMigMask;
+  byte[] gpuMigCompute;
+  byte[] gpuMigMe;
+  boolean[] gpuUnhealthy;
   final AllocationTable allocations;
-  /** Written last by every mutation; readers read it first (see ClusterState's concurrency). */
+  /**
+   * Written last by every allocation mutation (membership calls write it just before {@link
+   * #cluster}); readers read it first (see ClusterState's concurrency).
+   */
   volatile long version;
 
   Ledger(Cluster cluster) {
     this.cluster = cluster;
-    int n = cluster.nodeCount();
-    int g = cluster.gpuCount();
+    int n = cluster.nodeIdBound();
+    int g = cluster.gpuIdBound();
     nodeFreeCpu = new int[n];
     nodeFreeMem = new int[n];
     nodeFreeWhole = new int[n];
     nodeVersion = new int[n];
-    for (int i = 0; i < n; i++) {
-      Node node = cluster.node(i);
-      nodeFreeCpu[i] = node.cpuMilli();
-      nodeFreeMem[i] = node.memoryMib();
-      nodeFreeWhole[i] = node.gpuCount();
-    }
+    nodeFlags = new byte[n];
     gpuUsedCompute = new int[g];
     gpuUsedMem = new int[g];
     gpuCapacityMem = new int[g];
-    for (int k = 0; k < g; k++) {
-      gpuCapacityMem[k] = cluster.gpu(k).model().memoryMib();
-    }
     gpuMode = new byte[g];
     gpuGrants = new int[g];
     gpuMigMask = new int[g];
     gpuMigCompute = new byte[g];
     gpuMigMe = new byte[g];
+    gpuUnhealthy = new boolean[g];
+    for (int i = 0; i < n; i++) {
+      if (cluster.isLive(i)) {
+        initNode(i, cluster.nodes[i], cluster.gpuOffset[i]);
+      } else {
+        nodeFlags[i] = RETIRED;
+      }
+    }
     allocations = new AllocationTable();
+    allocations.ensureNodes(n);
   }
 
   /** A deep copy; {@code withAllocations} false leaves the allocation map empty (snapshots). */
   Ledger(Ledger o, boolean withAllocations) {
     cluster = o.cluster;
-    nodeFreeCpu = o.nodeFreeCpu.clone();
-    nodeFreeMem = o.nodeFreeMem.clone();
-    nodeFreeWhole = o.nodeFreeWhole.clone();
-    nodeVersion = o.nodeVersion.clone();
-    gpuUsedCompute = o.gpuUsedCompute.clone();
-    gpuUsedMem = o.gpuUsedMem.clone();
-    gpuCapacityMem = o.gpuCapacityMem; // immutable after construction
-    gpuMode = o.gpuMode.clone();
-    gpuGrants = o.gpuGrants.clone();
-    gpuMigMask = o.gpuMigMask.clone();
-    gpuMigCompute = o.gpuMigCompute.clone();
-    gpuMigMe = o.gpuMigMe.clone();
+    int n = cluster.nodeIdBound();
+    int g = cluster.gpuIdBound();
+    nodeFreeCpu = Arrays.copyOf(o.nodeFreeCpu, n);
+    nodeFreeMem = Arrays.copyOf(o.nodeFreeMem, n);
+    nodeFreeWhole = Arrays.copyOf(o.nodeFreeWhole, n);
+    nodeVersion = Arrays.copyOf(o.nodeVersion, n);
+    nodeFlags = Arrays.copyOf(o.nodeFlags, n);
+    gpuUsedCompute = Arrays.copyOf(o.gpuUsedCompute, g);
+    gpuUsedMem = Arrays.copyOf(o.gpuUsedMem, g);
+    // written once per GPU id when it is issued, never after: a snapshot (which never issues ids)
+    // may share it; a fork, which may issue the same ids as its parent, needs its own
+    gpuCapacityMem = withAllocations ? Arrays.copyOf(o.gpuCapacityMem, g) : o.gpuCapacityMem;
+    gpuMode = Arrays.copyOf(o.gpuMode, g);
+    gpuGrants = Arrays.copyOf(o.gpuGrants, g);
+    gpuMigMask = Arrays.copyOf(o.gpuMigMask, g);
+    gpuMigCompute = Arrays.copyOf(o.gpuMigCompute, g);
+    gpuMigMe = Arrays.copyOf(o.gpuMigMe, g);
+    gpuUnhealthy = Arrays.copyOf(o.gpuUnhealthy, g);
     allocations = withAllocations ? new AllocationTable(o.allocations) : new AllocationTable();
     allocationCount = withAllocations ? -1 : o.allocations.size();
     version = o.version;
@@ -84,13 +111,32 @@ final class Ledger {
     return allocationCount >= 0 ? allocationCount : allocations.size();
   }
 
+  private void initNode(int id, Node node, int offset) {
+    nodeFreeCpu[id] = node.cpuMilli();
+    nodeFreeMem[id] = node.memoryMib();
+    nodeFreeWhole[id] = node.gpuCount();
+    for (int k = 0; k < node.gpuCount(); k++) {
+      gpuCapacityMem[offset + k] = node.gpu(k).model().memoryMib();
+    }
+  }
+
+  /** Whether the id is a member's; slots above the bound are flagged RETIRED until issued. */
+  boolean isLive(int nodeId) {
+    return nodeId >= 0 && nodeId < nodeFlags.length && (nodeFlags[nodeId] & RETIRED) == 0;
+  }
+
+  boolean isLiveGpu(int gpuId) {
+    Cluster c = cluster;
+    return gpuId >= 0 && gpuId < c.gpuIdBound() && isLive(c.nodeOfGpu[gpuId]);
+  }
+
   GpuMode mode(int gpuId) {
     return MODES[gpuMode[gpuId]];
   }
 
   boolean canPlaceMig(int gpuId, MigProfile profile, int start) {
     byte m = gpuMode[gpuId];
-    if (m != FREE && m != MIG) {
+    if (m != FREE && m != MIG || gpuUnhealthy[gpuId]) {
       return false;
     }
     GpuModel model = cluster.gpu(gpuId).model();
@@ -120,6 +166,11 @@ final class Ledger {
     }
     validateShape(p);
     int node = p.nodeId();
+    if ((nodeFlags[node] & CORDONED) != 0) {
+      throw new AllocationConflictException("nodeId of placement " + p.allocationId() + " is "
+          + node + "; allowed: a schedulable node (node '" + cluster.node(node).name()
+          + "' is cordoned). Maybe uncordon it first, or decide again.");
+    }
     if (nodeFreeCpu[node] < p.cpuMilli()) {
       throw conflict(p, "cpuMilli", p.cpuMilli(), "<= free CPU " + nodeFreeCpu[node]);
     }
@@ -198,10 +249,9 @@ final class Ledger {
 
   /** Checks what does not depend on current usage: ids, indexes, profiles, slots. */
   private void validateShape(Placement p) {
-    if (p.nodeId() >= cluster.nodeCount()) {
-      throw InvalidSpecException.of(
-          "placement " + p.allocationId(), "nodeId", p.nodeId(),
-          "0.." + (cluster.nodeCount() - 1));
+    Cluster cluster = this.cluster;
+    if (!isLive(p.nodeId())) {
+      throw cluster.notMember("placement " + p.allocationId(), "nodeId", p.nodeId());
     }
     Node node = cluster.node(p.nodeId());
     for (int i = 0; i < p.grants().size(); i++) {
@@ -234,6 +284,10 @@ final class Ledger {
     int gpu = cluster.gpuId(p.nodeId(), g.gpuIndex());
     int node = p.nodeId();
     byte mode = gpuMode[gpu];
+    if (gpuUnhealthy[gpu]) {
+      throw conflict(p, "grants[" + index + "].gpuIndex", g.gpuIndex(),
+          "a healthy GPU (GPU " + g.gpuIndex() + " is marked unhealthy)");
+    }
     if (g instanceof GpuGrant.Whole) {
       if (mode != FREE) {
         throw busy(p, index, gpu, "a FREE GPU for a whole grant");
@@ -310,7 +364,7 @@ final class Ledger {
       gpuGrants[gpu] = 0;
       gpuUsedCompute[gpu] = 0;
       gpuUsedMem[gpu] = 0;
-      nodeFreeWhole[node]++;
+      freed(node, gpu);
     } else if (g instanceof GpuGrant.Share s) {
       expect(gpuMode[gpu] == SHARED && gpuGrants[gpu] > 0, gpu, "SHARED mode before releasing");
       gpuUsedCompute[gpu] -= s.computeMilli();
@@ -318,7 +372,7 @@ final class Ledger {
       if (--gpuGrants[gpu] == 0) {
         expect(gpuUsedCompute[gpu] == 0 && gpuUsedMem[gpu] == 0, gpu, "empty GPU holds nothing");
         gpuMode[gpu] = FREE;
-        nodeFreeWhole[node]++;
+        freed(node, gpu);
       }
     } else {
       GpuGrant.Mig m = (GpuGrant.Mig) g;
@@ -337,9 +391,178 @@ final class Ledger {
       if (--gpuGrants[gpu] == 0) {
         expect(gpuMigMask[gpu] == 0 && gpuUsedCompute[gpu] == 0, gpu, "empty GPU holds nothing");
         gpuMode[gpu] = FREE;
-        nodeFreeWhole[node]++;
+        freed(node, gpu);
       }
     }
+  }
+
+  /** A GPU became FREE: it counts as a free whole GPU again if it is healthy. */
+  private void freed(int node, int gpu) {
+    if (!gpuUnhealthy[gpu]) {
+      nodeFreeWhole[node]++;
+    }
+  }
+
+  // ---- membership ----------------------------------------------------------------------------
+
+  /** The store this ledger writes, made on its first membership change; null until then. */
+  private Membership owned;
+
+  /**
+   * The store only this ledger writes: its cluster's, if no other ledger has claimed it, else a
+   * copy of what its cluster shows. Publishes nothing: a call that then fails changes nothing.
+   */
+  private Membership ownStore() {
+    if (owned == null) {
+      Cluster c = cluster;
+      Membership s = c.store;
+      if (!(s.claim(this) && s.version == c.membershipVersion()
+          && s.idBound == c.nodeIdBound())) {
+        s = Membership.copyOf(c);
+        s.claim(this);
+      }
+      owned = s;
+    }
+    return owned;
+  }
+
+  int addNode(Node node) {
+    Membership store = ownStore();
+    int existing = store.liveId(node.name());
+    if (existing >= 0) {
+      throw InvalidSpecException.of("added node", "name", node.name(),
+          "a name no member node has (node id " + existing + " has it). Maybe remove it first,"
+              + " or relabel it");
+    }
+    java.util.HashSet<String> seen = new java.util.HashSet<>();
+    for (int k = 0; k < node.gpuCount(); k++) {
+      String uuid = node.gpu(k).uuid();
+      int other = store.liveGpu(uuid);
+      if (other >= 0 || !seen.add(uuid)) {
+        throw InvalidSpecException.of("added node " + node.name(), "gpus[" + k + "].uuid", uuid,
+            "UUIDs unique in the cluster (also used by "
+                + (other >= 0 ? "node '" + store.nodes[store.nodeOfGpu[other]].name() + "'"
+                    : "another GPU of this node") + ")");
+      }
+    }
+    int id = store.addNode(node);
+    growNodes(store.idBound);
+    growGpus(store.gpuBound);
+    allocations.ensureNodes(store.idBound);
+    nodeVersion[id] = 0;
+    initNode(id, node, store.gpuOffset[id]);
+    nodeFlags[id] = 0;
+    version++;
+    // published last: a reader that sees the new id in cluster() sees its slots written
+    cluster = store.cluster();
+    return id;
+  }
+
+  private void growNodes(int bound) {
+    if (bound > nodeFlags.length) {
+      int old = nodeFlags.length;
+      int cap = Math.max(bound, old * 2);
+      nodeFreeCpu = Arrays.copyOf(nodeFreeCpu, cap);
+      nodeFreeMem = Arrays.copyOf(nodeFreeMem, cap);
+      nodeFreeWhole = Arrays.copyOf(nodeFreeWhole, cap);
+      nodeVersion = Arrays.copyOf(nodeVersion, cap);
+      nodeFlags = Arrays.copyOf(nodeFlags, cap);
+      Arrays.fill(nodeFlags, old, cap, RETIRED);
+    }
+  }
+
+  private void growGpus(int bound) {
+    if (bound > gpuMode.length) {
+      int cap = Math.max(bound, gpuMode.length * 2);
+      gpuUsedCompute = Arrays.copyOf(gpuUsedCompute, cap);
+      gpuUsedMem = Arrays.copyOf(gpuUsedMem, cap);
+      gpuCapacityMem = Arrays.copyOf(gpuCapacityMem, cap);
+      gpuMode = Arrays.copyOf(gpuMode, cap);
+      gpuGrants = Arrays.copyOf(gpuGrants, cap);
+      gpuMigMask = Arrays.copyOf(gpuMigMask, cap);
+      gpuMigCompute = Arrays.copyOf(gpuMigCompute, cap);
+      gpuMigMe = Arrays.copyOf(gpuMigMe, cap);
+      gpuUnhealthy = Arrays.copyOf(gpuUnhealthy, cap);
+    }
+  }
+
+  /** Releases every allocation on live node {@code id}, retires it, and returns them by id. */
+  List<Placement> removeNode(int id) {
+    Membership store = ownStore();
+    List<Placement> released = allocationsOn(id);
+    for (Placement p : released) {
+      unapply(p.allocationId());
+    }
+    store.removeNode(id);
+    nodeFlags[id] = RETIRED;
+    nodeVersion[id]++;
+    version += released.size() + 1;
+    cluster = store.cluster();
+    return released;
+  }
+
+  /** The allocations on node {@code id}, sorted by allocation id. */
+  List<Placement> allocationsOn(int id) {
+    List<Placement> out = allocations.onNode(id);
+    out.sort(Comparator.comparing(Placement::allocationId));
+    return out;
+  }
+
+  boolean setCordoned(int id, boolean cordoned) {
+    boolean now = (nodeFlags[id] & CORDONED) != 0;
+    if (now == cordoned) {
+      return false;
+    }
+    nodeFlags[id] = (byte) (cordoned ? nodeFlags[id] | CORDONED : nodeFlags[id] & ~CORDONED);
+    nodeVersion[id]++;
+    version++;
+    return true;
+  }
+
+  boolean relabel(int id, Map<String, String> labels) {
+    Node old = cluster.node(id);
+    Node node = new Node(old.name(), labels, old.cpuMilli(), old.memoryMib(), old.gpus());
+    if (node.labels().equals(old.labels())) {
+      return false;
+    }
+    Membership store = ownStore();
+    store.replaceNode(id, node);
+    nodeVersion[id]++;
+    version++;
+    cluster = store.cluster();
+    return true;
+  }
+
+  /** Validates a GPU index of live node {@code id} and returns the GPU id. */
+  int gpuOf(int id, int gpuIndex) {
+    return cluster.gpuId(id, gpuIndex);
+  }
+
+  boolean setGpuHealthy(int id, int gpu, boolean healthy) {
+    if (gpuUnhealthy[gpu] != healthy) {
+      return false;
+    }
+    gpuUnhealthy[gpu] = !healthy;
+    if (gpuMode[gpu] == FREE) {
+      nodeFreeWhole[id] += healthy ? 1 : -1;
+    }
+    nodeVersion[id]++;
+    version++;
+    return true;
+  }
+
+  /** The allocations holding a grant on GPU {@code gpuIndex} of node {@code id}, by id. */
+  List<Placement> allocationsOnGpu(int id, int gpuIndex) {
+    List<Placement> out = new ArrayList<>();
+    for (Placement p : allocationsOn(id)) {
+      for (GpuGrant g : p.grants()) {
+        if (g.gpuIndex() == gpuIndex) {
+          out.add(p);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   private void expect(boolean ok, int gpu, String invariant) {

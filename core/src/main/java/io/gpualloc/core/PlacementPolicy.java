@@ -9,9 +9,20 @@ package io.gpualloc.core;
  */
 public interface PlacementPolicy {
 
-  /** The policy's registry name, for example {@code fgd}. */
+  /**
+   * The policy's registry name, for example {@code fgd}.
+   *
+   * @return the policy's registry name, for example {@code fgd}
+   */
   String name();
 
-  /** Decides where {@code request} goes on {@code view}. Never returns null. */
+  /**
+   * Decides where {@code request} goes on {@code view}. Never returns null.
+   *
+   * @param request the request to place
+   * @param view the cluster state or snapshot to read
+   * @return {@link Decision.Placed} with the placement and its score, or {@link
+   *     Decision.Rejected} with the reason for every node
+   */
   Decision place(Request request, ClusterView view);
 }

@@ -2,6 +2,13 @@ package io.gpualloc.core;
 
 /** Why a node cannot take a request. Ordered roughly as filters run. */
 public enum RejectReason {
+  /**
+   * The id names no member: its node was removed (ids are never reused). Not counted in a
+   * rejection's {@code nodeCount} or summary: a removed node is not a node of the cluster.
+   */
+  NODE_REMOVED("node removed"),
+  /** The node is cordoned: it keeps its allocations but takes no new one. */
+  NODE_CORDONED("node cordoned"),
   /** Not enough free host CPU. */
   INSUFFICIENT_CPU("insufficient CPU"),
   /** Not enough free host memory. */
@@ -31,7 +38,11 @@ public enum RejectReason {
     this.text = text;
   }
 
-  /** The reason as it appears in a summary, for example {@code insufficient GPU memory}. */
+  /**
+   * The reason as it appears in a summary, for example {@code insufficient GPU memory}.
+   *
+   * @return the reason as it appears in a summary, for example {@code insufficient GPU memory}
+   */
   public String text() {
     return text;
   }

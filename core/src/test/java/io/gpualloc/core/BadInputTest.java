@@ -388,6 +388,72 @@ class BadInputTest {
     t.add(ledger("release unknown", UnknownAllocationException.class, s -> s.release("nope"),
         "allocationId 'nope' is not allocated", "allowed: one of the 4 ids the ledger holds",
         "Maybe it was released already"));
+    // membership: every call validates first and a failed call changes nothing
+    t.add(ledger("addNode name taken", InvalidSpecException.class,
+        s -> s.addNode(Node.builder("n1").build()),
+        "name of added node is 'n1'", "allowed: a name no member node has (node id 1 has it)"));
+    t.add(ledger("addNode uuid taken", InvalidSpecException.class,
+        s -> s.addNode(Node.builder("n9").gpu("GPU-n0-3", T4, 0).build()),
+        "gpus[0].uuid of added node n9 is 'GPU-n0-3'",
+        "allowed: UUIDs unique in the cluster (also used by node 'n0')"));
+    t.add(ledger("addNode null", InvalidSpecException.class, s -> s.addNode(null),
+        "node of cluster state is null"));
+    t.add(ledger("removeNode unknown", UnknownNodeException.class, s -> s.removeNode("n7"),
+        "node name of cluster is 'n7'", "allowed: one of the cluster's 4 node names"));
+    t.add(ledger("removeNode removed", UnknownNodeException.class, s -> {
+      ClusterState f = s.fork(); // s itself must stay unchanged
+      f.removeNode("n2");
+      f.removeNode("n2");
+    }, "node name of cluster is 'n2'", "(a node named 'n2' was removed)"));
+    t.add(ledger("cordon unknown", UnknownNodeException.class, s -> s.cordon("x"),
+        "node name of cluster is 'x'"));
+    t.add(ledger("uncordon unknown", UnknownNodeException.class, s -> s.uncordon("x"),
+        "node name of cluster is 'x'"));
+    t.add(ledger("relabel unknown", UnknownNodeException.class, s -> s.relabel("x", Map.of()),
+        "node name of cluster is 'x'"));
+    t.add(ledger("relabel blank key", InvalidSpecException.class,
+        s -> s.relabel("n0", Map.of(" ", "v")), "label key of node n0 is ' '",
+        "allowed: a non-blank string"));
+    t.add(ledger("relabel null labels", InvalidSpecException.class,
+        s -> s.relabel("n0", null), "labels of node n0 is null"));
+    t.add(ledger("markGpuUnhealthy index", InvalidSpecException.class,
+        s -> s.markGpuUnhealthy("n1", 2), "gpu index of node n1 is 2", "allowed: 0..1"));
+    t.add(ledger("markGpuHealthy no GPUs", InvalidSpecException.class,
+        s -> s.markGpuHealthy("n2", 0), "gpu index of node n2 is 0",
+        "allowed: none (the node has no GPUs)"));
+    t.add(ledger("markGpuHealthy unknown", UnknownNodeException.class,
+        s -> s.markGpuHealthy("x", 0), "node name of cluster is 'x'"));
+    t.add(ledger("allocate on a cordoned node", AllocationConflictException.class, s -> {
+      ClusterState f = s.fork();
+      f.cordon("n1");
+      f.allocate(Placement.builder("c", 1).whole(0).build());
+    }, "nodeId of placement c is 1",
+        "allowed: a schedulable node (node 'n1' is cordoned). Maybe uncordon it first"));
+    t.add(ledger("allocate on an unhealthy GPU", AllocationConflictException.class, s -> {
+      ClusterState f = s.fork();
+      f.markGpuUnhealthy("n1", 0);
+      f.allocate(Placement.builder("u", 1).share(0, 100, 0).build());
+    }, "grants[0].gpuIndex of placement u on node n1 is 0",
+        "allowed: a healthy GPU (GPU 0 is marked unhealthy)"));
+    t.add(ledger("allocate on a removed node", UnknownNodeException.class, s -> {
+      ClusterState f = s.fork();
+      f.removeNode("n1");
+      f.addNode(Node.builder("n1").build());
+      f.allocate(Placement.builder("r", 1).build());
+    }, "nodeId of placement r is 1", "id 1 was node 'n1', which was removed (ids are never"
+        + " reused). Maybe the decision was made before the node left: decide again."));
+    t.add(ledger("read a removed node", UnknownNodeException.class, s -> {
+      ClusterState f = s.fork();
+      f.removeNode("n2");
+      f.freeCpuMilli(2);
+    }, "node id of cluster is 2", "allowed: the id of one of the cluster's 3 member nodes (0..3"
+        + " less 1 removed); id 2 was node 'n2', which was removed"));
+    t.add(ledger("read a removed GPU", UnknownNodeException.class, s -> {
+      ClusterState f = s.fork();
+      f.removeNode("n1");
+      f.gpuMode(5);
+    }, "gpu id of cluster is 5", "allowed: a GPU of a member node; GPU 5 was GPU 1 of node 'n1',"
+        + " which was removed"));
     return t.stream();
   }
 

@@ -12,7 +12,8 @@ import io.gpualloc.core.InvalidSpecException;
  * which node they just changed.
  *
  * <p>Per node it counts wholly free GPUs, free compute (milli-GPU) of GPUs that can still take
- * shares ({@link GpuMode#FREE} and {@link GpuMode#SHARED}) and all GPUs. Use it with views of one
+ * shares ({@link GpuMode#FREE} and {@link GpuMode#SHARED}; unhealthy GPUs count in neither) and all
+ * GPUs. Use it with views of one
  * ledger and its snapshots; after switching to an unrelated ledger call {@link #reset()}. Not
  * thread-safe: one instance per scheduling thread.
  */
@@ -26,13 +27,17 @@ public final class DomainCapacity {
   private final long[][] compute;
   private final int[][] total;
 
-  /** Capacity tracking for the domains of {@code topology}; nothing is counted until a refresh. */
+  /**
+   * Capacity tracking for the domains of {@code topology}; nothing is counted until a refresh.
+   *
+   * @param topology the cluster's topology domains
+   */
   public DomainCapacity(ClusterTopology topology) {
     if (topology == null) {
       throw InvalidSpecException.of("domain capacity", "topology", null, "a ClusterTopology");
     }
     this.topology = topology;
-    int nc = topology.cluster().nodeCount();
+    int nc = topology.cluster().nodeIdBound();
     int lc = topology.levels().size();
     this.seenVersion = new int[nc];
     this.seen = new boolean[nc];
@@ -57,12 +62,17 @@ public final class DomainCapacity {
   /**
    * Brings every node's contribution up to date with {@code view}.
    *
+   *
+   * @param view the cluster state or snapshot to read
    * @return how many nodes were recomputed
    */
   public int refresh(ClusterView view) {
     checkView(view);
     int changed = 0;
     for (int v = 0; v < seen.length; v++) {
+      if (!topology.cluster().isLive(v)) {
+        continue; // a removed node's id
+      }
       if (!seen[v] || seenVersion[v] != view.nodeVersion(v)) {
         update(view, v);
         changed++;
@@ -71,7 +81,12 @@ public final class DomainCapacity {
     return changed;
   }
 
-  /** Brings node {@code nodeId}'s contribution up to date with {@code view}. */
+  /**
+   * Brings node {@code nodeId}'s contribution up to date with {@code view}.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   */
   public void refresh(ClusterView view, int nodeId) {
     checkView(view);
     topology.cluster().node(nodeId);
@@ -104,6 +119,9 @@ public final class DomainCapacity {
     long c = 0;
     for (int i = 0; i < count; i++) {
       GpuMode mode = view.gpuMode(off + i);
+      if (!view.isGpuHealthy(off + i)) {
+        continue; // takes no new grant
+      }
       if (mode == GpuMode.FREE) {
         f++;
       }
@@ -128,25 +146,50 @@ public final class DomainCapacity {
     }
   }
 
-  /** Wholly free GPUs in the domain, as of the last refresh. */
+  /**
+   * Wholly free GPUs in the domain, as of the last refresh.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the wholly free GPUs in the domain, as of the last refresh
+   */
   public int freeWholeGpus(int level, int domainId) {
     topology.domainName(level, domainId);
     return free[level][domainId];
   }
 
-  /** Free compute (milli-GPU) of GPUs that can take shares in the domain. */
+  /**
+   * Free compute (milli-GPU) of GPUs that can take shares in the domain.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the free compute (milli-GPU) of GPUs that can take shares in the domain
+   */
   public long freeComputeMilli(int level, int domainId) {
     topology.domainName(level, domainId);
     return compute[level][domainId];
   }
 
-  /** All GPUs of the domain's nodes. */
+  /**
+   * All GPUs of the domain's nodes.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return all GPUs of the domain's nodes
+   */
   public int totalGpus(int level, int domainId) {
     topology.domainName(level, domainId);
     return total[level][domainId];
   }
 
-  /** The domains at {@code level} with at least {@code wholeGpus} wholly free GPUs, ascending. */
+  /**
+   * The domains at {@code level} with at least {@code wholeGpus} wholly free GPUs, ascending.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param wholeGpus the number of whole GPUs
+   * @return the domains at {@code level} with at least {@code wholeGpus} wholly free GPUs,
+   *     ascending
+   */
   public int[] domainsWithFreeGpus(int level, int wholeGpus) {
     int dc = topology.domainCount(level);
     int k = 0;

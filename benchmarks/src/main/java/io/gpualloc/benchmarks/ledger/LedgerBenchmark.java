@@ -27,7 +27,16 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The ledger's hot paths on clusters of 8-GPU nodes, half allocated: an allocate+release pair,
- * {@code snapshot()}, {@code fork()} and the capacity reads.
+ * {@code snapshot()}, {@code fork()}, the capacity reads, and membership changes: adding a node,
+ * removing one (holding its 4 allocations), and each followed by the {@code cluster()} read and a
+ * lookup on it that a policy makes after a membership change.
+ *
+ * <p>Membership changes issue new ids and retire old ones for good, so the membership benchmarks
+ * start each iteration from a fresh fork of the half-allocated ledger (not measured). {@code
+ * addNode}, {@code removeNode} and their variants with the {@code cluster()} read run as batches of
+ * {@value #BATCH} calls per iteration ({@code SingleShotTime}, reported in ms per batch, which is
+ * the same number in us per call); {@code addThenRemoveNode} keeps the population constant and
+ * runs as an ordinary average.
  *
  * <p>{@code java -jar benchmarks/target/gpualloc-benchmarks.jar LedgerBenchmark}
  */
@@ -43,8 +52,9 @@ public class LedgerBenchmark {
   @Param({"1000", "10000"})
   public int nodes;
 
-  private ClusterState state;
+  ClusterState state;
   private Cluster cluster;
+  GpuModel a100;
   private Placement[] probes;
   private int next;
   private int[] gpuIds;
@@ -52,7 +62,7 @@ public class LedgerBenchmark {
   /** Builds the cluster and fills about half of it with a seeded mix of grants. */
   @Setup(Level.Trial)
   public void setUp() {
-    GpuModel a100 = GpuModelCatalog.builtIn().get("A100-80GB");
+    a100 = GpuModelCatalog.builtIn().get("A100-80GB");
     List<Node> list = new ArrayList<>(nodes);
     for (int i = 0; i < nodes; i++) {
       list.add(Node.builder("node-" + i).cpuMilli(128_000).memoryMib(1_048_576)
@@ -91,6 +101,133 @@ public class LedgerBenchmark {
     }
   }
 
+  /**
+   * A ledger with churn for the membership benchmarks: a fork of the half-allocated ledger made
+   * before each iteration, the nodes that will join, and every node name in a seeded removal
+   * order. A separate state, so that the other benchmarks do not pay for its setup.
+   */
+  @State(Scope.Thread)
+  public static class Churn {
+    ClusterState ledger;
+    Node[] joiners;
+    String[] leavers;
+    int joined;
+    int left;
+    GpuModel model;
+
+    /** Builds the joiners once. */
+    @Setup(Level.Trial)
+    public void joiners(LedgerBenchmark base) {
+      model = base.a100;
+      joiners = new Node[1 << 16];
+      for (int i = 0; i < joiners.length; i++) {
+        joiners[i] = joiner("joiner-" + i);
+      }
+    }
+
+    /** A fresh fork of the ledger, which has taken its own id space, and the removal order. */
+    @Setup(Level.Iteration)
+    public void fork(LedgerBenchmark base) {
+      ledger = base.state.fork();
+      ledger.addNode(Node.builder("warm").gpus(1, model).build()); // the fork's own id space
+      ledger.removeNode("warm");
+      leavers = new String[base.nodes];
+      SplittableRandom rnd = new SplittableRandom(7);
+      for (int i = 0; i < leavers.length; i++) {
+        leavers[i] = "node-" + i;
+      }
+      for (int i = leavers.length - 1; i > 0; i--) { // a seeded shuffle
+        int j = rnd.nextInt(i + 1);
+        String t = leavers[i];
+        leavers[i] = leavers[j];
+        leavers[j] = t;
+      }
+      joined = 0;
+      left = 0;
+    }
+
+    Node nextJoiner() {
+      int k = joined++;
+      return k < joiners.length ? joiners[k] : joiner("joiner-" + k);
+    }
+
+    String nextLeaver() {
+      return leavers[left++ % leavers.length];
+    }
+
+    private Node joiner(String name) {
+      return Node.builder(name).cpuMilli(128_000).memoryMib(1_048_576).label("pool", "train")
+          .gpus(8, model, 2).build();
+    }
+  }
+
+  /** Calls per iteration of the batched membership benchmarks. */
+  public static final int BATCH = 1000;
+
+  /** {@code addNode} of an 8-GPU node into the running ledger. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public int addNode(Churn c) {
+    return c.ledger.addNode(c.nextJoiner());
+  }
+
+  /** {@code removeNode} of a node holding 4 allocations (released and returned). */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public List<Placement> removeNode(Churn c) {
+    return c.ledger.removeNode(c.nextLeaver());
+  }
+
+  /** A node joins and leaves again: the steady state of a churning cluster. */
+  @Benchmark
+  public List<Placement> addThenRemoveNode(Churn c) {
+    Node n = c.nextJoiner();
+    c.ledger.addNode(n);
+    return c.ledger.removeNode(n.name());
+  }
+
+  /**
+   * {@code addNode} followed by what a policy does next: read {@code cluster()} and look the new
+   * node up by name and by id on it.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public int addNodeThenClusterRead(Churn c) {
+    Node n = c.nextJoiner();
+    c.ledger.addNode(n);
+    Cluster cl = c.ledger.cluster();
+    int id = cl.nodeId(n.name());
+    return id + cl.node(id).gpuCount() + cl.gpuOffset(id) + cl.nodeCount();
+  }
+
+  /** {@code removeNode} followed by the {@code cluster()} read and a liveness check on it. */
+  @Benchmark
+  @BenchmarkMode(Mode.SingleShotTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  @Warmup(iterations = 10, batchSize = BATCH)
+  @Measurement(iterations = 20, batchSize = BATCH)
+  public int removeNodeThenClusterRead(Churn c, Blackhole bh) {
+    bh.consume(c.ledger.removeNode(c.nextLeaver()));
+    Cluster cl = c.ledger.cluster();
+    return cl.nodeCount() + (cl.isLive(0) ? 1 : 0) + cl.nodeIdBound();
+  }
+
+  /** A snapshot of the churning ledger, right after a node joined and left. */
+  @Benchmark
+  public ClusterSnapshot snapshotAfterChurn(Churn c) {
+    addThenRemoveNode(c);
+    return c.ledger.snapshot();
+  }
+
   /** One allocate and its release, on a random node, cycling through whole, share and MIG. */
   @Benchmark
   public void allocateRelease() {
@@ -110,6 +247,8 @@ public class LedgerBenchmark {
   public ClusterState fork() {
     return state.fork();
   }
+
+
 
   /** The reads a policy makes per node and GPU, on random ids. */
   @Benchmark

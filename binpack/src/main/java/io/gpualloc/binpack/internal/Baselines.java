@@ -24,8 +24,14 @@ public final class Baselines {
 
   private Baselines() {}
 
-  /** Free compute of a GPU that can take shares: 1000 when free, the rest when shared, else 0. */
+  /**
+   * Free compute of a GPU that can take shares: 1000 when free, the rest when shared, else 0 (and
+   * 0 when unhealthy).
+   */
   public static int shareableFree(ClusterView v, int gpuId) {
+    if (!v.isGpuHealthy(gpuId)) {
+      return 0; // takes no new grant
+    }
     GpuMode m = v.gpuMode(gpuId);
     return m == GpuMode.FREE ? 1000 : m == GpuMode.SHARED ? v.gpuFreeComputeMilli(gpuId) : 0;
   }

@@ -214,7 +214,7 @@ public final class CapacityAwareFragmentationDescent implements PlacementPolicy 
       int models = engine.models().size();
       double[] cap = new double[models];
       double total = 0;
-      for (int i = 0; i < c.nodeCount(); i++) {
+      for (int i = 0; i < c.nodeIdBound(); i++) { // removed ids have no models
         for (int mi : nodeModelIdx[i]) {
           cap[mi] += 1000;
           total += 1000;

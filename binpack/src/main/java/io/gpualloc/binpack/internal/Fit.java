@@ -105,7 +105,7 @@ public final class Fit {
       }
       int free = 0;
       for (int i = 0; i < n.gpuCount(); i++) {
-        if ((!filtered || r.allowsGpu(n.gpus().get(i))) && v.gpuMode(base + i) == GpuMode.FREE) {
+        if ((!filtered || r.allowsGpu(n.gpus().get(i))) && v.canTakeWhole(base + i)) {
           free++;
         }
       }
@@ -120,7 +120,7 @@ public final class Fit {
           continue;
         }
         GpuMode m = v.gpuMode(base + i);
-        if (m != GpuMode.FREE && m != GpuMode.SHARED) {
+        if (m != GpuMode.FREE && m != GpuMode.SHARED || !v.isGpuHealthy(base + i)) {
           continue;
         }
         open++;
@@ -182,7 +182,7 @@ public final class Fit {
   public static boolean canTakeWhole(Request r, ClusterView v, int node, int index) {
     Gpu g = v.cluster().node(node).gpus().get(index);
     return (!hasGpuFilter(r) || r.allowsGpu(g))
-        && v.gpuMode(v.cluster().gpuOffset(node) + index) == GpuMode.FREE;
+        && v.canTakeWhole(v.cluster().gpuOffset(node) + index);
   }
 
   /**
@@ -261,7 +261,7 @@ public final class Fit {
         continue;
       }
       GpuMode mode = v.gpuMode(base + i);
-      if (mode != GpuMode.FREE && mode != GpuMode.MIG) {
+      if (mode != GpuMode.FREE && mode != GpuMode.MIG || !v.isGpuHealthy(base + i)) {
         continue;
       }
       int usedSlices = 0;

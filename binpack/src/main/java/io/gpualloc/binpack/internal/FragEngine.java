@@ -114,6 +114,9 @@ public final class FragEngine {
 
   /** The code of the GPU as the view shows it. */
   public long code(ClusterView v, int gpuId, int modelIdx) {
+    if (!v.isGpuHealthy(gpuId)) {
+      return code(modelIdx, false, 0, 0); // takes no new grant: as good as taken
+    }
     GpuMode mode = v.gpuMode(gpuId);
     if (mode == GpuMode.FREE) {
       return code(modelIdx, true, 1000, v.gpuFreeMemoryMib(gpuId));

@@ -171,7 +171,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     if (cluster != v.cluster()) {
       reset(v.cluster());
     }
-    int n = cluster.nodeCount();
+    int n = cluster.nodeIdBound();
     boolean direct = r.gpu() instanceof GpuDemand.Mig
         || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
     Shape shape = direct ? null : shape(r);
@@ -187,6 +187,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     int reqMem = r.memoryMib();
     for (int node = 0; node < n; node++) {
+      if (!v.isSchedulable(node)) {
+        continue; // removed or cordoned
+      }
       long delta;
       if (direct) {
         if (Fit.check(r, v, node) != null) {
@@ -237,7 +240,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     if (best < 0) {
       Decision.Rejected.Builder b = Decision.Rejected.builder(r.name(), n);
       for (int node = 0; node < n; node++) {
-        RejectReason why = Fit.check(r, v, node);
+        RejectReason why = v.isSchedulable(node) ? Fit.check(r, v, node)
+            : cluster.isLive(node) ? RejectReason.NODE_CORDONED : RejectReason.NODE_REMOVED;
         b.reject(node, why == null ? RejectReason.POLICY : why);
       }
       return b.build("");
@@ -331,7 +335,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   private void reset(Cluster c) {
     cluster = c;
-    int n = c.nodeCount();
+    int n = c.nodeIdBound();
     nodeVersion = new int[n];
     nodeCpu = new int[n];
     nodeWhole = new int[n];
@@ -342,6 +346,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     nodeModelIdx = new int[n][];
     Arrays.fill(nodeState, -1);
     for (int i = 0; i < n; i++) {
+      if (!c.isLive(i)) {
+        nodeModelIdx[i] = new int[0]; // a removed id
+        continue;
+      }
       Node node = c.node(i);
       int[] idx = new int[node.gpuCount()];
       for (int g = 0; g < idx.length; g++) {
@@ -367,6 +375,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     int n = nodeState.length;
     for (int node = 0; node < n; node++) {
+      if (!v.isSchedulable(node)) {
+        continue; // removed or cordoned: never a candidate
+      }
       if (nodeState[node] < 0 || nodeVersion[node] != v.nodeVersion(node)) {
         refresh(v, node);
       }

@@ -76,6 +76,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final byte UNKNOWN = 0;
   private static final byte FEASIBLE = 1;
   private static final byte REJECTED = 2;
+  /** {@code nodeState} of a cordoned node (not interned, never memoised). */
+  private static final int CORDONED_STATE = -2;
+  /** {@code nodeState} of a removed node id. */
+  private static final int REMOVED_STATE = -3;
   private static final RejectReason[] REASONS = RejectReason.values();
   private static final int MAX_SHAPES = 4096;
   private static final int MIN_STATE_CAP = 1 << 16;
@@ -164,12 +168,14 @@ public final class FrameworkPolicy implements PlacementPolicy {
    * tests can compare the two.
    */
   public Decision placeReference(Request request, ClusterView view) {
-    int n = view.cluster().nodeCount();
+    Cluster c = view.cluster();
+    int n = c.nodeIdBound();
     int[] feasible = new int[n];
     int f = 0;
     RejectReason[] reasons = null;
     for (int node = 0; node < n; node++) {
-      RejectReason why = null;
+      RejectReason why = view.isSchedulable(node) ? null
+          : c.isLive(node) ? RejectReason.NODE_CORDONED : RejectReason.NODE_REMOVED;
       for (int i = 0; i < filters.size() && why == null; i++) {
         why = filters.get(i).reject(request, view, node);
       }
@@ -287,6 +293,11 @@ public final class FrameworkPolicy implements PlacementPolicy {
     boolean all = true;
     for (int node = 0; node < n; node++) {
       if (!trusted) {
+        if (!view.isSchedulable(node)) { // removed or cordoned: no state, no memo
+          nodeState[node] = c.isLive(node) ? CORDONED_STATE : REMOVED_STATE;
+          nodeEpoch[node] = epoch - 1; // re-read when it comes back
+          continue;
+        }
         int ver = view.nodeVersion(node);
         if (nodeEpoch[node] != epoch || nodeVersion[node] != ver) {
           nodeVersion[node] = ver;
@@ -295,6 +306,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
         }
       }
       int s = nodeState[node];
+      if (s < 0) {
+        continue; // cordoned or removed
+      }
       if (s >= status.length) {
         memoCells += memo.cover(states, scorers.size());
         status = memo.status;
@@ -346,7 +360,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     int[] count = new int[REASONS.length];
     for (int node = 0; node < n; node++) {
-      RejectReason r = REASONS[status[nodeState[node]] - REJECTED];
+      int s = nodeState[node];
+      RejectReason r = s == CORDONED_STATE ? RejectReason.NODE_CORDONED
+          : s == REMOVED_STATE ? RejectReason.NODE_REMOVED : REASONS[status[s] - REJECTED];
       count[r.ordinal()]++;
       if (why[node] != r) {
         if (same) {
@@ -366,7 +382,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
         counts.put(REASONS[i], count[i]);
       }
     }
-    return new Decision.Rejected(request.name(), n, memo.whyList, counts, "");
+    Integer removed = counts.remove(RejectReason.NODE_REMOVED); // not nodes of the cluster
+    return new Decision.Rejected(
+        request.name(), n - (removed == null ? 0 : removed), memo.whyList, counts, "");
   }
 
   /**
@@ -416,10 +434,13 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   private void reset(Cluster c) {
     cluster = c;
-    int n = c.nodeCount();
+    int n = c.nodeIdBound();
     nodeType = new int[n];
     Map<List<GpuModel>, Integer> types = new HashMap<>();
     for (int node = 0; node < n; node++) {
+      if (!c.isLive(node)) {
+        continue;
+      }
       List<GpuModel> models = new ArrayList<>();
       for (Gpu g : c.node(node).gpus()) {
         models.add(g.model());
@@ -458,7 +479,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
     key[1] = v.freeCpuMilli(node);
     key[2] = v.freeMemoryMib(node);
     for (int i = 0; i < g; i++) {
-      key[3 + 3 * i] = v.gpuMode(base + i).ordinal();
+      key[3 + 3 * i] = v.gpuMode(base + i).ordinal() + (v.isGpuHealthy(base + i) ? 0 : 8);
       key[4 + 3 * i] = v.gpuFreeComputeMilli(base + i);
       key[5 + 3 * i] = v.gpuFreeMemoryMib(base + i);
     }

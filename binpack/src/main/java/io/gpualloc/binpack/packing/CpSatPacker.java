@@ -4,6 +4,7 @@ import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
 import io.gpualloc.binpack.packing.internal.ArcFlowLp;
 import io.gpualloc.binpack.packing.internal.ArcFlowMip;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
+import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.binpack.packing.internal.Problem;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,11 @@ import org.jspecify.annotations.Nullable;
  * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
  * PackingStatus#TIMEOUT_FALLBACK}. Every returned packing is checked against the instance. With
  * one worker and a fixed seed the search is deterministic except where the time limit cuts it.
+ *
+ * <p>OR-Tools is an optional dependency of {@code gpualloc-binpack}: without {@code
+ * com.google.ortools:ortools-java} on the class path, {@link #solve} throws {@link
+ * io.gpualloc.core.MissingDependencyException} before any work (the heuristics of {@link
+ * BinPackers} and the bounds of {@link LowerBounds} need no OR-Tools).
  */
 public final class CpSatPacker {
   /** Below this many milliseconds left, a call does not load OR-Tools' native library. */
@@ -62,23 +68,30 @@ public final class CpSatPacker {
   /**
    * Loads OR-Tools' native library now (once per JVM), so that no later {@link #solve} spends its
    * budget on it.
+   *
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools or its native library for
+   *     this platform is not on the class path
    */
   public static void preload() {
-    CpSatModels.load();
+    OrTools.require("CpSatPacker.preload");
   }
 
   /**
    * Solves {@code instance} under {@code options}, returning by the time limit (see the class
    * comment for how each step keeps to it).
    *
-   * @param instance the instance
-   * @param options the time budget, workers, seed, arc limit and model choice
-   * @return the best packing found, its status and bounds
+   * @param instance the items and bin types
+   * @param options time budget, workers, seed, arc limit and model choice
+   * @return the best packing found, its status and its lower bound
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
+   *     (checked before any work), or its native library cannot be loaded when the call loads it
    */
   public static PackingResult solve(PackingInstance instance, SolverOptions options) {
     long start = System.nanoTime();
     long budget = options.timeLimit().toNanos();
     long deadline = start + budget;
+    // OR-Tools' classes up front; its native library only when the budget allows (see below).
+    OrTools.requireClasses("CpSatPacker.solve");
     Problem p = new Problem(instance);
     Bounds bounds = LowerBounds.of(instance);
     long lbCost = LowerBounds.costOf(instance, bounds.best());
@@ -87,7 +100,7 @@ public final class CpSatPacker {
     String source = "none";
     // MBS' gets a quarter of the budget when OR-Tools will run after it, else three quarters
     // (a call that cannot load the native library answers from the heuristics).
-    boolean orTools = CpSatModels.isLoaded() || budget * 3 / 4 >= LOAD_RESERVE_MILLIS * 1_000_000L;
+    boolean orTools = OrTools.loaded() || budget * 3 / 4 >= LOAD_RESERVE_MILLIS * 1_000_000L;
     for (BinPacker h : BinPackers.portfolio(start + (orTools ? budget / 4 : budget * 3 / 4))) {
       Packing q = h.pack(instance);
       if (best == null || BinPackers.better(q, best, instance)) {
@@ -107,13 +120,13 @@ public final class CpSatPacker {
       return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "none", source, start);
     }
 
-    if (!CpSatModels.isLoaded()) {
+    if (!OrTools.loaded()) {
       // The first use in a JVM extracts and loads OR-Tools' native library.
       if (deadline - System.nanoTime() < LOAD_RESERVE_MILLIS * 1_000_000L) {
         return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none",
             source, start);
       }
-      CpSatModels.load();
+      OrTools.require("CpSatPacker.solve");
     }
     ArcFlowGraph graph = null;
     if (options.model() != SolverOptions.Model.ASSIGNMENT && p.classic() && best.isComplete()) {

@@ -1,6 +1,7 @@
 package io.gpualloc.binpack.packing;
 
 import io.gpualloc.binpack.packing.internal.LedgerPacking;
+import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
@@ -39,20 +40,33 @@ import org.jspecify.annotations.Nullable;
  * <p>The relaxation's lower bound is a lower bound of the real problem, so the gap is proven.
  * Every returned placement set is accepted by {@code ClusterState.allocateAll} on the empty
  * cluster.
+ *
+ * <p>The exact step needs OR-Tools, an optional dependency of {@code gpualloc-binpack}; without it
+ * {@link #repack} throws {@link io.gpualloc.core.MissingDependencyException} before any work.
  */
 public final class GpuRepacker {
   private GpuRepacker() {}
 
-  /** Repacks {@code problem} within {@code options}' time budget. */
+  /**
+   * Repacks {@code problem} within {@code options}' time budget.
+   *
+   * @param problem the cluster, the requests and the node costs
+   * @param options time budget, workers and seed of the exact step
+   * @return the cheaper of the two answers, with its status and proven lower bound
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
+   */
   public static RepackResult repack(RepackProblem problem, SolverOptions options) {
     long start = System.nanoTime();
+    // OR-Tools' classes up front; CpSatPacker loads the native library when the budget allows.
+    OrTools.requireClasses("GpuRepacker.repack");
     Cluster c = problem.cluster();
     List<Request> reqs = problem.requests();
     long[] cost = problem.nodeCosts().stream().mapToLong(Long::longValue).toArray();
 
-    Integer[] nodes = new Integer[c.nodeCount()];
+    int[] live = c.nodeIds(); // removed ids are not nodes
+    Integer[] nodes = new Integer[live.length];
     for (int i = 0; i < nodes.length; i++) {
-      nodes[i] = i;
+      nodes[i] = live[i];
     }
     Arrays.sort(nodes, Comparator.<Integer>comparingLong(n -> cost[n])
         .thenComparingDouble(n -> -capacityKey(c, n)).thenComparingInt(n -> n));
@@ -163,7 +177,7 @@ public final class GpuRepacker {
       }
     }
     Map<List<Long>, List<Integer>> groups = new LinkedHashMap<>();
-    for (int n = 0; n < c.nodeCount(); n++) {
+    for (int n : c.nodeIds()) {
       long[] cap = nodeCapacity(c.node(n));
       List<Long> key = new ArrayList<>();
       for (long v : cap) {
@@ -244,7 +258,7 @@ public final class GpuRepacker {
   private static Placement[] realise(Cluster c, List<Request> reqs, Relaxation rel,
       Packing packing) {
     List<List<Integer>> groups = new ArrayList<>();
-    for (int n = 0; n < c.nodeCount(); n++) {
+    for (int n = 0; n < c.nodeIdBound(); n++) {
       groups.add(new ArrayList<>());
     }
     int[] nextOfType = new int[rel.typeNodes.size()];

@@ -18,11 +18,18 @@ import java.util.function.ToLongFunction;
  *
  * @param cluster the nodes, with their CPU, memory and GPUs
  * @param requests the requests, with distinct names (used as allocation ids)
- * @param nodeCosts cost of using each node, by node id, each at least 0
+ * @param nodeCosts cost of using each node, by node id ({@code cluster.nodeIdBound()} entries;
+ *     those of removed ids are ignored), each at least 0
  */
 public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> nodeCosts) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param cluster the nodes, with their CPU, memory and GPUs
+   * @param requests the requests, with distinct names (used as allocation ids)
+   * @param nodeCosts cost of using each node, by node id, each at least 0
+   */
   public RepackProblem {
     if (cluster == null || requests == null || nodeCosts == null) {
       throw InvalidSpecException.of("repack problem", "cluster/requests/nodeCosts", null,
@@ -30,9 +37,9 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
     }
     requests = List.copyOf(requests);
     nodeCosts = List.copyOf(nodeCosts);
-    if (nodeCosts.size() != cluster.nodeCount()) {
+    if (nodeCosts.size() != cluster.nodeIdBound()) {
       throw InvalidSpecException.of("repack problem", "nodeCosts.size", nodeCosts.size(),
-          String.valueOf(cluster.nodeCount()) + " (one per node)");
+          cluster.nodeIdBound() + " (one per node id, removed ids included and ignored)");
     }
     for (int i = 0; i < nodeCosts.size(); i++) {
       if (nodeCosts.get(i) < 0) {
@@ -54,21 +61,34 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
     }
   }
 
-  /** Every node costs 1: minimise the number of nodes used. */
+  /**
+   * Every node costs 1: minimise the number of nodes used.
+   *
+   * @param cluster the nodes, with their CPU, memory and GPUs
+   * @param requests the requests, with distinct names (used as allocation ids)
+   * @return the problem with every node at cost 1
+   */
   public static RepackProblem of(Cluster cluster, List<Request> requests) {
     List<Long> costs = new ArrayList<>();
-    for (int i = 0; i < cluster.nodeCount(); i++) {
+    for (int i = 0; i < cluster.nodeIdBound(); i++) {
       costs.add(1L);
     }
     return new RepackProblem(cluster, requests, costs);
   }
 
-  /** Costs per node from a function of the node (for example by GPU model or node type). */
+  /**
+   * Costs per node from a function of the node (for example by GPU model or node type).
+   *
+   * @param cluster the nodes, with their CPU, memory and GPUs
+   * @param requests the requests, with distinct names (used as allocation ids)
+   * @param cost the cost of one node, at least 0
+   * @return the problem with each node's cost from {@code cost}
+   */
   public static RepackProblem withCosts(
       Cluster cluster, List<Request> requests, ToLongFunction<Node> cost) {
     List<Long> costs = new ArrayList<>();
-    for (Node n : cluster.nodes()) {
-      costs.add(cost.applyAsLong(n));
+    for (int i = 0; i < cluster.nodeIdBound(); i++) {
+      costs.add(cluster.isLive(i) ? cost.applyAsLong(cluster.node(i)) : 0L); // removed: unused
     }
     return new RepackProblem(cluster, requests, costs);
   }

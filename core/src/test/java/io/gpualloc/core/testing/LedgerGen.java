@@ -72,8 +72,15 @@ public final class LedgerGen {
 
   /** A random placement on {@code cluster} under {@code id}; see the class comment for the mix. */
   public static Placement placement(Cluster cluster, Random r, String id) {
-    int nodeId = r.nextInt(100) == 0 ? cluster.nodeCount() : r.nextInt(cluster.nodeCount());
-    Node node = nodeId < cluster.nodeCount() ? cluster.node(nodeId) : cluster.node(0);
+    int bound = cluster.nodeIdBound();
+    int nodeId = bound == 0 || r.nextInt(100) == 0 ? bound : r.nextInt(bound);
+    if (!cluster.isLive(nodeId) && cluster.nodeCount() > 0 && r.nextInt(4) != 0) {
+      nodeId = cluster.nodeIds()[r.nextInt(cluster.nodeCount())]; // mostly members
+    }
+    // a removed or never-issued id: shaped like some member (or CPU-only when there is none)
+    Node node = cluster.isLive(nodeId) ? cluster.node(nodeId)
+        : cluster.nodeCount() > 0 ? cluster.nodes().get(0)
+        : Node.builder("none").cpuMilli(8000).memoryMib(8192).build();
     Placement.Builder b = Placement.builder(id, nodeId)
         .cpuMilli(amount(r, node.cpuMilli()))
         .memoryMib(amount(r, node.memoryMib()));
@@ -146,9 +153,44 @@ public final class LedgerGen {
     return GpuGrant.mig(gpu, p.name(), start);
   }
 
+  /** Node names for added nodes: the initial ones ({@code n0..n4}) and a few new ones. */
+  private static final int NAME_POOL = 8;
+
+  /** A random membership operation, valid or not (see {@link LedgerOp}). */
+  public static LedgerOp membershipOp(Random r) {
+    int roll = r.nextInt(100);
+    if (roll < 25) {
+      Node n = node(r, "n" + r.nextInt(NAME_POOL));
+      return new LedgerOp.AddNode(n, r.nextInt(8) == 0 ? r.nextInt(1 << 16) : -1);
+    } else if (roll < 35) {
+      return new LedgerOp.RemoveNode(r.nextInt(1 << 16), r.nextInt(5) == 0);
+    } else if (roll < 60) {
+      return new LedgerOp.Cordon(r.nextInt(1 << 16), r.nextInt(3) == 0);
+    } else if (roll < 80) {
+      java.util.Map<String, String> labels = new java.util.HashMap<>();
+      labels.put("zone", "z" + r.nextInt(3));
+      if (r.nextBoolean()) {
+        labels.put("pool", r.nextBoolean() ? "train" : "serve");
+      }
+      if (r.nextInt(10) == 0) {
+        labels.put(" ", "blank key");
+      }
+      return new LedgerOp.Relabel(r.nextInt(1 << 16), labels);
+    } else {
+      return new LedgerOp.GpuHealth(r.nextInt(1 << 16), r.nextInt(1 << 16), r.nextInt(3) == 0);
+    }
+  }
+
   /** A random ledger operation; {@code forkDepth} > 0 allows a {@link LedgerOp.Fork}. */
   public static LedgerOp op(Cluster cluster, Random r, int forkDepth) {
     int roll = r.nextInt(100);
+    if (roll < 4) {
+      return membershipOp(r);
+    }
+    if (roll < 40) { // drawn at run time, so it can use nodes that joined since
+      return new LedgerOp.AllocateNow(r.nextLong(), r.nextInt(5) == 0 ? 2 + r.nextInt(2) : 1);
+    }
+    roll = r.nextInt(100);
     if (roll < 44) {
       return new LedgerOp.Allocate(placement(cluster, r, id(r)));
     } else if (roll < 54) {

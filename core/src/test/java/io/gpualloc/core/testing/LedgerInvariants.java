@@ -9,6 +9,7 @@ import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
+import io.gpualloc.core.UnknownNodeException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -39,13 +40,24 @@ public final class LedgerInvariants {
     for (Placement p : state.allocations()) {
       live.put(p.allocationId(), p);
     }
-    ReferenceLedger ref = new ReferenceLedger(state.cluster());
+    Cluster c = state.cluster();
+    ReferenceLedger ref = new ReferenceLedger(c);
     for (Placement p : live.values()) {
       if (ref.rejection(p) != null) {
         throw new AssertionError("LEGAL_ALLOCATION_SET: the ledger holds " + p
             + ", which the reference rejects (" + ref.rejection(p).getSimpleName() + ")");
       }
       ref.allocate(p);
+    }
+    // cordon and health after the allocations: what they hold stays
+    for (int id = 0; id < c.nodeIdBound(); id++) {
+      if (!c.isLive(id)) {
+        continue;
+      }
+      ref.setCordoned(id, state.isCordoned(id));
+      for (int i = 0; i < c.node(id).gpuCount(); i++) {
+        ref.setHealthy(id, i, state.isGpuHealthy(c.gpuId(id, i)));
+      }
     }
     ViewState actual = ViewState.of(state);
     checkView(state.cluster(), actual);
@@ -61,13 +73,19 @@ public final class LedgerInvariants {
 
   /** Invariant 1a: capacity never exceeded, never negative. */
   public static void capacityWithinBounds(Cluster cluster, ViewState s) {
-    for (int n = 0; n < cluster.nodeCount(); n++) {
+    for (int n = 0; n < cluster.nodeIdBound(); n++) {
+      if (!cluster.isLive(n)) {
+        continue;
+      }
       Node node = cluster.node(n);
       within("node " + n, "freeCpuMilli", s.freeCpu(n), node.cpuMilli());
       within("node " + n, "freeMemoryMib", s.freeMemory(n), node.memoryMib());
       within("node " + n, "freeWholeGpus", s.freeWholeGpus(n), node.gpuCount());
     }
-    for (int k = 0; k < cluster.gpuCount(); k++) {
+    for (int k = 0; k < cluster.gpuIdBound(); k++) {
+      if (!cluster.isLiveGpu(k)) {
+        continue;
+      }
       within("gpu", k, "gpuFreeComputeMilli", s.freeCompute(k), 1000);
       within("gpu", k, "gpuFreeMemoryMib", s.freeGpuMemory(k), cluster.gpu(k).model().memoryMib());
     }
@@ -75,8 +93,11 @@ public final class LedgerInvariants {
 
   /** Invariant 1b: exactly one mode per GPU, and the GPU's other figures agree with it. */
   public static void oneModePerGpu(Cluster cluster, ViewState s) {
-    int[] freeGpus = new int[cluster.nodeCount()];
-    for (int k = 0; k < cluster.gpuCount(); k++) {
+    int[] freeGpus = new int[cluster.nodeIdBound()];
+    for (int k = 0; k < cluster.gpuIdBound(); k++) {
+      if (!cluster.isLiveGpu(k)) {
+        continue;
+      }
       GpuMode mode = s.mode(k);
       int cap = cluster.gpu(k).model().memoryMib();
       int grants = s.grantCount(k);
@@ -97,14 +118,14 @@ public final class LedgerInvariants {
             + " grants, mask " + Integer.toBinaryString(mask) + ", free " + s.freeCompute(k)
             + "m/" + s.freeGpuMemory(k) + "MiB): " + rule);
       }
-      if (mode == GpuMode.FREE) {
+      if (mode == GpuMode.FREE && s.healthy(k)) {
         freeGpus[cluster.nodeOfGpu(k)]++;
       }
     }
-    for (int n = 0; n < cluster.nodeCount(); n++) {
-      if (freeGpus[n] != s.freeWholeGpus(n)) {
+    for (int n = 0; n < cluster.nodeIdBound(); n++) {
+      if (cluster.isLive(n) && freeGpus[n] != s.freeWholeGpus(n)) {
         throw new AssertionError("ONE_MODE_PER_GPU node " + n + ": freeWholeGpus "
-            + s.freeWholeGpus(n) + " but " + freeGpus[n] + " GPUs are FREE");
+            + s.freeWholeGpus(n) + " but " + freeGpus[n] + " GPUs are FREE and healthy");
       }
     }
   }
@@ -179,6 +200,113 @@ public final class LedgerInvariants {
               + ": view says " + actual + ", reference " + expected);
         }
       }
+    }
+  }
+
+  /**
+   * MEMBERSHIP_MATCHES: {@code cluster} shows exactly the reference's membership: the same id
+   * bounds, the same ids live, the same node (name, labels, capacity, GPUs) under each, name
+   * lookups to the member's id, GPU ids to their nodes, and the label index.
+   */
+  public static void membershipMatches(Cluster cluster, ReferenceLedger ref) {
+    String d = Membership.of(cluster).diff(Membership.of(ref));
+    if (d != null) {
+      throw new AssertionError("MEMBERSHIP_MATCHES: " + d);
+    }
+  }
+
+  /**
+   * STALE_IDS_REJECTED: every per-node read of a removed id throws {@link UnknownNodeException}
+   * naming the node it was, and {@code isSchedulable} answers false.
+   */
+  public static void removedIdsRejected(ClusterView view) {
+    Cluster c = view.cluster();
+    for (int id = 0; id < c.nodeIdBound(); id++) {
+      if (c.isLive(id)) {
+        continue;
+      }
+      if (view.isSchedulable(id)) {
+        throw new AssertionError("STALE_IDS_REJECTED: removed id " + id + " is schedulable");
+      }
+      int n = id;
+      for (java.util.function.IntUnaryOperator read : List.<java.util.function.IntUnaryOperator>of(
+          view::freeCpuMilli, view::freeWholeGpus, view::nodeVersion, c::gpuOffset)) {
+        try {
+          read.applyAsInt(n);
+          throw new AssertionError("STALE_IDS_REJECTED: a read of removed id " + id + " answered");
+        } catch (UnknownNodeException e) {
+          if (!e.getMessage().contains("removed")) {
+            throw new AssertionError("STALE_IDS_REJECTED: message does not say removed: "
+                + e.getMessage());
+          }
+        }
+      }
+    }
+  }
+
+  /** What a cluster value says about membership, read through its per-id accessors. */
+  public record Membership(int idBound, int gpuBound, List<Object> byId, Map<String, Integer> ids,
+      Map<Integer, Integer> nodeOfGpu, Map<String, String> labelIndex, long version) {
+    /** Reads {@code c}; labels indexed under every key that occurs. */
+    public static Membership of(Cluster c) {
+      List<Object> byId = new java.util.ArrayList<>();
+      Map<String, Integer> ids = new TreeMap<>();
+      Map<Integer, Integer> gpus = new TreeMap<>();
+      java.util.Set<String> keys = new java.util.TreeSet<>();
+      for (int id = 0; id < c.nodeIdBound(); id++) {
+        if (!c.isLive(id)) {
+          byId.add("(removed)");
+          continue;
+        }
+        Node n = c.node(id);
+        byId.add(n);
+        ids.put(n.name(), c.nodeId(n.name()));
+        keys.addAll(n.labels().keySet());
+        for (int i = 0; i < n.gpuCount(); i++) {
+          gpus.put(c.gpuId(id, i), c.nodeOfGpu(c.gpuId(id, i)));
+        }
+      }
+      Map<String, String> labels = new TreeMap<>();
+      for (String k : keys) {
+        for (String v : c.labelValues(k)) {
+          labels.put(k + "=" + v, java.util.Arrays.toString(c.nodesWithLabel(k, v)));
+        }
+      }
+      return new Membership(c.nodeIdBound(), c.gpuIdBound(), byId, ids, gpus, labels,
+          c.membershipVersion());
+    }
+
+    /** What the reference's membership must read as. */
+    public static Membership of(ReferenceLedger r) {
+      List<Object> byId = new java.util.ArrayList<>();
+      Map<String, Integer> ids = new TreeMap<>();
+      Map<Integer, Integer> gpus = new TreeMap<>();
+      Map<String, List<Integer>> index = new TreeMap<>();
+      for (int id = 0; id < r.nodeIdBound(); id++) {
+        if (!r.isLive(id)) {
+          byId.add("(removed)");
+          continue;
+        }
+        Node n = r.node(id);
+        byId.add(n);
+        ids.put(n.name(), id);
+        for (Map.Entry<String, String> e : n.labels().entrySet()) {
+          index.computeIfAbsent(e.getKey() + "=" + e.getValue(), x -> new java.util.ArrayList<>())
+              .add(id);
+        }
+        for (int i = 0; i < n.gpuCount(); i++) {
+          gpus.put(r.gpuId(id, i), id);
+        }
+      }
+      Map<String, String> labels = new TreeMap<>();
+      index.forEach((k, v) -> labels.put(k, v.toString()));
+      return new Membership(r.nodeIdBound(), r.gpuIdBound(), byId, ids, gpus, labels,
+          r.membershipVersion());
+    }
+
+    /** The first difference, or null. */
+    public @org.jspecify.annotations.Nullable String diff(Membership expected) {
+      return equals(expected) ? null : "cluster reads " + this + ", expected " + expected;
     }
   }
 

@@ -11,6 +11,7 @@ import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.UnknownGpuModelException;
+import io.gpualloc.core.UnknownNodeException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,14 +40,29 @@ import org.jspecify.annotations.Nullable;
  * c * 1000 / computeSlices} milli and {@code min(profile memory, capacity * placementSize /
  * memorySlices)} MiB (its memory slices' share, never more than the profile's memory).
  *
+ * <p>Membership is modelled as plainly: a list of node records by id (ids issued in order, never
+ * reused; a removed record stays, flagged), each with its cordon flag and its GPUs' health, GPU ids
+ * issued in order too. A placement on an id that is not a member's is an {@link
+ * UnknownNodeException}; on a cordoned node, or with a grant on an unhealthy GPU, an {@link
+ * AllocationConflictException}. An unhealthy GPU does not count as a free whole GPU.
+ *
  * <p>Rejections are classified as the ledger documents them, in this order: an id already held is
- * an {@link AllocationConflictException}; then, grant by grant, a node or GPU that does not exist,
+ * an {@link AllocationConflictException}; then a node that is not a member is an {@link
+ * UnknownNodeException}; then, grant by grant, a GPU that does not exist,
  * a share above the GPU's memory or an invalid start slot is an {@link InvalidSpecException} and a
  * MIG profile missing from the GPU's table an {@link UnknownGpuModelException}; anything else that
  * makes the set illegal is an {@link AllocationConflictException}.
  */
 public final class ReferenceLedger {
-  private final Cluster cluster;
+  /** Node records by id, removed ones included. */
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Boolean> member = new ArrayList<>();
+  private final List<Boolean> cordoned = new ArrayList<>();
+  private final List<Integer> offset = new ArrayList<>();
+  /** Per GPU id: node id and health. */
+  private final List<Integer> gpuNode = new ArrayList<>();
+  private final List<Boolean> unhealthy = new ArrayList<>();
+  private int membershipVersion;
   private final TreeMap<String, Placement> live;
   private final Set<String> released;
   /** Per node id, the live placements on it. */
@@ -54,24 +70,71 @@ public final class ReferenceLedger {
   /** Per global GPU id, the live grants on it. */
   private final List<List<GpuGrant>> byGpu;
 
-  /** An empty ledger over {@code cluster}. */
+  /**
+   * An empty ledger over {@code cluster}'s members, under their ids (a removed id of {@code cluster}
+   * stays removed here); all nodes schedulable, all GPUs healthy.
+   */
   public ReferenceLedger(Cluster cluster) {
-    this.cluster = cluster;
     this.live = new TreeMap<>();
     this.released = new HashSet<>();
     this.byNode = new ArrayList<>();
     this.byGpu = new ArrayList<>();
-    for (int n = 0; n < cluster.nodeCount(); n++) {
-      byNode.add(new ArrayList<>());
+    int lastRemoved = -1;
+    for (int id = 0; id < cluster.nodeIdBound(); id++) {
+      if (cluster.isLive(id)) {
+        padGpus(cluster.gpuOffset(id), lastRemoved); // a removed node's GPU ids come before
+        issue(cluster.node(id));
+      } else {
+        issue(Node.builder("removed-" + id).build()); // its GPUs are padded in
+        member.set(id, false);
+        lastRemoved = id;
+      }
     }
-    for (int k = 0; k < cluster.gpuCount(); k++) {
+    padGpus(cluster.gpuIdBound(), lastRemoved);
+    membershipVersion = (int) cluster.membershipVersion();
+  }
+
+  /** GPU ids up to {@code bound} that belong to removed node {@code owner}. */
+  private void padGpus(int bound, int owner) {
+    while (gpuNode.size() < bound) {
+      gpuNode.add(owner);
+      unhealthy.add(false);
       byGpu.add(new ArrayList<>());
     }
   }
 
+  private int issue(Node node) {
+    int id = nodes.size();
+    // ids and GPU ids are issued in order
+    nodes.add(node);
+    member.add(true);
+    cordoned.add(false);
+    offset.add(gpuNode.size());
+    byNode.add(new ArrayList<>());
+    for (int k = 0; k < node.gpuCount(); k++) {
+      gpuNode.add(id);
+      unhealthy.add(false);
+      byGpu.add(new ArrayList<>());
+    }
+    return id;
+  }
+
   /** An independent copy. */
   public ReferenceLedger copy() {
-    ReferenceLedger c = new ReferenceLedger(cluster);
+    ReferenceLedger c = new ReferenceLedger();
+    c.nodes.addAll(nodes);
+    c.member.addAll(member);
+    c.cordoned.addAll(cordoned);
+    c.offset.addAll(offset);
+    c.gpuNode.addAll(gpuNode);
+    c.unhealthy.addAll(unhealthy);
+    for (int i = 0; i < nodes.size(); i++) {
+      c.byNode.add(new ArrayList<>());
+    }
+    for (int k = 0; k < gpuNode.size(); k++) {
+      c.byGpu.add(new ArrayList<>());
+    }
+    c.membershipVersion = membershipVersion;
     for (Placement p : live.values()) {
       c.record(p);
     }
@@ -79,9 +142,171 @@ public final class ReferenceLedger {
     return c;
   }
 
-  /** The cluster. */
-  public Cluster cluster() {
-    return cluster;
+  private ReferenceLedger() {
+    this.live = new TreeMap<>();
+    this.released = new HashSet<>();
+    this.byNode = new ArrayList<>();
+    this.byGpu = new ArrayList<>();
+  }
+
+  // ---- membership -----------------------------------------------------------------------------
+
+  /** One more than the largest node id issued. */
+  public int nodeIdBound() {
+    return nodes.size();
+  }
+
+  /** One more than the largest GPU id issued. */
+  public int gpuIdBound() {
+    return gpuNode.size();
+  }
+
+  /** Whether {@code id} is a member's id. */
+  public boolean isLive(int id) {
+    return id >= 0 && id < nodes.size() && member.get(id);
+  }
+
+  /** Whether member {@code id} is cordoned. */
+  public boolean isCordoned(int id) {
+    return cordoned.get(id);
+  }
+
+  /** Whether GPU {@code gpu} is healthy. */
+  public boolean isHealthy(int gpu) {
+    return !unhealthy.get(gpu);
+  }
+
+  /** The node record of {@code id} (a removed one's too). */
+  public Node node(int id) {
+    return nodes.get(id);
+  }
+
+  /** The membership version: one per add, remove and relabel that changed something. */
+  public int membershipVersion() {
+    return membershipVersion;
+  }
+
+  /** The member's id of this name, or -1. */
+  public int liveId(String name) {
+    for (int id = nodes.size() - 1; id >= 0; id--) {
+      if (member.get(id) && nodes.get(id).name().equals(name)) {
+        return id;
+      }
+    }
+    return -1;
+  }
+
+  /** The member names, by ascending id. */
+  public List<String> liveNames() {
+    List<String> out = new ArrayList<>();
+    for (int id = 0; id < nodes.size(); id++) {
+      if (member.get(id)) {
+        out.add(nodes.get(id).name());
+      }
+    }
+    return out;
+  }
+
+  /** The global id of GPU {@code index} of node {@code id}. */
+  public int gpuId(int id, int index) {
+    return offset.get(id) + index;
+  }
+
+  /** The node id of GPU {@code gpu}. */
+  public int nodeOfGpu(int gpu) {
+    return gpuNode.get(gpu);
+  }
+
+  private GpuModel model(int gpu) {
+    int n = gpuNode.get(gpu);
+    return nodes.get(n).gpu(gpu - offset.get(n)).model();
+  }
+
+  /** Why {@code addNode(node)} must fail, or null. */
+  public @Nullable Class<? extends GpuallocException> addRejection(Node node) {
+    if (liveId(node.name()) >= 0) {
+      return InvalidSpecException.class;
+    }
+    Set<String> uuids = new HashSet<>();
+    for (int k = 0; k < gpuNode.size(); k++) {
+      if (member.get(gpuNode.get(k))) {
+        uuids.add(nodes.get(gpuNode.get(k)).gpu(k - offset.get(gpuNode.get(k))).uuid());
+      }
+    }
+    for (int k = 0; k < node.gpuCount(); k++) {
+      if (!uuids.add(node.gpu(k).uuid())) {
+        return InvalidSpecException.class;
+      }
+    }
+    return null;
+  }
+
+  /** Adds a node that {@link #addRejection} accepts; returns its id. */
+  public int addNode(Node node) {
+    if (addRejection(node) != null) {
+      throw new AssertionError("reference: addNode of a rejected node " + node);
+    }
+    membershipVersion++;
+    return issue(node);
+  }
+
+  /** Removes member {@code id} and returns its placements, released, sorted by id. */
+  public List<Placement> removeNode(int id) {
+    List<Placement> out = new ArrayList<>(byNode.get(id));
+    out.sort(java.util.Comparator.comparing(Placement::allocationId));
+    for (Placement p : out) {
+      release(p.allocationId());
+    }
+    member.set(id, false);
+    cordoned.set(id, false);
+    membershipVersion++;
+    return out;
+  }
+
+  /** Sets member {@code id}'s cordon; whether it changed. */
+  public boolean setCordoned(int id, boolean on) {
+    boolean changed = cordoned.get(id) != on;
+    cordoned.set(id, on);
+    return changed;
+  }
+
+  /** Replaces member {@code id}'s labels; whether they changed. */
+  public boolean relabel(int id, Map<String, String> labels) {
+    Node old = nodes.get(id);
+    Node node = new Node(old.name(), labels, old.cpuMilli(), old.memoryMib(), old.gpus());
+    if (node.equals(old)) {
+      return false;
+    }
+    nodes.set(id, node);
+    membershipVersion++;
+    return true;
+  }
+
+  /** Sets GPU {@code index} of member {@code id} healthy or not; whether it changed. */
+  public boolean setHealthy(int id, int index, boolean healthy) {
+    int gpu = gpuId(id, index);
+    boolean changed = unhealthy.get(gpu) == healthy;
+    unhealthy.set(gpu, !healthy);
+    return changed;
+  }
+
+  /** The placements with a grant on GPU {@code index} of node {@code id}, sorted by id. */
+  public List<Placement> onGpu(int id, int index) {
+    List<Placement> out = new ArrayList<>();
+    for (Placement p : byNode.get(id)) {
+      if (p.grants().stream().anyMatch(g -> g.gpuIndex() == index)) {
+        out.add(p);
+      }
+    }
+    out.sort(java.util.Comparator.comparing(Placement::allocationId));
+    return out;
+  }
+
+  /** The placements on node {@code id}, sorted by id. */
+  public List<Placement> onNode(int id) {
+    List<Placement> out = new ArrayList<>(byNode.get(id));
+    out.sort(java.util.Comparator.comparing(Placement::allocationId));
+    return out;
   }
 
   /** The live placements by id, in id order (read-only). */
@@ -112,8 +337,11 @@ public final class ReferenceLedger {
     if (shape != null) {
       return shape;
     }
+    if (cordoned.get(p.nodeId())) {
+      return AllocationConflictException.class;
+    }
     // Adding p changes only its node and the GPUs it names; check exactly those.
-    Node node = cluster.node(p.nodeId());
+    Node node = nodes.get(p.nodeId());
     long cpu = p.cpuMilli();
     long memory = p.memoryMib();
     for (Placement q : byNode.get(p.nodeId())) {
@@ -124,7 +352,10 @@ public final class ReferenceLedger {
       return AllocationConflictException.class;
     }
     for (GpuGrant g : p.grants()) {
-      int gpu = cluster.gpuId(p.nodeId(), g.gpuIndex());
+      int gpu = gpuId(p.nodeId(), g.gpuIndex());
+      if (unhealthy.get(gpu)) {
+        return AllocationConflictException.class;
+      }
       List<GpuGrant> after = new ArrayList<>(byGpu.get(gpu));
       for (GpuGrant mine : p.grants()) {
         if (mine.gpuIndex() == g.gpuIndex()) {
@@ -163,10 +394,10 @@ public final class ReferenceLedger {
   }
 
   private @Nullable Class<? extends GpuallocException> shapeError(Placement p) {
-    if (p.nodeId() >= cluster.nodeCount()) {
-      return InvalidSpecException.class;
+    if (!isLive(p.nodeId())) {
+      return UnknownNodeException.class;
     }
-    Node node = cluster.node(p.nodeId());
+    Node node = nodes.get(p.nodeId());
     for (GpuGrant g : p.grants()) {
       if (g.gpuIndex() >= node.gpuCount()) {
         return InvalidSpecException.class;
@@ -199,12 +430,12 @@ public final class ReferenceLedger {
 
   /** Whether the whole live set obeys every capacity and exclusivity rule. */
   public boolean isLegal() {
-    for (int n = 0; n < cluster.nodeCount(); n++) {
-      if (usedCpu(n) > cluster.node(n).cpuMilli() || usedMemory(n) > cluster.node(n).memoryMib()) {
+    for (int n = 0; n < nodes.size(); n++) {
+      if (usedCpu(n) > nodes.get(n).cpuMilli() || usedMemory(n) > nodes.get(n).memoryMib()) {
         return false;
       }
     }
-    for (int gpu = 0; gpu < cluster.gpuCount(); gpu++) {
+    for (int gpu = 0; gpu < gpuNode.size(); gpu++) {
       if (!gpuIsLegal(gpu, byGpu.get(gpu))) {
         return false;
       }
@@ -213,7 +444,7 @@ public final class ReferenceLedger {
   }
 
   private boolean gpuIsLegal(int gpu, List<GpuGrant> grants) {
-    GpuModel model = cluster.gpu(gpu).model();
+    GpuModel model = model(gpu);
     int wholes = 0;
     int shares = 0;
     int migs = 0;
@@ -280,7 +511,7 @@ public final class ReferenceLedger {
     live.put(p.allocationId(), p);
     byNode.get(p.nodeId()).add(p);
     for (GpuGrant g : p.grants()) {
-      byGpu.get(cluster.gpuId(p.nodeId(), g.gpuIndex())).add(g);
+      byGpu.get(gpuId(p.nodeId(), g.gpuIndex())).add(g);
     }
   }
 
@@ -288,7 +519,7 @@ public final class ReferenceLedger {
     live.remove(p.allocationId());
     byNode.get(p.nodeId()).remove(p);
     for (GpuGrant g : p.grants()) {
-      byGpu.get(cluster.gpuId(p.nodeId(), g.gpuIndex())).remove(g);
+      byGpu.get(gpuId(p.nodeId(), g.gpuIndex())).remove(g);
     }
   }
 
@@ -330,7 +561,7 @@ public final class ReferenceLedger {
 
   /** Compute held on GPU {@code gpu}, in milli-GPU. */
   public int usedCompute(int gpu) {
-    GpuModel model = cluster.gpu(gpu).model();
+    GpuModel model = model(gpu);
     int s = 0;
     for (GpuGrant g : byGpu.get(gpu)) {
       if (g instanceof GpuGrant.Whole) {
@@ -353,7 +584,7 @@ public final class ReferenceLedger {
 
   /** Memory held on GPU {@code gpu}, in MiB. */
   public int usedGpuMemory(int gpu) {
-    GpuModel model = cluster.gpu(gpu).model();
+    GpuModel model = model(gpu);
     int s = 0;
     for (GpuGrant g : byGpu.get(gpu)) {
       if (g instanceof GpuGrant.Whole) {
@@ -369,7 +600,7 @@ public final class ReferenceLedger {
 
   /** The memory-slice occupancy of GPU {@code gpu}'s MIG instances. */
   public int migMask(int gpu) {
-    GpuModel model = cluster.gpu(gpu).model();
+    GpuModel model = model(gpu);
     int mask = 0;
     for (GpuGrant g : byGpu.get(gpu)) {
       if (g instanceof GpuGrant.Mig m) {
@@ -381,43 +612,62 @@ public final class ReferenceLedger {
 
   /** Whether an instance of {@code profile} at {@code start} could be added to GPU {@code gpu}. */
   public boolean canPlaceMig(int gpu, MigProfile profile, int start) {
-    GpuModel model = cluster.gpu(gpu).model();
+    GpuModel model = model(gpu);
+    if (unhealthy.get(gpu)) {
+      return false;
+    }
     if (!model.migProfiles().contains(profile) || !profile.startSlots().contains(start)) {
       return false;
     }
     // the probe takes no CPU or memory and touches only this GPU: only its legality can change
     List<GpuGrant> grants = new ArrayList<>(byGpu.get(gpu));
-    grants.add(GpuGrant.mig(gpu - cluster.gpuOffset(cluster.nodeOfGpu(gpu)), profile.name(), start));
+    grants.add(GpuGrant.mig(gpu - offset.get(gpuNode.get(gpu)), profile.name(), start));
     return gpuIsLegal(gpu, grants);
   }
 
-  /** Everything a {@code ClusterView} of this ledger must read, minus the version counters. */
+  /**
+   * Everything a {@code ClusterView} of this ledger must read, minus the version counters; removed
+   * ids read as {@link ViewState#ABSENT}.
+   */
   public ViewState expected() {
-    int n = cluster.nodeCount();
-    int g = cluster.gpuCount();
+    int n = nodes.size();
+    int g = gpuNode.size();
     int[] freeCpu = new int[n];
     int[] freeMem = new int[n];
     int[] freeWhole = new int[n];
+    byte[] nodeFlags = new byte[n];
     GpuMode[] mode = new GpuMode[g];
+    boolean[] healthy = new boolean[g];
     int[] freeCompute = new int[g];
     int[] freeGpuMem = new int[g];
     int[] migMask = new int[g];
     int[] grants = new int[g];
     for (int i = 0; i < n; i++) {
-      freeCpu[i] = (int) (cluster.node(i).cpuMilli() - usedCpu(i));
-      freeMem[i] = (int) (cluster.node(i).memoryMib() - usedMemory(i));
+      if (!member.get(i)) {
+        freeCpu[i] = freeMem[i] = freeWhole[i] = ViewState.ABSENT;
+        nodeFlags[i] = ViewState.REMOVED;
+        continue;
+      }
+      nodeFlags[i] = cordoned.get(i) ? ViewState.CORDONED : 0;
+      freeCpu[i] = (int) (nodes.get(i).cpuMilli() - usedCpu(i));
+      freeMem[i] = (int) (nodes.get(i).memoryMib() - usedMemory(i));
     }
     for (int k = 0; k < g; k++) {
+      if (!member.get(gpuNode.get(k))) {
+        freeCompute[k] = freeGpuMem[k] = migMask[k] = grants[k] = ViewState.ABSENT;
+        continue;
+      }
       mode[k] = mode(k);
-      if (mode[k] == GpuMode.FREE) {
-        freeWhole[cluster.nodeOfGpu(k)]++;
+      healthy[k] = !unhealthy.get(k);
+      if (mode[k] == GpuMode.FREE && healthy[k]) {
+        freeWhole[gpuNode.get(k)]++;
       }
       freeCompute[k] = 1000 - usedCompute(k);
-      freeGpuMem[k] = cluster.gpu(k).model().memoryMib() - usedGpuMemory(k);
+      freeGpuMem[k] = model(k).memoryMib() - usedGpuMemory(k);
       migMask[k] = migMask(k);
       grants[k] = byGpu.get(k).size();
     }
-    return new ViewState(freeCpu, freeMem, freeWhole, mode, freeCompute, freeGpuMem, migMask,
-        grants, live.size());
+    return new ViewState(freeCpu, freeMem, freeWhole, nodeFlags, mode, healthy, freeCompute,
+        freeGpuMem, migMask, grants, live.size());
   }
 }

@@ -36,7 +36,7 @@ public final class LedgerPacking {
       int got = 0;
       for (int i = 0; i < node.gpuCount() && got < w.count(); i++) {
         Gpu g = node.gpu(i);
-        if (r.allowsGpu(g) && state.gpuMode(c.gpuId(nodeId, i)) == GpuMode.FREE) {
+        if (r.allowsGpu(g) && state.canTakeWhole(c.gpuId(nodeId, i))) {
           b.whole(i);
           got++;
         }
@@ -50,7 +50,7 @@ public final class LedgerPacking {
         int id = c.gpuId(nodeId, i);
         GpuMode m = state.gpuMode(id);
         if (r.allowsGpu(node.gpu(i)) && (m == GpuMode.FREE || m == GpuMode.SHARED)
-            && state.gpuFreeComputeMilli(id) >= s.computeMilli()
+            && state.isGpuHealthy(id) && state.gpuFreeComputeMilli(id) >= s.computeMilli()
             && state.gpuFreeMemoryMib(id) >= s.memoryMib()) {
           cand.add(i);
         }
@@ -114,7 +114,7 @@ public final class LedgerPacking {
     ClusterState state = new ClusterState(c);
     Placement[] out = new Placement[requests.size()];
     List<Integer> open = new ArrayList<>();
-    boolean[] opened = new boolean[c.nodeCount()];
+    boolean[] opened = new boolean[c.nodeIdBound()];
     for (int i : order(c, requests)) {
       Request r = requests.get(i);
       Placement p = null;
