@@ -44,6 +44,7 @@ class MainTest {
     }
     assertTrue(o.out().contains("allocateRelease"), o.out());
     assertTrue(o.out().contains("io.gpualloc.benchmarks.packing.PackingBenchmark --help"));
+    assertTrue(o.out().contains("io.gpualloc.benchmarks.packing.BudgetCheck --help"));
     Set<String> examples = exampleProgramsInSource();
     assertEquals(examples, Main.EXAMPLES.keySet());
     for (String e : examples) {
