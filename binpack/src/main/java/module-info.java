@@ -2,8 +2,8 @@
  * gpualloc binpack: online placement policies, fragmentation measures, and exact and anytime
  * packing.
  *
- * <p>OR-Tools is optional ({@code requires static}): only {@code CpSatPacker} and {@code
- * GpuRepacker} use it, and they check for it before any work. Its Java jar declares no module
+ * <p>OR-Tools is optional ({@code requires static}): only {@code CpSatPacker}, {@code
+ * GpuRepacker} and the {@code cp-sat} gang placer use it, and they check for it before any work. Its Java jar declares no module
  * name, so it is read as the automatic module {@code ortools.java}, the name derived from the
  * file {@code ortools-java-<version>.jar}; see docs/modules.md.
  */
@@ -14,5 +14,6 @@ module io.gpualloc.binpack {
   requires static ortools.java;
 
   exports io.gpualloc.binpack;
+  exports io.gpualloc.binpack.gang;
   exports io.gpualloc.binpack.packing;
 }

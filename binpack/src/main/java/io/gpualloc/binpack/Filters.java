@@ -3,7 +3,7 @@ package io.gpualloc.binpack;
 import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.internal.FrameworkPolicy;
 import io.gpualloc.core.ClusterView;
-import io.gpualloc.core.RejectReason;
+import io.gpualloc.core.NodeRejection;
 import io.gpualloc.core.Request;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +19,7 @@ public final class Filters {
   /**
    * Host CPU fits.
    *
-   * @return the filter
+   * @return the filter {@code cpu}; its rejection reads {@code cpu: needs 4000m, 2000m free}
    */
   public static NodeFilter cpu() {
     return filter("cpu", Fit::cpu);
@@ -28,7 +28,8 @@ public final class Filters {
   /**
    * Host memory fits.
    *
-   * @return the filter
+   * @return the filter {@code memory}; its rejection reads {@code memory: needs 16384 MiB, 8192
+   *     MiB free}
    */
   public static NodeFilter memory() {
     return filter("memory", Fit::memory);
@@ -37,7 +38,7 @@ public final class Filters {
   /**
    * The node has a GPU of an allowed model (GPU requests only).
    *
-   * @return the filter
+   * @return the filter {@code gpu-model}
    */
   public static NodeFilter gpuModel() {
     return filter("gpu-model", Fit::gpuModel);
@@ -46,16 +47,19 @@ public final class Filters {
   /**
    * The node has a GPU allowed by the UUID filters (GPU requests only).
    *
-   * @return the filter
+   * @return the filter {@code gpu-uuid}
    */
   public static NodeFilter gpuUuid() {
     return filter("gpu-uuid", Fit::gpuUuid);
   }
 
   /**
-   * Enough allowed GPUs with the free count, compute, memory or MIG slots the demand needs.
+   * Enough allowed, healthy GPUs with the free count, compute, memory or MIG slots the demand
+   * needs.
    *
-   * @return the filter
+   * @return the filter {@code gpu-capacity}; its rejections name the GPU and the amounts, for
+   *     example {@code gpu 3: needs 300 milli, 150 free} or {@code no 3g.40gb start slot free on
+   *     GPUs 0-7}
    */
   public static NodeFilter gpuCapacity() {
     return filter("gpu-capacity", Fit::gpuCapacity);
@@ -64,28 +68,27 @@ public final class Filters {
   /**
    * All standard filters, in order.
    *
-   * @return all standard filters, in order
+   * @return cpu, memory, gpu-model, gpu-uuid, gpu-capacity
    */
   public static List<NodeFilter> standard() {
     return List.of(cpu(), memory(), gpuModel(), gpuUuid(), gpuCapacity());
   }
 
   /**
-   * The first reason the node cannot take the request under the standard filters, or null when it
-   * can.
+   * The first reason the node cannot take the request under the standard filters, with the
+   * numbers, or null when it can.
    *
-   * @param request the request to place
-   * @param view the cluster state or snapshot to read
-   * @param nodeId the node's id in the cluster
-   * @return the first reason the node cannot take the request under the standard filters, or null
-   *     when it can
+   * @param request the request
+   * @param view the ledger or a snapshot
+   * @param nodeId the node
+   * @return the first failing filter's rejection, or null
    */
-  public static @Nullable RejectReason check(Request request, ClusterView view, int nodeId) {
+  public static @Nullable NodeRejection check(Request request, ClusterView view, int nodeId) {
     return Fit.check(request, view, nodeId);
   }
 
   private interface Check {
-    @Nullable RejectReason apply(Request r, ClusterView v, int node);
+    @Nullable NodeRejection apply(Request r, ClusterView v, int node);
   }
 
   /** The standard filters read only the node state {@link FrameworkPolicy.StateOnly} lists. */
@@ -97,7 +100,7 @@ public final class Filters {
       }
 
       @Override
-      public @Nullable RejectReason reject(Request request, ClusterView view, int nodeId) {
+      public @Nullable NodeRejection reject(Request request, ClusterView view, int nodeId) {
         return check.apply(request, view, nodeId);
       }
     }

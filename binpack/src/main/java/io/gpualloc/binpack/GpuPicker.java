@@ -5,13 +5,16 @@ import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.Request;
 import java.util.List;
 
-/** Chooses the GPUs (or MIG slots) inside a node that passed the filters. */
+/**
+ * Chooses the GPUs (or MIG slots) inside a node that passed the filters. The built-in ones are in
+ * {@link GpuPickers}.
+ */
 public interface GpuPicker {
 
   /**
-   * The picker's name, for example {@code tightest}.
+   * The picker's name.
    *
-   * @return the picker's name, for example {@code tightest}
+   * @return for example {@code tightest}
    */
   String name();
 
@@ -19,10 +22,10 @@ public interface GpuPicker {
    * The grants for the request on the node; empty for CPU-only requests. The node passed the
    * filters, so a valid choice exists.
    *
-   * @param request the request to place
-   * @param view the cluster state or snapshot to read
-   * @param nodeId the node's id in the cluster
-   * @return the grants for the request on the node; empty for CPU-only requests
+   * @param request the request
+   * @param view the ledger or a snapshot; not modified
+   * @param nodeId the node
+   * @return one grant per requested GPU or MIG instance
    */
   List<GpuGrant> pick(Request request, ClusterView view, int nodeId);
 }

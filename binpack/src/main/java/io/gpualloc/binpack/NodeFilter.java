@@ -1,7 +1,7 @@
 package io.gpualloc.binpack;
 
 import io.gpualloc.core.ClusterView;
-import io.gpualloc.core.RejectReason;
+import io.gpualloc.core.NodeRejection;
 import io.gpualloc.core.Request;
 import org.jspecify.annotations.Nullable;
 
@@ -9,19 +9,20 @@ import org.jspecify.annotations.Nullable;
 public interface NodeFilter {
 
   /**
-   * The filter's name, for example {@code cpu}.
+   * The filter's name.
    *
-   * @return the filter's name, for example {@code cpu}
+   * @return for example {@code cpu}
    */
   String name();
 
   /**
-   * Why the node cannot take the request, or null when it can. Never modifies the view.
+   * Why the node cannot take the request, with the numbers, or null when it can. Never modifies
+   * the view.
    *
-   * @param request the request to place
-   * @param view the cluster state or snapshot to read
-   * @param nodeId the node's id in the cluster
-   * @return why the node cannot take the request, or null when it can
+   * @param request the request
+   * @param view the ledger or a snapshot
+   * @param nodeId the node
+   * @return the reason and what was needed and free, or null when the node passes
    */
-  @Nullable RejectReason reject(Request request, ClusterView view, int nodeId);
+  @Nullable NodeRejection reject(Request request, ClusterView view, int nodeId);
 }

@@ -6,6 +6,7 @@ import io.gpualloc.binpack.internal.Fit;
 import io.gpualloc.binpack.internal.FragmentationGradientDescent;
 import io.gpualloc.binpack.internal.FrameworkPolicy;
 import io.gpualloc.binpack.internal.FrameworkPolicy.Ties;
+import io.gpualloc.binpack.internal.TopologyTerm;
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.PlacementPolicy;
 import java.util.LinkedHashMap;
@@ -61,8 +62,12 @@ public final class Policies {
     REGISTRY.put("fgd-exact", c -> fgd("fgd-exact", FragmentationGradientDescent.Mode.EXACT, c));
     REGISTRY.put("fgd-bucketed",
         c -> fgd("fgd-bucketed", FragmentationGradientDescent.Mode.BUCKETED, c));
-    REGISTRY.put("fgd-capacity",
-        c -> new CapacityAwareFragmentationDescent("fgd-capacity", c.workload(), c.seed()));
+    REGISTRY.put("fgd-capacity", c -> {
+      CapacityAwareFragmentationDescent p =
+          new CapacityAwareFragmentationDescent("fgd-capacity", c.workload(), c.seed());
+      p.topology(topology(c));
+      return p;
+    });
   }
 
   /**
@@ -156,7 +161,8 @@ public final class Policies {
     for (int i = 0; i < w.length; i++) {
       w[i] = weights.get(i);
     }
-    return new FrameworkPolicy(name, Filters.standard(), scorers, w, picker, ties, c.seed());
+    return new FrameworkPolicy(name, Filters.standard(), scorers, w, picker, ties, c.seed(),
+        topology(c));
   }
 
   private static PlacementPolicy fgd(
@@ -166,6 +172,10 @@ public final class Policies {
           "a non-empty target workload. Maybe PolicyConfig.of(seed).withWorkload("
               + "TargetWorkload.fromRequests(pods, 0.95))");
     }
-    return new FragmentationGradientDescent(name, c.workload(), mode, c.seed());
+    return new FragmentationGradientDescent(name, c.workload(), mode, c.seed(), topology(c));
+  }
+
+  private static TopologyTerm topology(PolicyConfig c) {
+    return TopologyTerm.of(c.interconnects(), c.topologyWeight());
   }
 }

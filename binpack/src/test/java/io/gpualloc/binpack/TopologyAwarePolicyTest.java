@@ -59,7 +59,9 @@ class TopologyAwarePolicyTest {
     long plainScore = GpuSetSelectors.branchAndBound().select(DGX1,
         io.gpualloc.topology.GpuSet.of(gpus(plain)), io.gpualloc.topology.GpuSet.empty(), 2)
         instanceof io.gpualloc.topology.GpuSetChoice.Chosen c ? c.score() : -1;
-    double topoScore = ((Decision.Placed) topo).breakdown().get("topology");
+    long topoScore = GpuSetSelectors.branchAndBound().select(DGX1,
+        io.gpualloc.topology.GpuSet.of(gpus(topo)), io.gpualloc.topology.GpuSet.empty(), 2)
+        instanceof io.gpualloc.topology.GpuSetChoice.Chosen c ? c.score() : -1;
     assertTrue(topoScore >= plainScore, topoScore + " < " + plainScore);
     state.allocate(((Decision.Placed) topo).placement());
   }

@@ -23,8 +23,13 @@ public enum RejectReason {
   INSUFFICIENT_GPU_COMPUTE("insufficient GPU compute"),
   /** Enough GPUs, but too few with the requested free memory. */
   INSUFFICIENT_GPU_MEMORY("insufficient GPU memory"),
-  /** The node's GPUs do not support MIG or lack the requested profile. */
-  MIG_NOT_SUPPORTED("MIG profile not supported"),
+  /** None of the node's (allowed) GPUs supports MIG at all. */
+  MIG_NOT_SUPPORTED("MIG not supported"),
+  /**
+   * The node's GPUs support MIG, but no allowed GPU's model offers the requested profile (for
+   * example {@code 1g.5gb} on an A100-80GB, whose smallest profile is {@code 1g.10gb}).
+   */
+  MIG_PROFILE_NOT_OFFERED("MIG profile not offered by the GPU model"),
   /** No free start slot for the requested MIG profile. */
   NO_FREE_MIG_SLOT("no free MIG slot"),
   /** No GPU set satisfies the request's interconnect requirement. */

@@ -203,11 +203,11 @@ class BadInputTest {
     t.add(spec("Decision.Rejected.requestName", () -> Decision.Rejected.because(" ", 1, "x"),
         "requestName of rejection is ' '", "non-blank"));
     t.add(spec("Decision.Rejected.reasonByNode", () -> new Decision.Rejected("r", 1, null,
-        Map.of(), ""), "reasonByNode of rejection is null", "not null"));
+        Map.of(), ""), "reasonByNode of rejection of r is null", "not null"));
     t.add(spec("Decision.Rejected.counts", () -> new Decision.Rejected("r", 1, List.of(), null,
-        ""), "counts of rejection is null", "not null"));
+        ""), "counts of rejection of r is null", "not null"));
     t.add(spec("Decision.Rejected.message", () -> Decision.Rejected.because("r", 1, null),
-        "message of rejection is null", "not null"));
+        "message of rejection of r is null", "non-blank"));
     return t.stream();
   }
 

@@ -106,24 +106,33 @@ class EmbeddingDocTest {
 
     @Override
     public Decision place(Request r, ClusterView v) {
+      return scoreAll(r, v).best();
+    }
+
+    @Override
+    public NodeScores scoreAll(Request r, ClusterView v) {
       int k = r.gpu().count();
       Cluster c = v.cluster();
+      NodeScores.Builder scores = NodeScores.builder(r, c, List.of());
       for (int id = 0; id < c.nodeIdBound(); id++) {
-        if (!v.isSchedulable(id) || v.freeCpuMilli(id) < r.cpuMilli()
-            || v.freeWholeGpus(id) < k) {
-          continue;
-        }
-        Placement.Builder b = Placement.builder(r.name(), id).cpuMilli(r.cpuMilli());
-        int got = 0;
-        for (int i = 0; i < c.node(id).gpuCount() && got < k; i++) {
-          if (v.canTakeWhole(c.gpuId(id, i))) {
-            b.whole(i);
-            got++;
+        if (!c.isLive(id)) {
+          scores.rejected(id, NodeRejection.of(RejectReason.NODE_REMOVED, "node removed"));
+        } else if (!v.isSchedulable(id)) {
+          scores.rejected(id, NodeRejection.of(RejectReason.NODE_CORDONED, "node cordoned"));
+        } else if (v.freeCpuMilli(id) < r.cpuMilli() || v.freeWholeGpus(id) < k) {
+          scores.rejected(id, NodeRejection.of(RejectReason.INSUFFICIENT_GPUS,
+              "needs " + k + " free GPUs and " + r.cpuMilli() + "m CPU"));
+        } else {
+          List<GpuGrant> grants = new java.util.ArrayList<>();
+          for (int i = 0; i < c.node(id).gpuCount() && grants.size() < k; i++) {
+            if (v.canTakeWhole(c.gpuId(id, i))) {
+              grants.add(GpuGrant.whole(i));
+            }
           }
+          scores.scored(id, 0, new double[0], List.copyOf(grants)); // first fit: ids in order
         }
-        return Decision.Placed.of(b.build(), 0);
       }
-      return Decision.Rejected.because(r.name(), c.nodeCount(), "no node has " + k + " free GPUs");
+      return scores.build("no node has " + k + " free GPUs");
     }
   }
 

@@ -16,7 +16,7 @@ class QueryInputTest {
         () -> b.reject(3, RejectReason.INSUFFICIENT_CPU));
     assertTrue(e.getMessage().contains("nodeId of rejection of pod-1 is 3; allowed: 0..2"),
         e.getMessage());
-    assertThrows(InvalidSpecException.class, () -> b.reject(0, null));
+    assertThrows(InvalidSpecException.class, () -> b.reject(0, (RejectReason) null));
     assertEquals(3, b.build("").nodeCount());
   }
 

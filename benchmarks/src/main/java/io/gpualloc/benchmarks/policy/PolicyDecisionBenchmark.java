@@ -11,6 +11,7 @@ import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.Decision;
 import io.gpualloc.core.GpuDemand;
+import io.gpualloc.core.NodeScores;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.Request;
 import java.nio.file.Files;
@@ -31,13 +32,14 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Decision latency of a placement policy on a cluster at 50% GPU load: the openb GPU-node cluster
  * (1,213 nodes) or a synthetic 10,000-node cluster with the same node mix. Requests are drawn from
  * the openb default pod list (or its published class mix when {@code ../shared} is absent); the
  * state is filled to 50% by the policy under test and then held fixed, so each operation is one
- * {@code place} call. Sample-time mode reports percentiles (p50 is the target figure).
+ * {@code place} call ({@link #decide}) or one {@code scoreAll} call ({@link #scoreAll}). Sample-time mode reports percentiles (p50 is the target figure).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -114,6 +116,24 @@ public class PolicyDecisionBenchmark {
     Request r = requests[next];
     next = (next + 1) & (requests.length - 1);
     return placer.place(r, state);
+  }
+
+  /**
+   * The prioritize step: every node scored (positions, scores and grants read) for one request
+   * (the state is not changed). Runs next to {@link #decide} so that the two are compared in one
+   * run; the goal is at most 1.5x its time.
+   */
+  @Benchmark
+  public void scoreAll(Blackhole bh) {
+    Request r = requests[next];
+    next = (next + 1) & (requests.length - 1);
+    NodeScores s = placer.scoreAll(r, state);
+    for (int i = 0; i < s.size(); i++) {
+      bh.consume(s.nodeId(i));
+      bh.consume(s.score(i));
+      bh.consume(s.grants(i));
+    }
+    bh.consume(s);
   }
 
   static Request rename(Request p, String name) {

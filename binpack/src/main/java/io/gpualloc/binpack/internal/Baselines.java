@@ -227,7 +227,7 @@ public final class Baselines {
 
   /** A picker using {@link Fit#grants} with this share order. */
   public static GpuPicker picker(String name, Fit.ShareOrder order) {
-    return new GpuPicker() {
+    final class Picker implements GpuPicker, FrameworkPolicy.StateOnly {
       @Override
       public String name() {
         return name;
@@ -237,7 +237,8 @@ public final class Baselines {
       public List<GpuGrant> pick(Request request, ClusterView view, int nodeId) {
         return Fit.grants(request, view, nodeId, order);
       }
-    };
+    }
+    return new Picker();
   }
 
   /** Shares on uniformly random GPUs among those that fit (seeded); other demands as first-fit. */

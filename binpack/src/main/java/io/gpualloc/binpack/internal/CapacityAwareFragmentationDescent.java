@@ -7,6 +7,7 @@ import io.gpualloc.core.Decision;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.NodeScores;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.Request;
 import java.util.Arrays;
@@ -91,6 +92,16 @@ public final class CapacityAwareFragmentationDescent implements PlacementPolicy 
   @Override
   public Decision place(Request request, ClusterView view) {
     return descent.place(request, view);
+  }
+
+  @Override
+  public NodeScores scoreAll(Request request, ClusterView view) {
+    return descent.scoreAll(request, view);
+  }
+
+  /** Sets the intra-node topology constraint applied to requests that ask for one. */
+  public void topology(TopologyTerm t) {
+    descent.topology(t);
   }
 
   /** The CPU-bounded measure and the model-scarcity cost per milli-GPU taken. */

@@ -8,10 +8,14 @@ import io.gpualloc.core.GpuMode;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
+import io.gpualloc.core.NodeRejection;
 import io.gpualloc.core.RejectReason;
 import io.gpualloc.core.Request;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /** Feasibility of a request on one node, read from a {@link ClusterView}, and basic GPU choices. */
@@ -28,9 +32,9 @@ public final class Fit {
     LOOSEST
   }
 
-  /** The first reason the node cannot take the request, or null when it can. */
-  public static @Nullable RejectReason check(Request r, ClusterView v, int node) {
-    RejectReason x = cpu(r, v, node);
+  /** The first reason the node cannot take the request, with the numbers, or null when it can. */
+  public static @Nullable NodeRejection check(Request r, ClusterView v, int node) {
+    NodeRejection x = cpu(r, v, node);
     if (x == null) {
       x = memory(r, v, node);
     }
@@ -47,51 +51,66 @@ public final class Fit {
   }
 
   /** Host CPU. */
-  public static @Nullable RejectReason cpu(Request r, ClusterView v, int node) {
-    return v.freeCpuMilli(node) < r.cpuMilli() ? RejectReason.INSUFFICIENT_CPU : null;
+  public static @Nullable NodeRejection cpu(Request r, ClusterView v, int node) {
+    int free = v.freeCpuMilli(node);
+    return free < r.cpuMilli() ? NodeRejection.of(RejectReason.INSUFFICIENT_CPU,
+        "cpu: needs " + r.cpuMilli() + "m, " + free + "m free") : null;
   }
 
   /** Host memory. */
-  public static @Nullable RejectReason memory(Request r, ClusterView v, int node) {
-    return v.freeMemoryMib(node) < r.memoryMib() ? RejectReason.INSUFFICIENT_MEMORY : null;
+  public static @Nullable NodeRejection memory(Request r, ClusterView v, int node) {
+    int free = v.freeMemoryMib(node);
+    return free < r.memoryMib() ? NodeRejection.of(RejectReason.INSUFFICIENT_MEMORY,
+        "memory: needs " + r.memoryMib() + " MiB, " + free + " MiB free") : null;
   }
 
   /** Some GPU of the node has an allowed model (GPU requests only). */
-  public static @Nullable RejectReason gpuModel(Request r, ClusterView v, int node) {
+  public static @Nullable NodeRejection gpuModel(Request r, ClusterView v, int node) {
     if (r.gpu() instanceof GpuDemand.None) {
       return null;
     }
     Node n = v.cluster().node(node);
     if (n.gpuCount() == 0) {
-      return RejectReason.INSUFFICIENT_GPUS;
+      return NodeRejection.of(RejectReason.INSUFFICIENT_GPUS,
+          "gpus: needs " + r.gpu().count() + ", the node has none");
     }
     if (r.modelInclude().isEmpty() && r.modelExclude().isEmpty()) {
       return null;
     }
+    Set<String> models = new TreeSet<>();
     for (Gpu g : n.gpus()) {
       if (r.allowsModel(g.model())) {
         return null;
       }
+      models.add(g.model().name());
     }
-    return RejectReason.GPU_MODEL_NOT_ALLOWED;
+    StringBuilder sb = new StringBuilder("gpu model: the node has ")
+        .append(String.join(", ", models)).append("; the request allows ");
+    sb.append(r.modelInclude().isEmpty() ? "any model" : String.join(", ", r.modelInclude()));
+    if (!r.modelExclude().isEmpty()) {
+      sb.append(" except ").append(String.join(", ", r.modelExclude()));
+    }
+    return NodeRejection.of(RejectReason.GPU_MODEL_NOT_ALLOWED, sb.toString());
   }
 
   /** Some GPU of an allowed model passes the UUID filters (GPU requests only). */
-  public static @Nullable RejectReason gpuUuid(Request r, ClusterView v, int node) {
+  public static @Nullable NodeRejection gpuUuid(Request r, ClusterView v, int node) {
     if (r.gpu() instanceof GpuDemand.None
         || (r.uuidInclude().isEmpty() && r.uuidExclude().isEmpty())) {
       return null;
     }
-    for (Gpu g : v.cluster().node(node).gpus()) {
+    Node n = v.cluster().node(node);
+    for (Gpu g : n.gpus()) {
       if (r.allowsGpu(g)) {
         return null;
       }
     }
-    return RejectReason.GPU_UUID_NOT_ALLOWED;
+    return NodeRejection.of(RejectReason.GPU_UUID_NOT_ALLOWED, "gpu uuid: none of the node's "
+        + n.gpuCount() + " GPUs passes the request's model and UUID filters");
   }
 
   /** Enough allowed GPUs with free capacity for the demand (count, compute, memory, MIG slots). */
-  public static @Nullable RejectReason gpuCapacity(Request r, ClusterView v, int node) {
+  public static @Nullable NodeRejection gpuCapacity(Request r, ClusterView v, int node) {
     GpuDemand d = r.gpu();
     if (d instanceof GpuDemand.None) {
       return null;
@@ -104,17 +123,27 @@ public final class Fit {
         return null;
       }
       int free = 0;
+      int allowed = 0;
       for (int i = 0; i < n.gpuCount(); i++) {
-        if ((!filtered || r.allowsGpu(n.gpus().get(i))) && v.canTakeWhole(base + i)) {
-          free++;
+        if (!filtered || r.allowsGpu(n.gpus().get(i))) {
+          allowed++;
+          if (v.canTakeWhole(base + i)) {
+            free++;
+          }
         }
       }
-      return free >= w.count() ? null : RejectReason.INSUFFICIENT_GPUS;
+      return free >= w.count() ? null : NodeRejection.of(RejectReason.INSUFFICIENT_GPUS,
+          "gpus: needs " + w.count() + " whole, " + free + " free of " + allowed
+              + (filtered ? " allowed" : ""));
     }
     if (d instanceof GpuDemand.Shared s) {
       int open = 0;
       int compute = 0;
       int both = 0;
+      int bestCompute = -1;
+      int bestComputeGpu = -1;
+      int bestMemory = -1;
+      int bestMemoryGpu = -1;
       for (int i = 0; i < n.gpuCount(); i++) {
         if (filtered && !r.allowsGpu(n.gpus().get(i))) {
           continue;
@@ -124,34 +153,90 @@ public final class Fit {
           continue;
         }
         open++;
-        if (v.gpuFreeComputeMilli(base + i) >= s.computeMilli()) {
+        int fc = v.gpuFreeComputeMilli(base + i);
+        int fm = v.gpuFreeMemoryMib(base + i);
+        if (fc >= s.computeMilli()) {
           compute++;
-          if (v.gpuFreeMemoryMib(base + i) >= s.memoryMib()) {
+          if (fm >= s.memoryMib()) {
             both++;
+          } else if (fm > bestMemory) {
+            bestMemory = fm;
+            bestMemoryGpu = i;
           }
+        } else if (fc > bestCompute) {
+          bestCompute = fc;
+          bestComputeGpu = i;
         }
       }
       if (both >= s.count()) {
         return null;
       }
       if (open < s.count()) {
-        return RejectReason.INSUFFICIENT_GPUS;
+        return NodeRejection.of(RejectReason.INSUFFICIENT_GPUS, "gpus: needs " + s.count()
+            + " shareable, " + open + " shareable of " + n.gpuCount());
       }
-      return compute < s.count()
-          ? RejectReason.INSUFFICIENT_GPU_COMPUTE : RejectReason.INSUFFICIENT_GPU_MEMORY;
+      String of = s.count() == 1 ? "" : " (" + s.count() + " GPUs needed, " + both + " fit)";
+      if (compute < s.count()) {
+        return NodeRejection.of(RejectReason.INSUFFICIENT_GPU_COMPUTE, "gpu " + bestComputeGpu
+            + ": needs " + s.computeMilli() + " milli, " + bestCompute + " free" + of);
+      }
+      return NodeRejection.of(RejectReason.INSUFFICIENT_GPU_MEMORY, "gpu " + bestMemoryGpu
+          + ": needs " + s.memoryMib() + " MiB, " + bestMemory + " MiB free" + of);
     }
     GpuDemand.Mig mig = (GpuDemand.Mig) d;
-    boolean supported = false;
-    for (Gpu g : n.gpus()) {
-      if ((!filtered || r.allowsGpu(g)) && profile(g.model(), mig.profile()) != null) {
-        supported = true;
-        break;
+    boolean anyMig = false;
+    List<Integer> offering = new ArrayList<>();
+    Set<String> models = new TreeSet<>();
+    Set<String> offered = new LinkedHashSet<>();
+    for (int i = 0; i < n.gpuCount(); i++) {
+      Gpu g = n.gpus().get(i);
+      if (filtered && !r.allowsGpu(g)) {
+        continue;
+      }
+      models.add(g.model().name());
+      if (!g.model().migProfiles().isEmpty()) {
+        anyMig = true;
+        for (MigProfile p : g.model().migProfiles()) {
+          offered.add(p.name());
+        }
+      }
+      if (profile(g.model(), mig.profile()) != null) {
+        offering.add(i);
       }
     }
-    if (!supported) {
-      return RejectReason.MIG_NOT_SUPPORTED;
+    if (!anyMig) {
+      return NodeRejection.of(RejectReason.MIG_NOT_SUPPORTED, "mig: " + String.join(", ", models)
+          + (models.size() == 1 ? " has" : " have") + " no MIG; needs " + mig.profile());
     }
-    return migGrants(r, v, node) != null ? null : RejectReason.NO_FREE_MIG_SLOT;
+    if (offering.isEmpty()) {
+      return NodeRejection.of(RejectReason.MIG_PROFILE_NOT_OFFERED, "mig: "
+          + String.join(", ", models) + " offers " + String.join(", ", offered) + "; not "
+          + mig.profile());
+    }
+    return migGrants(r, v, node) != null ? null : NodeRejection.of(RejectReason.NO_FREE_MIG_SLOT,
+        "no " + mig.profile() + " start slot free" + (mig.count() > 1
+            ? " for " + mig.count() + " instances" : "") + " on GPUs " + ranges(offering));
+  }
+
+  /** Indexes as ranges: {@code 0-3, 5, 7-8}. */
+  public static String ranges(List<Integer> sorted) {
+    StringBuilder sb = new StringBuilder();
+    int i = 0;
+    while (i < sorted.size()) {
+      int j = i;
+      while (j + 1 < sorted.size() && sorted.get(j + 1) == sorted.get(j) + 1) {
+        j++;
+      }
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append(sorted.get(i));
+      if (j > i) {
+        sb.append('-').append(sorted.get(j));
+      }
+      i = j + 1;
+    }
+    return sb.toString();
   }
 
   /** Whether the request filters GPUs by model or UUID. */

@@ -8,6 +8,8 @@ import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.Node;
+import io.gpualloc.core.NodeRejection;
+import io.gpualloc.core.NodeScores;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.RejectReason;
@@ -95,9 +97,16 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   private final String name;
   private final Mode mode;
+  private final Ranking ranking;
   private final long seed;
   private final FragEngine engine;
   private final Measure measure;
+  private TopologyTerm topology = TopologyTerm.none();
+  private int[] candNode = new int[0];
+  private long[] candDelta = new long[0];
+  private int candidates;
+  /** The breakdown term holding Delta in milli-GPU. */
+  public static final String DELTA_TERM = "delta-milli-gpu";
 
   private int[] rank = new int[0];
   private Cluster cluster;
@@ -116,11 +125,29 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private long[] stFrag = new long[64];
   private int states;
 
-  private final Map<List<Object>, Shape> shapes = new HashMap<>();
+  private final Map<ShapeKey, Shape> shapes = new HashMap<>();
+
+  /** What a request's GPU demand is, for the memoised path (MIG takes the direct path). */
+  private enum Kind {
+    NONE,
+    WHOLE,
+    SHARED
+  }
+
+  /** What Delta depends on in a request: CPU, demand kind, count, per-GPU amounts, model filters. */
+  private record ShapeKey(int cpu, Kind kind, int count, int milli, int mem, Set<String> include,
+      Set<String> exclude) {}
 
   /** A policy named {@code name} against workload M. */
   public FragmentationGradientDescent(String name, TargetWorkload m, Mode mode, long seed) {
     this(name, new FragEngine(m), mode, seed, null);
+  }
+
+  /** A policy named {@code name} against workload M, with an intra-node topology constraint. */
+  public FragmentationGradientDescent(String name, TargetWorkload m, Mode mode, long seed,
+      TopologyTerm topology) {
+    this(name, new FragEngine(m), mode, seed, null);
+    this.topology = topology;
   }
 
   /**
@@ -131,6 +158,11 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       String name, FragEngine engine, Mode mode, long seed, @Nullable Measure measure) {
     this.name = name;
     this.mode = mode;
+    this.ranking = switch (mode) {
+      case EXACT -> new ExactArgmin();
+      case SIMULATOR -> new SimulatorScore();
+      case BUCKETED -> new BucketedDelta();
+    };
     this.seed = seed;
     this.engine = engine;
     this.measure = measure != null ? measure : engine::scaled;
@@ -141,8 +173,16 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     return name;
   }
 
+  /** Sets the intra-node topology constraint applied to requests that ask for one. */
+  synchronized void topology(TopologyTerm t) {
+    this.topology = t;
+  }
+
   @Override
   public synchronized Decision place(Request request, ClusterView view) {
+    if (topology.applies(request)) {
+      return scoreAll(request, view).best();
+    }
     Decision d = decide(request, view);
     if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
       // a stale cache (a diverged fork with equal node versions): rebuild and decide again
@@ -150,6 +190,137 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       d = decide(request, view);
     }
     return d;
+  }
+
+  @Override
+  public synchronized NodeScores scoreAll(Request request, ClusterView view) {
+    Decision d = decide(request, view);
+    if (d instanceof Decision.Placed p && !valid(request, view, p.placement())) {
+      reset(view.cluster());
+      d = decide(request, view);
+    }
+    return topology.apply(request, view, scores(request, view, d));
+  }
+
+  /**
+   * Every candidate of the last {@link #decide} in the mode's order (its winner first), with the
+   * grants the policy would make on each; the other nodes' rejections.
+   */
+  private NodeScores scores(Request r, ClusterView v, Decision d) {
+    int n = cluster.nodeIdBound();
+    List<String> terms = List.of(DELTA_TERM, name);
+    NodeScores.Builder b = NodeScores.builder(r, cluster, terms);
+    int f = candidates;
+    double[] key = new double[f];
+    int[] tie = new int[f];
+    int[] order = new int[f];
+    for (int i = 0; i < f; i++) {
+      key[i] = score(candDelta[i]);
+      tie[i] = ranking.tie(candNode[i]);
+      order[i] = i;
+    }
+    Explain.sortDescending(order, 0, f, key, tie);
+    boolean direct = isDirect(r);
+    NodeCache cache = direct ? null : nodeCache(shape(r), v, n, r.memoryMib());
+    for (int j = 0; j < f; j++) {
+      int i = order[j];
+      int node = candNode[i];
+      List<GpuGrant> grants;
+      if (j == 0 && d instanceof Decision.Placed p) {
+        grants = p.placement().grants();
+      } else if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof List<?> l) {
+        @SuppressWarnings("unchecked")
+        List<GpuGrant> g = (List<GpuGrant>) l;
+        grants = g;
+      } else {
+        long[] codes = engine.nodeCodes(v, node);
+        grants = List.copyOf(direct ? directGrants(r, v, node, codes)
+            : chooseGpus(r, v, node, codes));
+        if (cache != null) {
+          cache.put(v, node, grants);
+        }
+      }
+      b.scored(node, key[i],
+          new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
+    }
+    boolean[] feasible = new boolean[n];
+    for (int i = 0; i < f; i++) {
+      feasible[candNode[i]] = true;
+    }
+    NodeRejection[] why = new NodeRejection[n];
+    for (int node = 0; node < n; node++) {
+      if (!feasible[node]) {
+        why[node] = cachedRejection(r, v, node, cache);
+        b.rejected(node, why[node]);
+      }
+    }
+    return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
+  }
+
+  /** The shape's per-node cache of grants and rejections for {@code v}, reset for another view. */
+  private NodeCache nodeCache(Shape shape, ClusterView v, int n, int memoryMib) {
+    NodeCache c = shape.nodes.get(memoryMib);
+    if (c == null || c.view != v || c.cluster != cluster || c.value.length != n) {
+      if (shape.nodes.size() >= 16) {
+        shape.nodes.clear(); // bounds the memory: a few host-memory sizes per shape are typical
+      }
+      c = new NodeCache(v, cluster, n);
+      shape.nodes.put(memoryMib, c);
+    }
+    return c;
+  }
+
+  /**
+   * What {@link #scoreAll} computed per node for one request shape on one view object: the grants
+   * of a candidate node or the rejection of another, valid while the node's version is unchanged.
+   */
+  private static final class NodeCache {
+    final ClusterView view;
+    final Cluster cluster;
+    final int[] version;
+    final Object[] value;
+
+    NodeCache(ClusterView view, Cluster cluster, int n) {
+      this.view = view;
+      this.cluster = cluster;
+      this.version = new int[n];
+      this.value = new Object[n];
+    }
+
+    boolean fresh(ClusterView v, int node) {
+      return value[node] != null && version[node] == v.nodeVersion(node);
+    }
+
+    void put(ClusterView v, int node, Object x) {
+      version[node] = v.nodeVersion(node);
+      value[node] = x;
+    }
+  }
+
+  /** The node's rejection, from the shape's node cache when it is fresh. */
+  private static NodeRejection cachedRejection(Request r, ClusterView v, int node,
+      @Nullable NodeCache cache) {
+    NodeRejection out = Explain.unavailable(v, node);
+    if (out != null) {
+      return out;
+    }
+    if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof NodeRejection x) {
+      return x;
+    }
+    NodeRejection why = rejection(r, v, node);
+    if (cache != null) {
+      cache.put(v, node, why);
+    }
+    return why;
+  }
+
+  private static NodeRejection rejection(Request r, ClusterView v, int node) {
+    NodeRejection out = Explain.unavailable(v, node);
+    if (out != null) {
+      return out;
+    }
+    NodeRejection why = Fit.check(r, v, node);
+    return why != null ? why : NodeRejection.of(RejectReason.POLICY, RejectReason.POLICY.text());
   }
 
   private boolean valid(Request r, ClusterView v, Placement p) {
@@ -172,8 +343,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       reset(v.cluster());
     }
     int n = cluster.nodeIdBound();
-    boolean direct = r.gpu() instanceof GpuDemand.Mig
-        || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
+    boolean direct = isDirect(r);
+    if (candNode.length != n) {
+      candNode = new int[n];
+      candDelta = new long[n];
+    }
+    candidates = 0;
     Shape shape = direct ? null : shape(r);
     if (mode != Mode.EXACT && rank.length != n) {
       rank = Seeds.rank(seed, n);
@@ -181,7 +356,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     int best = -1;
     long bestDelta = 0;
     long bestKey = 0;
-    int bestScore = -1;
+    boolean byRank = ranking.byRank();
     if (!direct) {
       refreshAll(v);
     }
@@ -218,44 +393,133 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           continue;
         }
       }
-      if (mode == Mode.SIMULATOR) {
-        int score = simScore(delta);
-        if (score > bestScore || (score == bestScore && rank[node] < rank[best])) {
-          bestScore = score;
-          best = node;
-          bestDelta = delta;
-        }
-      } else if (mode == Mode.BUCKETED) {
-        long key = Math.floorDiv(delta, BUCKET_MILLI * engine.totalWeight());
-        if (best < 0 || key < bestKey || (key == bestKey && rank[node] < rank[best])) {
-          bestKey = key;
-          best = node;
-          bestDelta = delta;
-        }
-      } else if (best < 0 || delta < bestDelta) {
+      candNode[candidates] = node;
+      candDelta[candidates++] = delta;
+      long key = ranking.key(delta);
+      if (best < 0 || key < bestKey || (key == bestKey && byRank && rank[node] < rank[best])) {
+        bestKey = key;
         best = node;
         bestDelta = delta;
       }
     }
     if (best < 0) {
       Decision.Rejected.Builder b = Decision.Rejected.builder(r.name(), n);
+      NodeRejection[] why = new NodeRejection[n];
+      NodeCache cache = direct ? null : nodeCache(shape, v, n, r.memoryMib());
       for (int node = 0; node < n; node++) {
-        RejectReason why = v.isSchedulable(node) ? Fit.check(r, v, node)
-            : cluster.isLive(node) ? RejectReason.NODE_CORDONED : RejectReason.NODE_REMOVED;
-        b.reject(node, why == null ? RejectReason.POLICY : why);
+        why[node] = cachedRejection(r, v, node, cache);
+        b.reject(node, why[node]);
       }
-      return b.build("");
+      return b.build(Explain.message(v, why));
     }
     long[] codes = engine.nodeCodes(v, best);
     List<GpuGrant> grants = direct
         ? directGrants(r, v, best, codes) : chooseGpus(r, v, best, codes);
     Placement p = new Placement(r.name(), best, r.cpuMilli(), r.memoryMib(), grants);
-    double deltaMilli = engine.totalWeight() == 0 ? 0 : (double) bestDelta / engine.totalWeight();
     Map<String, Double> breakdown = new LinkedHashMap<>();
-    breakdown.put("delta-milli-gpu", deltaMilli);
-    double score = mode == Mode.SIMULATOR ? simScore(bestDelta) : -deltaMilli;
+    breakdown.put(DELTA_TERM, deltaMilli(bestDelta));
+    double score = score(bestDelta);
     breakdown.put(name, score);
     return new Decision.Placed(p, score, breakdown);
+  }
+
+  private static boolean isDirect(Request r) {
+    return r.gpu() instanceof GpuDemand.Mig
+        || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
+  }
+
+  private double deltaMilli(long scaledDelta) {
+    return engine.totalWeight() == 0 ? 0 : (double) scaledDelta / engine.totalWeight();
+  }
+
+  /** The policy's score of a scaled Delta, monotone in its ranking ({@link Ranking#score}). */
+  private double score(long scaledDelta) {
+    return ranking.score(scaledDelta);
+  }
+
+  /**
+   * How Delta ranks nodes, one implementation per rule: the policy's score of a Delta (larger is
+   * better, so the scored list is non-increasing) and the tie key among equal scores.
+   */
+  private abstract class Ranking {
+    /** The score of a scaled Delta; larger is better, monotone in {@link #key}. */
+    abstract double score(long scaledDelta);
+
+    /** The ranking key of a scaled Delta: smaller is better (minus the score, as a long). */
+    abstract long key(long scaledDelta);
+
+    /** Whether equal keys go to the lowest node priority (else to the lowest node id). */
+    boolean byRank() {
+      return true;
+    }
+
+    /** The tie key of a node among equal scores; smaller wins. */
+    int tie(int node) {
+      return byRank() ? rank[node] : node;
+    }
+
+    /** Whether shares go to the GPU with the best integer simulator score (first index wins). */
+    boolean simulatorGpuChoice() {
+      return false;
+    }
+  }
+
+  /** FGD's exact rule: argmin Delta, ties to the lowest node id. Score: minus Delta, milli-GPU. */
+  private final class ExactArgmin extends Ranking {
+    @Override
+    double score(long scaledDelta) {
+      double s = -deltaMilli(scaledDelta);
+      return s == 0 ? 0.0 : s;
+    }
+
+    @Override
+    long key(long scaledDelta) {
+      return scaledDelta;
+    }
+
+    @Override
+    boolean byRank() {
+      return false;
+    }
+  }
+
+  /**
+   * The reference simulator's rule: the integer score {@code int(100 sigmoid(-Delta/1000))},
+   * ties by the seeded node priority fixed for the instance; shares go to the first GPU with the
+   * best integer score.
+   */
+  private final class SimulatorScore extends Ranking {
+    @Override
+    double score(long scaledDelta) {
+      return simScore(scaledDelta);
+    }
+
+    @Override
+    long key(long scaledDelta) {
+      return -simScore(scaledDelta);
+    }
+
+    @Override
+    boolean simulatorGpuChoice() {
+      return true;
+    }
+  }
+
+  /**
+   * Ours: Delta rounded down to buckets of {@link #BUCKET_MILLI} milli-GPU, the lowest bucket
+   * wins, ties by the seeded node priority. Score: minus the bucket's lower edge, milli-GPU.
+   */
+  private final class BucketedDelta extends Ranking {
+    @Override
+    double score(long scaledDelta) {
+      double s = -(double) key(scaledDelta) * BUCKET_MILLI;
+      return s == 0 ? 0.0 : s;
+    }
+
+    @Override
+    long key(long scaledDelta) {
+      return Math.floorDiv(scaledDelta, BUCKET_MILLI * engine.totalWeight());
+    }
   }
 
   private int simScore(long scaledDelta) {
@@ -277,7 +541,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       Request r, ClusterView v, int node, long[] codes, GpuDemand.Shared s) {
     long[] cur = codes.clone();
     int cpuAfter = v.freeCpuMilli(node) - r.cpuMilli();
-    long before = mode == Mode.SIMULATOR ? measure.of(v.freeCpuMilli(node), codes) : 0;
+    boolean simulator = ranking.simulatorGpuChoice();
+    long before = simulator ? measure.of(v.freeCpuMilli(node), codes) : 0;
     boolean[] used = new boolean[cur.length];
     List<GpuGrant> out = new ArrayList<>();
     for (int k = 0; k < s.count(); k++) {
@@ -292,7 +557,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         cur[i] = FragEngine.afterShare(save, s.computeMilli(), s.memoryMib());
         long f = measure.of(cpuAfter, cur);
         cur[i] = save;
-        if (mode == Mode.SIMULATOR) {
+        if (simulator) {
           int score = simScore(f - before);
           if (score > bestScore) {
             bestScore = score;
@@ -433,7 +698,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     int cpuAfter = cpu - shape.cpu;
     long[] cur = codes.clone();
     double pen = 0;
-    if (shape.kind == 1) {
+    if (shape.kind == Kind.WHOLE) {
       int taken = 0;
       for (int i = 0; i < cur.length && taken < shape.count; i++) {
         if (FragEngine.full(cur[i]) && shape.allowed[FragEngine.model(cur[i])]) {
@@ -445,7 +710,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       if (taken < shape.count) {
         return INFEASIBLE;
       }
-    } else if (shape.kind == 2) {
+    } else if (shape.kind == Kind.SHARED) {
       boolean[] used = new boolean[cur.length];
       for (int k = 0; k < shape.count; k++) {
         int bestIdx = -1;
@@ -479,8 +744,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   private Shape shape(Request r) {
     GpuDemand d = r.gpu();
-    int kind = d instanceof GpuDemand.Whole ? 1 : d instanceof GpuDemand.Shared ? 2 : 0;
-    List<Object> key = List.of(r.cpuMilli(), kind, d.count(), Baselines.perGpuMilli(r),
+    Kind kind = d instanceof GpuDemand.Whole ? Kind.WHOLE
+        : d instanceof GpuDemand.Shared ? Kind.SHARED : Kind.NONE;
+    ShapeKey key = new ShapeKey(r.cpuMilli(), kind, d.count(), Baselines.perGpuMilli(r),
         d instanceof GpuDemand.Shared s ? s.memoryMib() : 0, r.modelInclude(), r.modelExclude());
     Shape shape = shapes.get(key);
     if (shape == null) {
@@ -498,18 +764,23 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private static final class Shape {
     final int id;
     final int cpu;
-    final int kind;
+    final Kind kind;
     final int count;
     final int milli;
     final int mem;
     final Set<String> include;
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
+    /**
+     * Per-node grants and rejections, by the request's host memory (which Delta ignores but a
+     * rejection reports).
+     */
+    final Map<Integer, NodeCache> nodes = new HashMap<>();
     /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
 
-    Shape(int id, Request r, int kind) {
+    Shape(int id, Request r, Kind kind) {
       this.id = id;
       this.cpu = r.cpuMilli();
       this.kind = kind;

@@ -6,10 +6,11 @@ import io.gpualloc.binpack.NodeScorer;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.Decision;
-import io.gpualloc.core.Gpu;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.NodeRejection;
+import io.gpualloc.core.NodeScores;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
-import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.RejectReason;
@@ -33,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Speed: when every filter and scorer is {@link StateOnly}, their results are memoised per
  * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
- * memory, each GPU's mode, free compute and free memory). Node states are interned into ids and
+ * memory, each GPU's mode, free compute and free memory). Node states are interned into ids by a
+ * {@link NodeStateIndex} (which follows membership changes) and
  * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
  * object changes; first fit reads only the nodes up to the first feasible one), so nodes in
  * identical states share one evaluation and a decision mostly costs a few array reads per node.
@@ -72,30 +74,24 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private final long seed;
   private volatile int[] rank = new int[0];
   private final boolean memoisable;
+  private final boolean pickerStateOnly;
+  private final List<String> termNames;
+  private final TopologyTerm topology;
 
   private static final byte UNKNOWN = 0;
   private static final byte FEASIBLE = 1;
   private static final byte REJECTED = 2;
   /** {@code nodeState} of a cordoned node (not interned, never memoised). */
-  private static final int CORDONED_STATE = -2;
+  private static final int CORDONED_STATE = NodeStateIndex.CORDONED;
   /** {@code nodeState} of a removed node id. */
-  private static final int REMOVED_STATE = -3;
+  private static final int REMOVED_STATE = NodeStateIndex.REMOVED;
   private static final RejectReason[] REASONS = RejectReason.values();
   private static final int MAX_SHAPES = 4096;
   private static final int MIN_STATE_CAP = 1 << 16;
   private static final long MAX_CELLS = 1L << 24;
 
   // memo state, guarded by this
-  private @Nullable Cluster cluster;
-  private int[] nodeType = new int[0];
-  private int[] nodeVersion = new int[0];
-  private long[] nodeEpoch = new long[0];
-  private int[] nodeState = new int[0];
-  private @Nullable ClusterView lastView;
-  private long epoch;
-  private long validVersion = -1;
-  private final Map<StateKey, Integer> stateIds = new HashMap<>();
-  private int states;
+  private final NodeStateIndex index = new NodeStateIndex();
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
   private long memoCells;
   private int stateCap = -1;
@@ -105,6 +101,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private double[][] partsScratch = new double[0][];
   private double[] totalScratch = new double[0];
   private double[] quotients = new double[0];
+  private Memo lastMemo = new Memo();
   private static final long MAX_TABLE = 4096;
 
   /** A policy of these parts; {@code weights[i]} belongs to {@code scorers[i]}. */
@@ -116,6 +113,23 @@ public final class FrameworkPolicy implements PlacementPolicy {
       GpuPicker picker,
       Ties ties,
       long seed) {
+    this(name, filters, scorers, weights, picker, ties, seed, TopologyTerm.none());
+  }
+
+  /**
+   * A policy of these parts, with an intra-node topology filter and score term; {@code
+   * weights[i]} belongs to {@code scorers[i]}.
+   */
+  public FrameworkPolicy(
+      String name,
+      List<NodeFilter> filters,
+      List<NodeScorer> scorers,
+      double[] weights,
+      GpuPicker picker,
+      Ties ties,
+      long seed,
+      TopologyTerm topology) {
+    this.topology = topology;
     this.name = name;
     this.filters = List.copyOf(filters);
     this.scorers = List.copyOf(scorers);
@@ -124,7 +138,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
     this.ties = ties;
     this.seed = seed;
     if (weights.length != scorers.size()) {
-      throw new IllegalArgumentException("one weight per scorer");
+      throw InvalidSpecException.of("policy " + name, "weights", weights.length,
+          "one weight per scorer (" + scorers.size() + ")");
     }
     boolean stateOnly = true;
     for (NodeFilter x : this.filters) {
@@ -134,6 +149,12 @@ public final class FrameworkPolicy implements PlacementPolicy {
       stateOnly &= x instanceof StateOnly;
     }
     this.memoisable = stateOnly;
+    this.pickerStateOnly = picker instanceof StateOnly;
+    List<String> t = new ArrayList<>();
+    for (NodeScorer x : this.scorers) {
+      t.add(x.name());
+    }
+    this.termNames = List.copyOf(t);
   }
 
   @Override
@@ -143,10 +164,25 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   @Override
   public Decision place(Request request, ClusterView view) {
+    if (topology.applies(request)) {
+      return scoreAll(request, view).best();
+    }
     if (memoisable && memoisable(request)) {
       return placeMemoised(request, view);
     }
     return placeReference(request, view);
+  }
+
+  @Override
+  public NodeScores scoreAll(Request request, ClusterView view) {
+    NodeScores base = null;
+    if (memoisable && memoisable(request)) {
+      base = scoreMemoised(request, view);
+    }
+    if (base == null) {
+      base = scoreReference(request, view);
+    }
+    return topology.apply(request, view, base);
   }
 
   /**
@@ -156,7 +192,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
    */
   public synchronized void limitMemo(int maxStates, long maxCells) {
     if (maxStates < 1 || maxCells < 1) {
-      throw new IllegalArgumentException("limits must be positive: " + maxStates + ", " + maxCells);
+      throw InvalidSpecException.of("policy " + name, "memo limits", maxStates + ", " + maxCells,
+          "positive numbers");
     }
     stateCap = maxStates;
     cellCap = maxCells;
@@ -164,39 +201,45 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   /**
    * The straightforward evaluation: every filter and scorer on every node. {@link #place} gives
-   * exactly the same decisions; this path is kept for requests the memo does not cover and so that
-   * tests can compare the two.
+   * exactly the same decisions for requests without an intra-node topology preference; this path
+   * is kept for requests the memo does not cover and so that tests can compare the two.
    */
   public Decision placeReference(Request request, ClusterView view) {
+    Eval e = evalReference(request, view, false);
+    if (e.f == 0) {
+      return referenceRejection(request, view, e.why);
+    }
+    return choose(request, view, e, false);
+  }
+
+  private NodeScores scoreReference(Request request, ClusterView view) {
+    Eval e = evalReference(request, view, true);
+    if (e.f == 0) {
+      return scores(request, view, e, false, null, Explain.message(view, e.why));
+    }
+    return scores(request, view, e, false, null, "");
+  }
+
+  /** Filters and raw scores of every node ({@code all}: no first-fit shortcut). */
+  private Eval evalReference(Request request, ClusterView view, boolean all) {
     Cluster c = view.cluster();
     int n = c.nodeIdBound();
     int[] feasible = new int[n];
     int f = 0;
-    RejectReason[] reasons = null;
+    NodeRejection[] reasons = new NodeRejection[n];
     for (int node = 0; node < n; node++) {
-      RejectReason why = view.isSchedulable(node) ? null
-          : c.isLive(node) ? RejectReason.NODE_CORDONED : RejectReason.NODE_REMOVED;
+      NodeRejection why = Explain.unavailable(view, node);
       for (int i = 0; i < filters.size() && why == null; i++) {
         why = filters.get(i).reject(request, view, node);
       }
       if (why == null) {
         feasible[f++] = node;
-        if (scorers.isEmpty() && ties == Ties.NODE_ID) {
+        if (!all && scorers.isEmpty() && ties == Ties.NODE_ID) {
           break; // first fit: nothing can beat the lowest feasible id
         }
       } else {
-        if (reasons == null) {
-          reasons = new RejectReason[n];
-        }
         reasons[node] = why;
       }
-    }
-    if (f == 0) {
-      Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
-      for (int node = 0; node < n; node++) {
-        b.reject(node, reasons[node]);
-      }
-      return b.build("");
     }
     double[][] parts = new double[scorers.size()][f];
     for (int s = 0; s < scorers.size(); s++) {
@@ -206,12 +249,46 @@ public final class FrameworkPolicy implements PlacementPolicy {
         p[i] = scorer.score(request, view, feasible[i]);
       }
     }
-    return choose(request, view, n, feasible, f, parts, new double[f], false);
+    return new Eval(n, feasible, f, null, parts, new double[f], reasons);
   }
 
-  /** Normalises and weights the raw scores of the f feasible nodes, breaks ties, picks GPUs. */
-  private Decision choose(Request request, ClusterView view, int n, int[] feasible, int f,
-      double[][] parts, double[] total, boolean tabled) {
+  private static Decision referenceRejection(Request request, ClusterView view,
+      NodeRejection[] why) {
+    int n = why.length;
+    Decision.Rejected.Builder b = Decision.Rejected.builder(request.name(), n);
+    for (int node = 0; node < n; node++) {
+      b.reject(node, why[node]);
+    }
+    return b.build(Explain.message(view, why));
+  }
+
+  /** What an evaluation found: the feasible nodes and their raw scores, the others' reasons. */
+  private static final class Eval {
+    final int n;
+    final int[] feasible;
+    final int f;
+    final int @Nullable [] states;
+    final double[][] parts;
+    final double[] total;
+    final NodeRejection @Nullable [] why;
+
+    Eval(int n, int[] feasible, int f, int @Nullable [] states, double[][] parts, double[] total,
+        NodeRejection @Nullable [] why) {
+      this.n = n;
+      this.feasible = feasible;
+      this.f = f;
+      this.states = states;
+      this.parts = parts;
+      this.total = total;
+      this.why = why;
+    }
+  }
+
+  /** Normalises and weights the raw scores of the feasible nodes; returns the winner's index. */
+  private int rank(Request request, ClusterView view, Eval e, boolean tabled) {
+    int f = e.f;
+    double[] total = e.total;
+    double[][] parts = e.parts;
     for (int s = 0; s < scorers.size(); s++) {
       double[] p = parts[s];
       if (scorers.get(s).normalized()) {
@@ -225,8 +302,9 @@ public final class FrameworkPolicy implements PlacementPolicy {
         total[i] += weights[s] * p[i];
       }
     }
+    int[] feasible = e.feasible;
     int best = 0;
-    int[] rk = ties == Ties.NODE_PRIORITY ? rank(n) : null;
+    int[] rk = ties == Ties.NODE_PRIORITY ? rank(e.n) : null;
     SplittableRandom rng = ties == Ties.PER_DECISION ? Seeds.rng(seed, request, view) : null;
     int tied = 1;
     for (int i = 1; i < f; i++) {
@@ -241,15 +319,75 @@ public final class FrameworkPolicy implements PlacementPolicy {
         }
       }
     }
-    int node = feasible[best];
+    return best;
+  }
+
+  /** The winner of the evaluation, with the picker's GPUs. */
+  private Decision choose(Request request, ClusterView view, Eval e, boolean tabled) {
+    int best = rank(request, view, e, tabled);
+    int node = e.feasible[best];
     List<GpuGrant> grants = picker.pick(request, view, node);
     Placement placement = new Placement(
         request.name(), node, request.cpuMilli(), request.memoryMib(), grants);
     Map<String, Double> breakdown = new LinkedHashMap<>();
     for (int s = 0; s < scorers.size(); s++) {
-      breakdown.put(scorers.get(s).name(), weights[s] * parts[s][best]);
+      breakdown.put(scorers.get(s).name(), weights[s] * e.parts[s][best]);
     }
-    return new Decision.Placed(placement, total[best], breakdown);
+    return new Decision.Placed(placement, e.total[best], breakdown);
+  }
+
+  /**
+   * Every feasible node in the policy's order: the winner {@link #choose} takes first, then the
+   * others by total (descending), then by the tie rule (node id, or the seeded node priority); and
+   * every other node's rejection.
+   */
+  private NodeScores scores(Request request, ClusterView view, Eval e, boolean tabled,
+      @Nullable Memo memo, String message) {
+    Cluster c = view.cluster();
+    NodeScores.Builder b = NodeScores.builder(request, c, termNames);
+    int f = e.f;
+    int[] order = new int[f];
+    if (f > 0) {
+      int best = rank(request, view, e, tabled);
+      int[] rk = ties == Ties.NODE_PRIORITY ? rank(e.n) : null;
+      int[] tie = new int[f];
+      for (int i = 0; i < f; i++) {
+        order[i] = i;
+        tie[i] = rk != null ? rk[e.feasible[i]] : e.feasible[i];
+      }
+      order[0] = best;
+      order[best] = 0;
+      Explain.sortDescending(order, 1, f, e.total, tie);
+    }
+    double[] terms = new double[scorers.size()];
+    for (int j = 0; j < f; j++) {
+      int i = order[j];
+      int node = e.feasible[i];
+      for (int s = 0; s < terms.length; s++) {
+        terms[s] = weights[s] * e.parts[s][i];
+      }
+      List<GpuGrant> grants;
+      if (memo != null && pickerStateOnly) {
+        int st = e.states[i];
+        grants = memo.grants(st);
+        if (grants == null) {
+          grants = List.copyOf(picker.pick(request, view, node));
+          memo.grants[st] = grants;
+        }
+      } else {
+        grants = List.copyOf(picker.pick(request, view, node));
+      }
+      b.scored(node, e.total[i], terms, grants);
+    }
+    for (int node = 0, k = 0; node < e.n; node++) {
+      if (k < f && e.feasible[k] == node) {
+        k++;
+        continue;
+      }
+      b.rejected(node, e.why != null ? e.why[node]
+          : rejected(memo, node));
+    }
+    return b.build(message);
   }
 
   // ---- memoised path ---------------------------------------------------------------------------
@@ -261,24 +399,41 @@ public final class FrameworkPolicy implements PlacementPolicy {
   }
 
   private synchronized Decision placeMemoised(Request request, ClusterView view) {
-    Cluster c = view.cluster();
-    if (c != cluster) {
-      reset(c);
+    Eval e = evalMemoised(request, view, false);
+    if (e == null) {
+      return placeReference(request, view); // the node changed under this call
     }
-    if (states > (stateCap > 0 ? stateCap : Math.max(MIN_STATE_CAP, 8 * nodeState.length))) {
+    if (e.f == 0) {
+      return rejection(request, view, e.n, lastMemo);
+    }
+    return choose(request, view, e, true);
+  }
+
+  private synchronized @Nullable NodeScores scoreMemoised(Request request, ClusterView view) {
+    Eval e = evalMemoised(request, view, true);
+    if (e == null) {
+      return null;
+    }
+    Memo memo = lastMemo;
+    String message = e.f == 0 ? Explain.message(view, node -> rejected(memo, node)) : "";
+    return scores(request, view, e, true, memo, message);
+  }
+
+  /**
+   * Filters and raw scores of every node from the memo ({@code all}: no first-fit shortcut); null
+   * when a node changed under the call. Leaves the shape's memo in {@link #lastMemo}.
+   */
+  private @Nullable Eval evalMemoised(Request request, ClusterView view, boolean all) {
+    if (index.count() > (stateCap > 0 ? stateCap
+        : Math.max(MIN_STATE_CAP, 8 * view.cluster().nodeIdBound()))) {
       clearStates();
     }
+    boolean trusted = index.begin(view);
     long version = view.version();
-    if (view != lastView) {
-      lastView = view;
-      epoch++; // node versions of another view say nothing about this one
-      validVersion = -1;
-    }
-    // every node was validated at this version of this view: no need to read node versions
-    boolean trusted = version == validVersion;
-    int n = nodeState.length;
+    int n = index.size();
     Memo memo = memo(request);
-    memoCells += memo.cover(states, scorers.size());
+    lastMemo = memo;
+    memoCells += memo.cover(index.count(), scorers.size());
     if (feasibleScratch.length != n) {
       feasibleScratch = new int[n];
       stateScratch = new int[n];
@@ -287,53 +442,37 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     int[] feasible = feasibleScratch;
     int[] fs = stateScratch;
-    boolean firstFit = scorers.isEmpty() && ties == Ties.NODE_ID;
+    boolean firstFit = !all && scorers.isEmpty() && ties == Ties.NODE_ID;
     byte[] status = memo.status;
     int f = 0;
-    boolean all = true;
+    boolean complete = true;
     for (int node = 0; node < n; node++) {
-      if (!trusted) {
-        if (!view.isSchedulable(node)) { // removed or cordoned: no state, no memo
-          nodeState[node] = c.isLive(node) ? CORDONED_STATE : REMOVED_STATE;
-          nodeEpoch[node] = epoch - 1; // re-read when it comes back
-          continue;
-        }
-        int ver = view.nodeVersion(node);
-        if (nodeEpoch[node] != epoch || nodeVersion[node] != ver) {
-          nodeVersion[node] = ver;
-          nodeEpoch[node] = epoch;
-          nodeState[node] = intern(view, node);
-        }
-      }
-      int s = nodeState[node];
+      int s = trusted ? index.state(node) : index.refresh(view, node);
       if (s < 0) {
         continue; // cordoned or removed
       }
       if (s >= status.length) {
-        memoCells += memo.cover(states, scorers.size());
+        memoCells += memo.cover(index.count(), scorers.size());
         status = memo.status;
       }
       byte st = status[s];
       if (st == UNKNOWN) {
         st = evaluate(request, view, node, s, memo);
         if (st == UNKNOWN) {
-          return placeReference(request, view); // the node changed under this call
+          return null;
         }
       }
       if (st == FEASIBLE) {
         feasible[f] = node;
         fs[f++] = s;
         if (firstFit) {
-          all = node == n - 1;
+          complete = node == n - 1;
           break; // first fit: nothing can beat the lowest feasible id
         }
       }
     }
-    if (all) {
-      validVersion = version;
-    }
-    if (f == 0) {
-      return rejection(request, n, status, memo);
+    if (complete) {
+      index.complete(version);
     }
     double[][] parts = partsScratch;
     for (int k = 0; k < parts.length; k++) {
@@ -345,36 +484,43 @@ public final class FrameworkPolicy implements PlacementPolicy {
     }
     double[] total = totalScratch;
     Arrays.fill(total, 0, f, 0.0);
-    return choose(request, view, n, feasible, f, parts, total, true);
+    return new Eval(n, feasible, f, fs, parts, total, null);
   }
 
   /**
    * The rejection the reference builds with {@link Decision.Rejected#builder}, with the reasons
-   * counted in an array and the reason list shared with the shape's previous rejection when equal.
+   * counted in an array and the reason and detail lists shared with the shape's previous rejection
+   * when equal.
    */
-  private Decision rejection(Request request, int n, byte[] status, Memo memo) {
-    RejectReason[] why = memo.why;
-    boolean same = why.length == n;
-    if (!same) {
-      why = new RejectReason[n];
-    }
+  private Decision rejection(Request request, ClusterView view, int n, Memo memo) {
+    NodeRejection[] last = memo.lastRej;
+    boolean same = last.length == n;
+    NodeRejection[] rej = same ? last : new NodeRejection[n];
     int[] count = new int[REASONS.length];
+    NodeRejection[] byState = memo.rej;
     for (int node = 0; node < n; node++) {
-      int s = nodeState[node];
-      RejectReason r = s == CORDONED_STATE ? RejectReason.NODE_CORDONED
-          : s == REMOVED_STATE ? RejectReason.NODE_REMOVED : REASONS[status[s] - REJECTED];
-      count[r.ordinal()]++;
-      if (why[node] != r) {
+      int s = index.state(node);
+      NodeRejection x = s >= 0 ? byState[s] : s == CORDONED_STATE ? Explain.CORDONED
+          : Explain.REMOVED;
+      count[x.reason().ordinal()]++;
+      if (rej[node] != x) {
         if (same) {
-          why = why.clone();
+          rej = rej.clone();
           same = false;
         }
-        why[node] = r;
+        rej[node] = x;
       }
     }
-    if (!same) {
-      memo.why = why;
+    if (!same) { // the shape's previous rejection differs: new shared lists
+      RejectReason[] why = new RejectReason[n];
+      String[] detail = new String[n];
+      for (int node = 0; node < n; node++) {
+        why[node] = rej[node].reason();
+        detail[node] = rej[node].detail();
+      }
+      memo.lastRej = rej;
       memo.whyList = List.of(why);
+      memo.detailList = List.of(detail);
     }
     Map<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
     for (int i = 0; i < count.length; i++) {
@@ -383,8 +529,17 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
     }
     Integer removed = counts.remove(RejectReason.NODE_REMOVED); // not nodes of the cluster
-    return new Decision.Rejected(
-        request.name(), n - (removed == null ? 0 : removed), memo.whyList, counts, "");
+    NodeRejection[] shown = rej;
+    return new Decision.Rejected(request.name(), n - (removed == null ? 0 : removed),
+        memo.whyList, memo.detailList, counts,
+        Explain.message(view, node -> shown[node], counts.size()));
+  }
+
+  /** The memoised rejection of a node the last evaluation found infeasible. */
+  private NodeRejection rejected(Memo memo, int node) {
+    int s = index.state(node);
+    return s == CORDONED_STATE ? Explain.CORDONED : s == REMOVED_STATE ? Explain.REMOVED
+        : memo.rej[s];
   }
 
   /**
@@ -392,7 +547,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
    * #UNKNOWN} when the node's version moved meanwhile (a ledger mutated by another thread).
    */
   private byte evaluate(Request request, ClusterView view, int node, int s, Memo memo) {
-    RejectReason why = null;
+    NodeRejection why = null;
     for (int i = 0; i < filters.size() && why == null; i++) {
       why = filters.get(i).reject(request, view, node);
     }
@@ -403,12 +558,13 @@ public final class FrameworkPolicy implements PlacementPolicy {
         memo.raw[k][s] = scorers.get(k).score(request, view, node);
       }
     } else {
-      st = (byte) (REJECTED + why.ordinal());
+      st = (byte) (REJECTED + why.reason().ordinal());
     }
     // a ledger changed under a running call (no snapshot): keep nothing, report UNKNOWN
-    if (view.nodeVersion(node) != nodeVersion[node]) {
+    if (view.nodeVersion(node) != index.version(node)) {
       return UNKNOWN;
     }
+    memo.rej[s] = why;
     memo.status[s] = st;
     return st;
   }
@@ -432,98 +588,38 @@ public final class FrameworkPolicy implements PlacementPolicy {
     return m;
   }
 
-  private void reset(Cluster c) {
-    cluster = c;
-    int n = c.nodeIdBound();
-    nodeType = new int[n];
-    Map<List<GpuModel>, Integer> types = new HashMap<>();
-    for (int node = 0; node < n; node++) {
-      if (!c.isLive(node)) {
-        continue;
-      }
-      List<GpuModel> models = new ArrayList<>();
-      for (Gpu g : c.node(node).gpus()) {
-        models.add(g.model());
-      }
-      Integer t = types.get(models);
-      if (t == null) {
-        t = types.size();
-        types.put(models, t);
-      }
-      nodeType[node] = t;
-    }
-    nodeVersion = new int[n];
-    nodeEpoch = new long[n];
-    nodeState = new int[n];
-    clearStates();
-  }
-
   private void clearStates() {
-    stateIds.clear();
+    index.clear();
     memos.clear();
     memoCells = 0;
-    states = 0;
-    epoch++;
-    validVersion = -1;
-  }
-
-  /**
-   * The node's state id: node type (its GPU models in index order), free CPU, free memory and
-   * each GPU's mode, free compute and free memory, in index order.
-   */
-  private int intern(ClusterView v, int node) {
-    int base = cluster.gpuOffset(node);
-    int g = cluster.node(node).gpuCount();
-    int[] key = new int[3 + 3 * g];
-    key[0] = nodeType[node];
-    key[1] = v.freeCpuMilli(node);
-    key[2] = v.freeMemoryMib(node);
-    for (int i = 0; i < g; i++) {
-      key[3 + 3 * i] = v.gpuMode(base + i).ordinal() + (v.isGpuHealthy(base + i) ? 0 : 8);
-      key[4 + 3 * i] = v.gpuFreeComputeMilli(base + i);
-      key[5 + 3 * i] = v.gpuFreeMemoryMib(base + i);
-    }
-    StateKey k = new StateKey(key);
-    Integer id = stateIds.get(k);
-    if (id == null) {
-      id = states++;
-      stateIds.put(k, id);
-    }
-    return id;
   }
 
   /** What the filters and scorers read from a request (UUID filters and MIG take the reference). */
   private record ShapeKey(int cpu, int memory, GpuDemand gpu, Set<String> include,
       Set<String> exclude) {}
 
-  /** An interned node state. */
-  private static final class StateKey {
-    final int[] key;
-    final int hash;
-
-    StateKey(int[] key) {
-      this.key = key;
-      this.hash = Arrays.hashCode(key);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof StateKey k && k.hash == hash && Arrays.equals(k.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
   /** Filter outcome and raw scores of one request shape, by state id. */
   private static final class Memo {
     byte[] status = new byte[0];
     double[][] raw = new double[0][];
-    /** The reasons of the shape's last rejection (never modified once shared) and their list. */
-    RejectReason[] why = new RejectReason[0];
+    /** Each rejected state's reason and numbers. */
+    @Nullable NodeRejection[] rej = new NodeRejection[0];
+    /** Each feasible state's grants, when the picker reads only the node state. */
+    @Nullable List<GpuGrant>[] grants = newGrants(0);
+    /** Each node's rejection in the shape's last rejection (never modified once shared). */
+    NodeRejection[] lastRej = new NodeRejection[0];
+    /** The reasons and details of the shape's last rejection, shared by equal rejections. */
     List<RejectReason> whyList = List.of();
+    List<String> detailList = List.of();
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static List<GpuGrant>[] newGrants(int n) {
+      return new List[n];
+    }
+
+    @Nullable List<GpuGrant> grants(int state) {
+      return grants[state];
+    }
 
     /** Grows the arrays to at least {@code states} states; returns how many cells were added. */
     int cover(int states, int scorers) {
@@ -533,6 +629,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
       int before = status.length;
       int len = Math.max(states, Math.max(64, status.length * 2));
       status = Arrays.copyOf(status, len);
+      rej = Arrays.copyOf(rej, len);
+      grants = Arrays.copyOf(grants, len);
       double[][] r = new double[scorers][];
       for (int k = 0; k < scorers; k++) {
         r[k] = k < raw.length ? Arrays.copyOf(raw[k], len) : new double[len];
