@@ -67,12 +67,12 @@ public final class CpSatModels {
    * The seconds CP-SAT may run so that the call returns by {@code deadline}: what is left minus a
    * margin for the work around the search that the solver's own limit does not cover (handing the
    * model to the native solver, presolve overrun, reading the solution back). The margin is the
-   * larger of the model's build time (the hand-over grows with the model as the build does) and
-   * 30 ms plus 5% of what is left. Zero or less means: do not start.
+   * larger of twice the model's build time (the hand-over and presolve grow with the model as the
+   * build does) and 50 ms plus 10% of what is left. Zero or less means: do not start.
    */
   static double solveSeconds(long deadline, long buildNanos) {
     long left = deadline - System.nanoTime();
-    long margin = Math.max(buildNanos, 30_000_000L + left / 20);
+    long margin = Math.max(2 * buildNanos, 50_000_000L + left / 10);
     return (left - margin) / 1e9;
   }
 
