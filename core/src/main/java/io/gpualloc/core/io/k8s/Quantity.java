@@ -23,7 +23,7 @@ public record Quantity(BigDecimal value) {
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
   /**
-   * Validates the value.
+   * Validates the value and strips trailing zeros, so that equal amounts are equal records.
    *
    * @param value the exact value in the resource's base unit
    */
@@ -31,6 +31,7 @@ public record Quantity(BigDecimal value) {
     if (value == null) {
       throw InvalidSpecException.of("quantity", "value", null, "a number");
     }
+    value = value.stripTrailingZeros();
   }
 
   /**

@@ -9,6 +9,8 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Fuzz targets of the Kubernetes and HAMi readers (see {@link Fuzz}): every mutant of a full Pod,
@@ -77,6 +79,19 @@ class KubeHamiFuzzProperties {
   @Property(tries = 1000)
   void allocationMutantsReadOrFailTyped(@ForAll("allocationMutants") byte[] input) {
     Fuzz.check("hami-allocation", input,
+        b -> HamiCodec.readAllocation("pod p", HamiCodec.DEVICES_ALLOCATED, Fuzz.text(b), L));
+  }
+
+  /** The long run: {@code -Dgpualloc.fuzz.long=true}, see {@link Fuzz}. */
+  @Test
+  void longRun() {
+    Assumptions.assumeTrue(Fuzz.longRunEnabled(), "long fuzz run: -Dgpualloc.fuzz.long=true");
+    Fuzz.longRun("k8s-pod-hami", pods(), b -> HAMI.readPod(Fuzz.text(b)));
+    Fuzz.longRun("k8s-pod-whole", pods(), b -> WHOLE.readPod(Fuzz.text(b)));
+    Fuzz.longRun("k8s-node-hami", nodes(), b -> HAMI.readNode(Fuzz.text(b)));
+    Fuzz.longRun("hami-register", List.of(CSV, JSON),
+        b -> HamiCodec.readRegister("node n", Fuzz.text(b), L));
+    Fuzz.longRun("hami-allocation", List.of(ALLOCATION),
         b -> HamiCodec.readAllocation("pod p", HamiCodec.DEVICES_ALLOCATED, Fuzz.text(b), L));
   }
 }

@@ -32,6 +32,13 @@ class QuantityTest {
   }
 
   @Test
+  void equalAmountsAreEqualRecords() {
+    assertEquals(Quantity.parse("1"), Quantity.parse("1000m"));
+    assertEquals(Quantity.parse("1Ki"), Quantity.parse("1024"));
+    assertEquals(new Quantity(new BigDecimal("2.50")), Quantity.parse("2500m"));
+  }
+
+  @Test
   void conversionsRoundTheStatedWay() {
     assertEquals(500, Quantity.parse("500m").milliCeil("t", "cpu"));
     assertEquals(1, Quantity.parse("0.0001").milliCeil("t", "cpu"));
