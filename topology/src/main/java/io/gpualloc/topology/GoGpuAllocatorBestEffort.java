@@ -43,9 +43,7 @@ final class GoGpuAllocatorBestEffort extends ProblemSelector {
   }
 
   private static GpuSetChoice chosen(Problem p, int[] set) {
-    java.util.Arrays.sort(set);
-    return new GpuSetChoice.Chosen(
-        GpuSet.of(set), p.score(set), p.damage(set), Long.MAX_VALUE, false);
+    return p.baselineChoice(set);
   }
 
   @Override

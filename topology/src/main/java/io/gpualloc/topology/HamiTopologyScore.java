@@ -46,8 +46,7 @@ final class HamiTopologyScore extends ProblemSelector {
     } else {
       set = bestCombination(p, cand, k);
     }
-    return new GpuSetChoice.Chosen(
-        GpuSet.of(set), p.score(set), p.damage(set), Long.MAX_VALUE, false);
+    return p.baselineChoice(set);
   }
 
   /** C(n, k), saturating at Long.MAX_VALUE. */

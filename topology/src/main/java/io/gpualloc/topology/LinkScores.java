@@ -6,14 +6,18 @@ import io.gpualloc.core.InvalidSpecException;
  * The numeric bandwidth/affinity score of a GPU pair, by link class. The score of a pair is:
  *
  * <ul>
- *   <li>NVLink or NVSwitch: {@code perBond * bonds}, plus the PCIe-locality points of the pair
- *       (the {@link #pix}, {@link #node} or {@link #sys} value when the two GPUs share a PCIe
- *       switch, only a NUMA node, or neither; nothing when the placement is unknown). The locality
- *       part only separates NVLink pairs of equal bond count, as on NVSwitch systems where every
- *       pair shows the same {@code NV#}.
+ *   <li>NVLink or NVSwitch: {@code perBond * bonds}, plus the points of the pair's PCIe class
+ *       ({@link Link#pcie()}: {@code PIX}, {@code PXB}, {@code PHB}, {@code NODE} or {@code SYS};
+ *       nothing when unknown). The PCIe part only separates NVLink pairs of equal bond count, as
+ *       on NVSwitch systems where every pair shows the same {@code NV#}.
  *   <li>any PCIe class: its own value.
  *   <li>{@link LinkClass#UNKNOWN}: {@link #unknown}.
  * </ul>
+ *
+ * <p>The selector's objective splits this score in two: the <em>quality</em> of a pair ({@link
+ * #quality(Link)}: the NVLink points of an NVLinked pair, the PCIe points of any other pair: the
+ * path its traffic takes) and its <em>locality</em> ({@link #locality(Link)}: the PCIe points of
+ * every pair, NVLinked or not).
  *
  * <p>The defaults ({@link #DEFAULT}) follow the point table that NVIDIA's go-gpuallocator documents
  * (100 per NVLink, PIX 50, PXB 40, PHB 30, NODE 20, SYS 10), so one NVLink outweighs any PCIe
@@ -74,11 +78,12 @@ public record LinkScores(int perBond, int pix, int pxb, int phb, int node, int s
   }
 
   /**
-   * The score of a link whose two GPUs have the given PCIe locality.
+   * The score of a link whose two GPUs have the given PCIe locality (the form used before links
+   * carried their own PCIe class).
    *
    * @param link the link
-   * @param locality for NVLink links, the PCIe relation of the two GPUs ({@code PIX}, {@code NODE},
-   *     {@code SYS}) or {@code UNKNOWN} (no points); ignored for PCIe links
+   * @param locality for NVLink links, the PCIe relation of the two GPUs, or {@code UNKNOWN} (no
+   *     points); ignored for PCIe links
    * @return the score
    */
   public int score(Link link, LinkClass locality) {
@@ -86,5 +91,37 @@ public record LinkScores(int perBond, int pix, int pxb, int phb, int node, int s
       return perBond * link.bonds() + (locality == LinkClass.UNKNOWN ? 0 : of(locality));
     }
     return of(link.linkClass());
+  }
+
+  /**
+   * The score of a link: NVLink points plus the points of its PCIe class, or the PCIe points alone.
+   *
+   * @param link the link
+   * @return the score
+   */
+  public int score(Link link) {
+    return score(link, link.pcie());
+  }
+
+  /**
+   * The quality part of a link's score: {@code perBond * bonds} for an NVLinked pair, the PCIe
+   * points otherwise.
+   *
+   * @param link the link
+   * @return the quality points
+   */
+  public int quality(Link link) {
+    return link.linkClass().isNvLink() ? perBond * link.bonds() : of(link.linkClass());
+  }
+
+  /**
+   * The locality part: the points of the link's PCIe class (0 when unknown and {@link #unknown} is
+   * 0), for NVLinked and PCIe-only pairs alike.
+   *
+   * @param link the link
+   * @return the locality points
+   */
+  public int locality(Link link) {
+    return of(link.pcie());
   }
 }

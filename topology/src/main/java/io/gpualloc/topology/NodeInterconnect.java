@@ -5,11 +5,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The GPU interconnect of one node (or of one NVLink domain such as a GB200 NVL72 rack): the
- * {@link Link} of every GPU pair, each GPU's NUMA node, PCIe switch and CPU affinity, and the
- * node's NICs. Immutable and thread-safe; GPUs are numbered {@code 0..gpuCount()-1} as {@code
+ * {@link Link} of every GPU pair (NVLink bonds and PCIe class), each GPU's {@link GpuLocation} (PCIe
+ * switch path, root complex, NUMA node, socket, NVLink domain) and CPU affinity, the node's NICs,
+ * and optionally a custom pair-score matrix. Immutable and thread-safe; GPUs are numbered {@code 0..gpuCount()-1} as {@code
  * nvidia-smi} numbers them.
  *
  * <h2>Incomplete or contradictory data</h2>
@@ -24,33 +26,47 @@ import java.util.Objects;
  *   <li>both given and different: the <em>worse</em> of the two (fewer NVLink bonds, then the later
  *       {@link LinkClass}), because a pair is only as good as its weaker direction;
  *   <li>one direction given: that one;
- *   <li>none given: derived from placement: {@code PIX} when both GPUs sit on the same known PCIe
- *       switch, {@code NODE} on the same known NUMA node, {@code SYS} on different known NUMA nodes,
- *       otherwise {@link Link#UNKNOWN} (scored {@link LinkScores#unknown()}, 0 by default). A pair
- *       derived from placement is not reported as a warning, so presets may give only their NVLink
- *       pairs.
+ *   <li>none given: derived from the GPUs' {@link GpuLocation}s ({@code PIX} on the same last
+ *       switch, {@code PXB} under a common switch, {@code PHB} on the same root complex, {@code
+ *       NODE} on the same NUMA node, {@code SYS} across NUMA nodes or sockets), otherwise {@link
+ *       Link#UNKNOWN} (scored {@link LinkScores#unknown()}, 0 by default). A pair derived from
+ *       placement is not reported as a warning, so presets may give only their NVLink pairs.
  * </ol>
+ *
+ * <p>An NVLinked pair whose PCIe class is not given gets it derived from the locations the same way
+ * ({@code topo -m} prints {@code NV#} and hides it; {@code topo -mp} prints it). NVLink between two
+ * GPUs of different known NVLink domains is a caller mistake ({@link InvalidSpecException}), and so
+ * is a switch id that sits under different parents on different GPUs.
+ *
+ * <p>A node may carry a custom {@link PairScores} matrix ({@link #withPairScores}); selectors then
+ * use it instead of their {@link LinkScores} table for the pair scores of this node.
  */
 public final class NodeInterconnect {
   private final String name;
   private final int n;
   private final Link[] links; // n*n, symmetric, diagonal null
-  private final int[] numa;
-  private final int[] pcieSwitch;
+  private final GpuLocation[] loc;
   private final String[] cpuAffinity;
   private final List<Nic> nics;
   private final List<String> warnings;
-  private volatile ScoreCache cache;
+  private final @Nullable PairScores custom;
+  private volatile @Nullable ScoreCache cache;
 
-  private record ScoreCache(LinkScores scores, int[] matrix, int[] twin, long[][] top) {}
+  /**
+   * Per score table: the pair score (combined), quality and locality matrices, interchangeable GPUs
+   * and the sorted top sums of the quality and locality rows.
+   */
+  private record ScoreCache(LinkScores scores, int[] matrix, int[] quality, int[] locality,
+      int[] twin, long[][] top, long[][] topLocality, long[][] topMatrix) {}
 
   private NodeInterconnect(Builder b) {
     this.name = b.name;
     this.n = b.n;
-    this.numa = b.numa.clone();
-    this.pcieSwitch = b.pcieSwitch.clone();
+    this.loc = b.loc.clone();
     this.cpuAffinity = b.cpuAffinity.clone();
+    this.custom = b.custom;
     this.links = new Link[n * n];
+    checkSwitchTree();
     List<String> warn = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
@@ -72,6 +88,17 @@ public final class NodeInterconnect {
         } else {
           r = derived(i, j);
         }
+        if (r.isNvLink()) {
+          int di = loc[i].nvlinkDomain();
+          int dj = loc[j].nvlinkDomain();
+          if (di >= 0 && dj >= 0 && di != dj) {
+            throw InvalidSpecException.of("interconnect " + name, "link GPU" + i + "-GPU" + j,
+                r.token(), "no NVLink between NVLink domains " + di + " and " + dj);
+          }
+          if (r.pcie() == LinkClass.UNKNOWN) {
+            r = r.withPcie(loc[i].pcieClassTo(loc[j]));
+          }
+        }
         links[i * n + j] = r;
         links[j * n + i] = r;
       }
@@ -82,18 +109,38 @@ public final class NodeInterconnect {
             nic.toGpu().size(), String.valueOf(n) + " (one class per GPU)");
       }
     }
+    if (custom != null && custom.gpuCount() != n) {
+      throw InvalidSpecException.of("interconnect " + name, "pairScores size", custom.gpuCount(),
+          String.valueOf(n) + " (one row per GPU)");
+    }
     this.nics = List.copyOf(b.nics);
     this.warnings = List.copyOf(warn);
   }
 
   private Link derived(int i, int j) {
-    if (pcieSwitch[i] >= 0 && pcieSwitch[i] == pcieSwitch[j]) {
-      return Link.pcie(LinkClass.PIX);
+    LinkClass c = loc[i].pcieClassTo(loc[j]);
+    return c == LinkClass.UNKNOWN ? Link.UNKNOWN : Link.pcie(c);
+  }
+
+  /** Every switch id has one path from the root complex (the switches form a tree). */
+  private void checkSwitchTree() {
+    java.util.Map<Integer, List<Integer>> prefix = new java.util.HashMap<>();
+    java.util.Map<Integer, Integer> root = new java.util.HashMap<>();
+    for (int g = 0; g < n; g++) {
+      List<Integer> path = loc[g].switchPath();
+      for (int d = 0; d < path.size(); d++) {
+        int s = path.get(d);
+        List<Integer> pre = path.subList(0, d);
+        List<Integer> known = prefix.putIfAbsent(s, pre);
+        Integer rc = root.putIfAbsent(s, loc[g].rootComplex());
+        if ((known != null && !known.equals(pre)) || (rc != null && rc != loc[g].rootComplex())) {
+          throw InvalidSpecException.of("GPU " + g + " of " + name, "switchPath", path.toString(),
+              "switch " + s + " under one parent and root complex on every GPU (the switches form"
+                  + " a tree; another GPU has it under " + known + " and root complex " + rc
+                  + ")");
+        }
+      }
     }
-    if (numa[i] >= 0 && numa[j] >= 0) {
-      return Link.pcie(numa[i] == numa[j] ? LinkClass.NODE : LinkClass.SYS);
-    }
-    return Link.UNKNOWN;
   }
 
   /** Starts a builder for a node of {@code gpuCount} GPUs. */
@@ -125,13 +172,49 @@ public final class NodeInterconnect {
   /** The NUMA node of GPU {@code i}, or -1 when unknown. */
   public int numaNode(int i) {
     checkGpu(i);
-    return numa[i];
+    return loc[i].numaNode();
   }
 
-  /** The PCIe switch id of GPU {@code i}, or -1 when unknown. */
+  /** The PCIe switch GPU {@code i} hangs off (the last of its switch path), or -1 when unknown. */
   public int pcieSwitch(int i) {
     checkGpu(i);
-    return pcieSwitch[i];
+    return loc[i].leafSwitch();
+  }
+
+  /**
+   * Where GPU {@code i} sits: PCIe switch path, root complex, NUMA node, socket, NVLink domain.
+   *
+   * @param i the GPU
+   * @return its location
+   * @throws InvalidSpecException for an index outside the node
+   */
+  public GpuLocation location(int i) {
+    checkGpu(i);
+    return loc[i];
+  }
+
+  /**
+   * The node's custom pair-score matrix, or null when pair scores come from a {@link LinkScores}
+   * table.
+   *
+   * @return the matrix or null
+   */
+  public @Nullable PairScores pairScores() {
+    return custom;
+  }
+
+  /**
+   * A copy whose pair scores are {@code scores} instead of any {@link LinkScores} table (see {@link
+   * PairScores}); {@code null} removes a custom matrix.
+   *
+   * @param scores the matrix, with one row per GPU, or null
+   * @return the copy
+   * @throws InvalidSpecException when the matrix size differs from the GPU count
+   */
+  public NodeInterconnect withPairScores(@Nullable PairScores scores) {
+    Builder b = toBuilder();
+    b.custom = scores;
+    return b.build();
   }
 
   /** The CPU affinity of GPU {@code i} as {@code topo -m} prints it ({@code 0-19,40-59}), or "". */
@@ -151,25 +234,32 @@ public final class NodeInterconnect {
   }
 
   /**
-   * The PCIe locality of GPUs {@code i} and {@code j} from their placement: {@code PIX} on one known
-   * switch, {@code NODE} on one known NUMA node, {@code SYS} on different known NUMA nodes, else
-   * {@code UNKNOWN}. Scores NVLink pairs, see {@link LinkScores}.
+   * The PCIe class of GPUs {@code i} and {@code j} ({@link Link#pcie()} of their link): given, or
+   * for NVLinked pairs without one derived from the GPUs' locations ({@link
+   * GpuLocation#pcieClassTo(GpuLocation)}); {@code UNKNOWN} when neither says.
+   *
+   * @param i a GPU
+   * @param j another GPU
+   * @return the PCIe class
+   * @throws InvalidSpecException for indices outside the node or {@code i == j}
    */
   public LinkClass locality(int i, int j) {
-    checkGpu(i);
-    checkGpu(j);
-    if (pcieSwitch[i] >= 0 && pcieSwitch[i] == pcieSwitch[j]) {
-      return LinkClass.PIX;
-    }
-    if (numa[i] >= 0 && numa[j] >= 0) {
-      return numa[i] == numa[j] ? LinkClass.NODE : LinkClass.SYS;
-    }
-    return LinkClass.UNKNOWN;
+    return link(i, j).pcie();
   }
 
-  /** The score of the pair {@code i}, {@code j} under {@code scores}. */
+  /**
+   * The score of the pair {@code i}, {@code j}: the custom {@link #pairScores()} when set, else
+   * {@link LinkScores#score(Link)}.
+   *
+   * @param scores the table (ignored with custom scores)
+   * @param i a GPU
+   * @param j another GPU
+   * @return the pair score
+   * @throws InvalidSpecException for indices outside the node or {@code i == j}
+   */
   public int pairScore(LinkScores scores, int i, int j) {
-    return scores.score(link(i, j), locality(i, j));
+    Link l = link(i, j);
+    return custom != null ? custom.score(i, j) : scores.score(l);
   }
 
   /**
@@ -180,17 +270,38 @@ public final class NodeInterconnect {
     return scoreCache(scores).matrix;
   }
 
+  /** Row-major quality matrix (custom scores when set, else {@link LinkScores#quality}). */
+  int[] qualityMatrix(LinkScores scores) {
+    return scoreCache(scores).quality;
+  }
+
+  /** Row-major locality matrix ({@link LinkScores#locality}). */
+  int[] localityMatrix(LinkScores scores) {
+    return scoreCache(scores).locality;
+  }
+
+  /** Top sums of the pair-score rows, as {@link #topScores} for quality. */
+  long[][] topPairScores(LinkScores scores) {
+    return scoreCache(scores).topMatrix;
+  }
+
+  /** Top sums of the locality rows, as {@link #topScores} for quality. */
+  long[][] topLocality(LinkScores scores) {
+    return scoreCache(scores).topLocality;
+  }
+
   /**
-   * For each GPU, the nearest lower-indexed GPU whose scores to every third GPU are the same (the
-   * two are interchangeable: swapping them is a symmetry of the scored node), or -1.
+   * For each GPU, the nearest lower-indexed GPU whose pair scores, qualities and localities to every
+   * third GPU are the same (the two are interchangeable: swapping them is a symmetry of the scored
+   * node), or -1.
    */
   int[] twins(LinkScores scores) {
     return scoreCache(scores).twin;
   }
 
   /**
-   * For each GPU {@code i}, {@code top[i][t]} = the sum of its {@code t} largest scores to other
-   * GPUs ({@code t = 0..gpuCount-1}). Shared: callers must not modify it.
+   * For each GPU {@code i}, {@code top[i][t]} = the sum of its {@code t} largest quality scores to
+   * other GPUs ({@code t = 0..gpuCount-1}). Shared: callers must not modify it.
    */
   long[][] topScores(LinkScores scores) {
     return scoreCache(scores).top;
@@ -202,10 +313,15 @@ public final class NodeInterconnect {
       return c;
     }
     int[] m = new int[n * n];
+    int[] q = new int[n * n];
+    int[] l = new int[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
         if (i != j) {
-          m[i * n + j] = scores.score(links[i * n + j], locality(i, j));
+          Link link = links[i * n + j];
+          m[i * n + j] = custom != null ? custom.raw()[i * n + j] : scores.score(link);
+          q[i * n + j] = custom != null ? custom.raw()[i * n + j] : scores.quality(link);
+          l[i * n + j] = scores.locality(link);
         }
       }
     }
@@ -215,13 +331,20 @@ public final class NodeInterconnect {
       for (int j = i - 1; j >= 0 && twin[i] < 0; j--) {
         boolean same = true;
         for (int x = 0; x < n && same; x++) {
-          same = x == i || x == j || m[i * n + x] == m[j * n + x];
+          same = x == i || x == j || (m[i * n + x] == m[j * n + x] && q[i * n + x] == q[j * n + x]
+              && l[i * n + x] == l[j * n + x]);
         }
         if (same) {
           twin[i] = j;
         }
       }
     }
+    c = new ScoreCache(scores, m, q, l, twin, tops(q), tops(l), tops(m));
+    cache = c;
+    return c;
+  }
+
+  private long[][] tops(int[] m) {
     long[][] top = new long[n][];
     for (int i = 0; i < n; i++) {
       int[] row = new int[Math.max(n - 1, 0)];
@@ -238,9 +361,7 @@ public final class NodeInterconnect {
       }
       top[i] = t;
     }
-    c = new ScoreCache(scores, m, twin, top);
-    cache = c;
-    return c;
+    return top;
   }
 
   /** The NICs with the best PCIe class to GPU {@code i}, in column order (empty without NICs). */
@@ -272,7 +393,7 @@ public final class NodeInterconnect {
     for (int i = 0; i < b.directed.length; i++) {
       Link l = b.directed[i];
       if (l != null && l.linkClass() == LinkClass.NVSWITCH) {
-        b.directed[i] = Link.nvlink(l.bonds());
+        b.directed[i] = Link.nvlink(l.bonds(), l.pcie());
       }
     }
     return b.build();
@@ -284,10 +405,12 @@ public final class NodeInterconnect {
     for (int i = 0; i < n * n; i++) {
       b.directed[i] = links[i];
     }
-    System.arraycopy(numa, 0, b.numa, 0, n);
-    System.arraycopy(pcieSwitch, 0, b.pcieSwitch, 0, n);
+    System.arraycopy(loc, 0, b.loc, 0, n);
     System.arraycopy(cpuAffinity, 0, b.cpuAffinity, 0, n);
-    b.nics.addAll(nics);
+    for (Nic nic : nics) {
+      b.nic(nic);
+    }
+    b.custom = custom;
     return b;
   }
 
@@ -298,17 +421,20 @@ public final class NodeInterconnect {
     }
   }
 
-  /** Equal when links, placement, affinities and NICs are equal (name and warnings ignored). */
+  /**
+   * Equal when links, locations, affinities, NICs and custom scores are equal (name and warnings
+   * ignored).
+   */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof NodeInterconnect x && x.n == n && Arrays.equals(x.links, links)
-        && Arrays.equals(x.numa, numa) && Arrays.equals(x.pcieSwitch, pcieSwitch)
-        && Arrays.equals(x.cpuAffinity, cpuAffinity) && x.nics.equals(nics);
+        && Arrays.equals(x.loc, loc) && Arrays.equals(x.cpuAffinity, cpuAffinity)
+        && x.nics.equals(nics) && Objects.equals(x.custom, custom);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(n, Arrays.hashCode(links), Arrays.hashCode(numa), nics);
+    return Objects.hash(n, Arrays.hashCode(links), Arrays.hashCode(loc), nics);
   }
 
   @Override
@@ -321,10 +447,11 @@ public final class NodeInterconnect {
     private final String name;
     private final int n;
     private final Link[] directed;
-    private final int[] numa;
-    private final int[] pcieSwitch;
+    private final GpuLocation[] loc;
     private final String[] cpuAffinity;
     private final List<Nic> nics = new ArrayList<>();
+    private @Nullable PairScores custom;
+    private final java.util.Set<String> nicNames = new java.util.HashSet<>();
 
     private Builder(String name, int n) {
       if (name == null || name.isBlank()) {
@@ -336,11 +463,9 @@ public final class NodeInterconnect {
       this.name = name;
       this.n = n;
       this.directed = new Link[n * n];
-      this.numa = new int[n];
-      this.pcieSwitch = new int[n];
+      this.loc = new GpuLocation[n];
       this.cpuAffinity = new String[n];
-      Arrays.fill(numa, -1);
-      Arrays.fill(pcieSwitch, -1);
+      Arrays.fill(loc, GpuLocation.UNKNOWN);
       Arrays.fill(cpuAffinity, "");
     }
 
@@ -382,8 +507,37 @@ public final class NodeInterconnect {
         throw InvalidSpecException.of(
             "GPU " + i + " of " + name, "pcieSwitch", pcieSwitchId, ">= -1");
       }
-      numa[i] = numaNode;
-      pcieSwitch[i] = pcieSwitchId;
+      loc[i] = GpuLocation.of(numaNode, pcieSwitchId);
+      return this;
+    }
+
+    /**
+     * Sets GPU {@code i}'s location (PCIe switch path, root complex, NUMA node, socket, NVLink
+     * domain).
+     *
+     * @param i the GPU
+     * @param location the location
+     * @return this builder
+     * @throws InvalidSpecException for an index outside the node or a null location
+     */
+    public Builder location(int i, GpuLocation location) {
+      check("gpu index", i);
+      if (location == null) {
+        throw InvalidSpecException.of("GPU " + i + " of " + name, "location", null,
+            "a GpuLocation (GpuLocation.UNKNOWN when nothing is known)");
+      }
+      loc[i] = location;
+      return this;
+    }
+
+    /**
+     * Sets a custom pair-score matrix (see {@link PairScores}); null removes it.
+     *
+     * @param scores the matrix or null
+     * @return this builder
+     */
+    public Builder pairScores(@Nullable PairScores scores) {
+      custom = scores;
       return this;
     }
 
@@ -403,11 +557,9 @@ public final class NodeInterconnect {
       if (nic == null) {
         throw InvalidSpecException.of("interconnect " + name, "nic", null, "a Nic");
       }
-      for (Nic other : nics) {
-        if (other.name().equals(nic.name())) {
-          throw InvalidSpecException.of("interconnect " + name, "nic name", nic.name(),
-              "names unique within the node");
-        }
+      if (!nicNames.add(nic.name())) {
+        throw InvalidSpecException.of("interconnect " + name, "nic name", nic.name(),
+            "names unique within the node");
       }
       nics.add(nic);
       return this;

@@ -2,6 +2,7 @@ package io.gpualloc.topology;
 
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.RejectReason;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated selection request in primitive form, shared by every selector: candidate GPUs, the
@@ -12,6 +13,14 @@ final class Problem {
   final int n;
   /** Row-major n x n pair scores of the node (shared, read only). */
   final int[] matrix;
+  /** Row-major n x n pair qualities (shared, read only). */
+  final int[] quality;
+  /** Row-major n x n pair localities (shared, read only). */
+  final int[] locality;
+  /** Wholly free GPUs, ascending. */
+  final int[] free;
+  /** Whether each node GPU is wholly free. */
+  final boolean[] isFree;
   /** Free and partly used GPUs, ascending. */
   final int[] candidates;
   /** Must-include GPUs, ascending. */
@@ -22,13 +31,23 @@ final class Problem {
   final long[] damage;
   final int k;
   final LinkScores scores;
-  final GpuSetChoice.Rejected rejected;
+  final GpuSetChoice.@Nullable Rejected rejected;
+  /** The NIC part of a GPU+NIC request, or null; set once before the search. */
+  @Nullable NicPlan nic;
 
-  private Problem(NodeInterconnect node, int[] matrix, int[] candidates, int[] must,
-      int[] optional, long[] damage, int k, LinkScores scores, GpuSetChoice.Rejected rejected) {
+  private Problem(NodeInterconnect node, int[] matrix, int[] free, int[] candidates, int[] must,
+      int[] optional, long[] damage, int k, LinkScores scores,
+      GpuSetChoice.@Nullable Rejected rejected) {
     this.node = node;
     this.n = node.gpuCount();
     this.matrix = matrix;
+    this.quality = node.qualityMatrix(scores);
+    this.locality = node.localityMatrix(scores);
+    this.free = free;
+    this.isFree = new boolean[n];
+    for (int g : free) {
+      isFree[g] = true;
+    }
     this.candidates = candidates;
     this.must = must;
     this.optional = optional;
@@ -80,14 +99,15 @@ final class Problem {
       }
       damage[i] = d;
     }
-    return new Problem(node, matrix, usable.toArray(), mustInclude.toArray(),
+    return new Problem(node, matrix, freeArr, usable.toArray(), mustInclude.toArray(),
         usable.minus(mustInclude).toArray(), damage, k, scores, null);
   }
 
   private static Problem reject(
       NodeInterconnect node, int[] matrix, int k, LinkScores scores, RejectReason reason,
       String message) {
-    return new Problem(node, matrix, new int[0], new int[0], new int[0], new long[0], k, scores,
+    return new Problem(node, matrix, new int[0], new int[0], new int[0], new int[0], new long[0], k,
+        scores,
         new GpuSetChoice.Rejected(reason, message));
   }
 
@@ -111,6 +131,61 @@ final class Problem {
       }
     }
     return s;
+  }
+
+  /** The sum of pair qualities inside {@code set}. */
+  long quality(int[] set) {
+    return sum(quality, set);
+  }
+
+  /** The sum of pair localities inside {@code set}. */
+  long locality(int[] set) {
+    return sum(locality, set);
+  }
+
+  private long sum(int[] mat, int[] set) {
+    long s = 0;
+    for (int a = 0; a < set.length; a++) {
+      for (int b = a + 1; b < set.length; b++) {
+        s += mat[set[a] * n + set[b]];
+      }
+    }
+    return s;
+  }
+
+  /**
+   * The lookahead of {@code set}: the best quality of {@code k} wholly-free GPUs outside it, or
+   * {@link GpuSetChoice.Chosen#NO_SET}.
+   */
+  long lookahead(int[] set, long budget) {
+    boolean[] in = new boolean[n];
+    for (int g : set) {
+      in[g] = true;
+    }
+    int[] rest = new int[free.length];
+    int c = 0;
+    for (int g : free) {
+      if (!in[g]) {
+        rest[c++] = g;
+      }
+    }
+    return new BestSubset(this).value(rest, c, k, budget);
+  }
+
+  /** A chosen answer of a baseline: pair-score sum as the score, every term evaluated. */
+  GpuSetChoice.Chosen baselineChoice(int[] set) {
+    java.util.Arrays.sort(set);
+    return new GpuSetChoice.Chosen(GpuSet.of(set), score(set), lookahead(set, Long.MAX_VALUE),
+        locality(set), damage(set), Long.MAX_VALUE, false);
+  }
+
+  /** The GPU bit mask of {@code set} (nodes of up to 64 GPUs). */
+  static long mask(int[] set) {
+    long m = 0;
+    for (int g : set) {
+      m |= 1L << g;
+    }
+    return m;
   }
 
   /** The damage of {@code set}. */

@@ -2,10 +2,8 @@ package io.gpualloc.topology;
 
 import io.gpualloc.core.GpuallocException;
 import io.gpualloc.core.ParseException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.ReadLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,7 +12,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads and writes the text of {@code nvidia-smi topo -m}.
+ * Reads and writes the text of {@code nvidia-smi topo -m} and {@code nvidia-smi topo -mp}.
  *
  * <h2>What the parser accepts</h2>
  *
@@ -34,13 +32,25 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>GPUs are joined by index: {@code GPU<i>} is GPU {@code i}, and the indices must be {@code
- * 0..n-1}. The NUMA node comes from {@code NUMA Affinity}; the PCIe switch of a GPU is inferred: GPUs
- * and NICs joined by {@code PIX} cells share a switch (the matrix shows {@code NV#} instead of the
- * PCIe relation of NVLink pairs, so this is all the text reveals). NVSwitch systems print {@code NV#}
- * like direct NVLink, so every NVLink pair is read as {@link LinkClass#NVLINK}. NIC-to-NIC cells
- * are checked and then dropped.
+ * 0..n-1}. The NUMA node comes from {@code NUMA Affinity}. The same reader takes {@code nvidia-smi
+ * topo -mp} (every cell a PCIe class). GPU locations are inferred from the cells between all
+ * devices, GPUs and NICs: devices joined by {@code PIX} share a leaf switch, by {@code PXB} a switch
+ * tree, by {@code PHB} a root complex. {@code topo -m} prints {@code NV#} instead of the PCIe class
+ * of an NVLinked pair, so from it alone that class is derived from the inferred locations (see
+ * {@link NodeInterconnect}); {@link #parse(String, String, String)} merges both texts. NVSwitch
+ * systems print {@code NV#} like direct NVLink, so every NVLink pair is read as {@link
+ * LinkClass#NVLINK}. NIC-to-NIC cells are checked and then dropped.
  *
- * <p>Any malformed input raises {@link ParseException} with the line and column; nothing else.
+ * <h2>Limits</h2>
+ *
+ * The parser applies these {@link ReadLimits} (the defaults unless a {@code ReadLimits} is passed):
+ * {@link ReadLimits#maxBytes() maxBytes} for the whole text, {@link ReadLimits#maxGpusPerNode()
+ * maxGpusPerNode} GPU columns, {@link ReadLimits#maxNicsPerNode() maxNicsPerNode} NIC columns and
+ * {@link ReadLimits#maxScalarLength() maxScalarLength} chars per cell, each checked while the
+ * header is read, before any matrix is allocated. Parsing takes time linear in the text's length.
+ *
+ * <p>Any malformed input or exceeded limit raises {@link ParseException} with the line and column;
+ * nothing else.
  */
 public final class TopoMatrix {
   private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]");
@@ -63,38 +73,164 @@ public final class TopoMatrix {
    * @param source a name for messages, for example the file name
    * @param text the text
    * @return the interconnect, named after {@code source}
-   * @throws ParseException when the text is malformed
+   * @throws ParseException when the text is malformed or exceeds the default {@link ReadLimits}
    */
   public static NodeInterconnect parse(String source, String text) {
+    return parse(source, text, ReadLimits.defaults());
+  }
+
+  /**
+   * Parses the text of {@code nvidia-smi topo -m} under the given limits.
+   *
+   * @param source a name for messages, for example the file name
+   * @param text the text
+   * @param limits the limits to enforce (see the class comment)
+   * @return the interconnect, named after {@code source}
+   * @throws ParseException when the text is malformed or exceeds {@code limits}
+   * @throws InvalidSpecException when {@code limits} is null
+   */
+  public static NodeInterconnect parse(String source, String text, ReadLimits limits) {
+    if (limits == null) {
+      throw InvalidSpecException.of("TopoMatrix.parse", "limits", null, "a ReadLimits");
+    }
     String src = source == null || source.isBlank() ? "topo -m" : source;
     if (text == null) {
       throw new ParseException(src, 0, 0, "", "no text (null)");
     }
-    return new Reader(src, text).read();
+    limits.checkText(src, text);
+    return new Reader(src, text, limits).read();
   }
 
   /**
-   * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8).
+   * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8), under the default limits.
    *
-   * @throws ParseException when the text is malformed
-   * @throws UncheckedIOException when the file cannot be read
+   * @param file the file
+   * @return the interconnect, named after the file name
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or exceeds
+   *     the default {@link ReadLimits}
+   * @throws InvalidSpecException when {@code file} is null
    */
   public static NodeInterconnect parse(Path file) {
-    try {
-      return parse(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    return parse(file, ReadLimits.defaults());
+  }
+
+  /**
+   * Parses a file holding {@code nvidia-smi topo -m} output (UTF-8) under the given limits; the
+   * file is read by {@link ReadLimits#readUtf8(Path)}.
+   *
+   * @param file the file
+   * @param limits the limits to enforce (see the class comment)
+   * @return the interconnect, named after the file name
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or exceeds
+   *     {@code limits}
+   * @throws InvalidSpecException when {@code file} or {@code limits} is null
+   */
+  public static NodeInterconnect parse(Path file, ReadLimits limits) {
+    if (limits == null) {
+      throw InvalidSpecException.of("TopoMatrix.parse", "limits", null, "a ReadLimits");
     }
+    String text = limits.readUtf8(file);
+    Path name = file.getFileName();
+    return parse(name == null ? file.toString() : name.toString(), text, limits);
+  }
+
+  /**
+   * Parses {@code nvidia-smi topo -m} and {@code nvidia-smi topo -mp} of one machine and merges
+   * them: NVLinked pairs get their PCIe class from {@code -mp}, which {@code -m} hides behind {@code
+   * NV#}; GPU locations (switch tree, root complex) are inferred from {@code -mp}, NUMA nodes and
+   * CPU affinity from whichever text has them, NICs from {@code -m} (else {@code -mp}).
+   *
+   * @param source a name for messages
+   * @param topoM the text of {@code topo -m}
+   * @param topoMp the text of {@code topo -mp}
+   * @return the merged interconnect
+   * @throws ParseException when either text is malformed, {@code -mp} holds an NVLink cell, the GPU
+   *     counts differ, or the two disagree on a PCIe-only pair or a NUMA node
+   */
+  public static NodeInterconnect parse(String source, String topoM, String topoMp) {
+    String src = source == null || source.isBlank() ? "topo" : source;
+    NodeInterconnect m = parse(src + " (topo -m)", topoM);
+    NodeInterconnect mp = parse(src + " (topo -mp)", topoMp);
+    return merge(src, m, mp, topoM, topoMp);
+  }
+
+  private static NodeInterconnect merge(String src, NodeInterconnect m, NodeInterconnect mp,
+      String topoM, String topoMp) {
+    int n = m.gpuCount();
+    if (mp.gpuCount() != n) {
+      throw new ParseException(src + " (topo -mp)", 1, 1, "", "it has " + mp.gpuCount()
+          + " GPU columns but topo -m has " + n + "; both must describe the same machine");
+    }
+    NodeInterconnect.Builder b = NodeInterconnect.builder(src, n);
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        Link lm = m.link(i, j);
+        Link lp = mp.link(i, j);
+        if (lp.isNvLink()) {
+          throw new ParseException(src + " (topo -mp)", rowLine(topoMp, i), 1, "", "GPU" + i
+              + "-GPU" + j + " is '" + lp.token() + "', but topo -mp prints PCIe classes only."
+              + " Maybe the two texts are swapped");
+        }
+        Link merged;
+        if (lm.isNvLink()) {
+          merged = lm.withPcie(lp.pcie());
+        } else if (lm.pcie() == lp.pcie() || lp.pcie() == LinkClass.UNKNOWN) {
+          merged = lm;
+        } else if (lm.pcie() == LinkClass.UNKNOWN) {
+          merged = lp;
+        } else {
+          throw new ParseException(src + " (topo -mp)", rowLine(topoMp, i), 1, "", "GPU" + i
+              + "-GPU" + j + " is " + lp.token() + " in topo -mp but " + lm.token()
+              + " in topo -m; a pair without NVLink has one PCIe class");
+        }
+        b.link(i, j, merged);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      GpuLocation a = mp.location(i);
+      int numaM = m.numaNode(i);
+      int numaP = a.numaNode();
+      if (numaM >= 0 && numaP >= 0 && numaM != numaP) {
+        throw new ParseException(src + " (topo -mp)", rowLine(topoMp, i), 1, "", "GPU" + i
+            + " is on NUMA node " + numaP + " in topo -mp but " + numaM + " in topo -m");
+      }
+      GpuLocation l = new GpuLocation(numaP >= 0 ? numaP : numaM, a.socket(), a.rootComplex(),
+          a.switchPath(), a.nvlinkDomain());
+      String aff = m.cpuAffinity(i).isEmpty() ? mp.cpuAffinity(i) : m.cpuAffinity(i);
+      b.location(i, l).cpuAffinity(i, aff);
+    }
+    for (Nic nic : m.nics().isEmpty() ? mp.nics() : m.nics()) {
+      b.nic(nic);
+    }
+    try {
+      return b.build();
+    } catch (io.gpualloc.core.GpuallocException e) {
+      throw new ParseException(src, 0, 0, "", e.getMessage(), e);
+    }
+  }
+
+  /** The 1-based line of the row of GPU {@code i}, or 0. */
+  private static int rowLine(String text, int i) {
+    String[] lines = ANSI.matcher(text).replaceAll("").split("\r?\n", -1);
+    for (int x = 0; x < lines.length; x++) {
+      String t = lines[x].trim();
+      if (t.startsWith("GPU" + i + " ") || t.startsWith("GPU" + i + "\t")) {
+        return x + 1;
+      }
+    }
+    return 0;
   }
 
   private static final class Reader {
     private final String source;
     private final String[] lines;
+    private final ReadLimits limits;
     private int lineNo;
 
-    Reader(String source, String text) {
+    Reader(String source, String text, ReadLimits limits) {
       this.source = source;
       this.lines = text.split("\r?\n", -1);
+      this.limits = limits;
     }
 
     private ParseException error(int line, int column, String problem) {
@@ -130,6 +266,7 @@ public final class TopoMatrix {
             start = i;
           }
           cur.append(ch);
+          checkLength(cur, start);
         }
         i++;
       }
@@ -137,6 +274,13 @@ public final class TopoMatrix {
         out.add(new Token(cur.toString(), start + 1));
       }
       return out;
+    }
+
+    private void checkLength(StringBuilder cur, int start) {
+      if (cur.length() > limits.maxScalarLength()) {
+        throw error(lineNo, start + 1, "a cell longer than maxScalarLength = "
+            + limits.maxScalarLength() + " chars (see ReadLimits)");
+      }
     }
 
     NodeInterconnect read() {
@@ -156,6 +300,8 @@ public final class TopoMatrix {
       }
       List<Token> devices = new ArrayList<>();
       List<Affinity> affinities = new ArrayList<>();
+      Map<String, Integer> column = new HashMap<>();
+      int gpuColumns = 0;
       int x = 0;
       while (x < header.size()) {
         Token t = header.get(x);
@@ -178,10 +324,19 @@ public final class TopoMatrix {
             throw error(headerLine, t.column(), "'" + t.text() + "' is not a device label"
                 + " (expected GPU<n>, NIC<n> or an adapter name such as mlx5_0)");
           }
-          for (Token d : devices) {
-            if (d.text().equals(t.text())) {
-              throw error(headerLine, t.column(), "duplicate column '" + t.text() + "'");
+          if (column.putIfAbsent(t.text(), devices.size()) != null) {
+            throw error(headerLine, t.column(), "duplicate column '" + t.text() + "'");
+          }
+          if (GPU.matcher(t.text()).matches()) {
+            if (++gpuColumns > limits.maxGpusPerNode()) {
+              throw error(headerLine, t.column(), "column '" + t.text() + "' is GPU column "
+                  + gpuColumns + "; allowed: at most maxGpusPerNode = " + limits.maxGpusPerNode()
+                  + " (see ReadLimits)");
             }
+          } else if (devices.size() - gpuColumns + 1 > limits.maxNicsPerNode()) {
+            throw error(headerLine, t.column(), "column '" + t.text() + "' is NIC column "
+                + (devices.size() - gpuColumns + 1) + "; allowed: at most maxNicsPerNode = "
+                + limits.maxNicsPerNode() + " (see ReadLimits)");
           }
           devices.add(t);
           x++;
@@ -190,14 +345,12 @@ public final class TopoMatrix {
       int d = devices.size();
       int[] gpuIndex = new int[d];
       int gpus = 0;
-      Map<String, Integer> column = new HashMap<>();
       for (int c = 0; c < d; c++) {
         java.util.regex.Matcher m = GPU.matcher(devices.get(c).text());
         gpuIndex[c] = m.matches() ? Integer.parseInt(m.group(1)) : -1;
         if (gpuIndex[c] >= 0) {
           gpus++;
         }
-        column.put(devices.get(c).text(), c);
       }
       if (gpus == 0) {
         throw error(headerLine, header.get(0).column(), "no GPU column in the header");
@@ -368,43 +521,25 @@ public final class TopoMatrix {
         LinkClass[][] cells, int[][] bonds, String[] cpuAff, int[] numa,
         Map<String, String> nicNames, int headerLine) {
       int d = devices.size();
-      // PCIe switches: union of devices joined by PIX in either direction
-      int[] parent = new int[d];
-      for (int i = 0; i < d; i++) {
-        parent[i] = i;
-      }
-      for (int r = 0; r < d; r++) {
-        for (int c = 0; c < d; c++) {
-          if (cells[r] != null && cells[r][c] == LinkClass.PIX) {
-            parent[find(parent, r)] = find(parent, c);
-          }
-        }
-      }
+      // PCIe tree: devices joined by PIX share a leaf switch, by PIX or PXB a switch tree, by PIX,
+      // PXB or PHB a root complex (cells in either direction)
+      int[] leaf = components(cells, d, LinkClass.PIX);
+      int[] tree = components(cells, d, LinkClass.PXB);
+      int[] rc = components(cells, d, LinkClass.PHB);
       int[] colOfGpu = new int[gpus];
       for (int c = 0; c < d; c++) {
         if (gpuIndex[c] >= 0) {
           colOfGpu[gpuIndex[c]] = c;
         }
       }
-      int[] switchOfRoot = new int[d];
-      java.util.Arrays.fill(switchOfRoot, -1);
-      int[] size = new int[d];
+      GpuLocation[] at = new GpuLocation[d];
       for (int c = 0; c < d; c++) {
-        size[find(parent, c)]++;
+        at[c] = locationOf(c, leaf, tree, rc, d, gpuIndex[c] >= 0 ? numa[gpuIndex[c]] : -1);
       }
-      int nextSwitch = 0;
       try {
         NodeInterconnect.Builder b = NodeInterconnect.builder(source, gpus);
         for (int g = 0; g < gpus; g++) {
-          int root = find(parent, colOfGpu[g]);
-          int sw = -1;
-          if (size[root] > 1) {
-            if (switchOfRoot[root] < 0) {
-              switchOfRoot[root] = nextSwitch++;
-            }
-            sw = switchOfRoot[root];
-          }
-          b.placement(g, numa[g], sw).cpuAffinity(g, cpuAff[g]);
+          b.location(g, at[colOfGpu[g]]).cpuAffinity(g, cpuAff[g]);
         }
         for (int r = 0; r < d; r++) {
           if (cells[r] == null || gpuIndex[r] < 0) {
@@ -443,6 +578,71 @@ public final class TopoMatrix {
       }
     }
 
+    /**
+     * Component ids ({@code -1} for a device alone) of the devices joined by cells of class {@code
+     * upTo} or better (PCIe classes only).
+     */
+    private static int[] components(LinkClass[][] cells, int d, LinkClass upTo) {
+      int[] parent = new int[d];
+      for (int i = 0; i < d; i++) {
+        parent[i] = i;
+      }
+      for (int r = 0; r < d; r++) {
+        for (int c = 0; c < d; c++) {
+          LinkClass x = cells[r] == null ? null : cells[r][c];
+          if (x != null && !x.isNvLink() && x != LinkClass.UNKNOWN && x.compareTo(upTo) <= 0) {
+            parent[find(parent, r)] = find(parent, c);
+          }
+        }
+      }
+      int[] size = new int[d];
+      for (int c = 0; c < d; c++) {
+        size[find(parent, c)]++;
+      }
+      int[] id = new int[d];
+      for (int c = 0; c < d; c++) {
+        int root = find(parent, c);
+        id[c] = size[root] > 1 ? root : -1;
+      }
+      return id;
+    }
+
+    /**
+     * The location of device column {@code c}: switch ids are column numbers (trees offset by
+     * {@code d}), so they are unique; a device alone on its leaf inside a larger tree gets its own
+     * leaf id.
+     */
+    private static GpuLocation locationOf(int c, int[] leaf, int[] tree, int[] rc, int d,
+        int numaNode) {
+      List<Integer> path = new ArrayList<>();
+      if (tree[c] >= 0) {
+        path.add(d + tree[c]);
+        path.add(leaf[c] >= 0 ? leaf[c] : c);
+        if (leaf[c] >= 0 && sameMembers(leaf, tree, leaf[c])) {
+          path.remove(0); // the tree is just this leaf switch
+        }
+      } else if (leaf[c] >= 0) {
+        path.add(leaf[c]);
+      }
+      return new GpuLocation(numaNode, -1, rc[c], path, -1);
+    }
+
+    /** Whether the leaf component {@code id} holds every member of its tree component. */
+    private static boolean sameMembers(int[] leaf, int[] tree, int id) {
+      int t = -1;
+      for (int i = 0; i < leaf.length; i++) {
+        if (leaf[i] == id) {
+          t = tree[i];
+        }
+      }
+      for (int i = 0; i < leaf.length; i++) {
+        if (tree[i] == t && t >= 0 && leaf[i] != id) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private static int find(int[] parent, int x) {
       while (parent[x] != x) {
         parent[x] = parent[parent[x]];
@@ -459,6 +659,21 @@ public final class TopoMatrix {
    * except for PCIe switch ids that the text does not reveal.
    */
   public static String render(NodeInterconnect node) {
+    return render(node, false);
+  }
+
+  /**
+   * Renders {@code node} as {@code nvidia-smi topo -mp} prints it: as {@link #render} but every
+   * GPU pair shows its PCIe class ({@link Link#pcie()}), NVLinked or not.
+   *
+   * @param node the interconnect
+   * @return the text
+   */
+  public static String renderPcie(NodeInterconnect node) {
+    return render(node, true);
+  }
+
+  private static String render(NodeInterconnect node, boolean pcieOnly) {
     int n = node.gpuCount();
     List<Nic> nics = node.nics();
     StringBuilder sb = new StringBuilder();
@@ -472,7 +687,8 @@ public final class TopoMatrix {
     for (int g = 0; g < n; g++) {
       sb.append("GPU").append(g);
       for (int j = 0; j < n; j++) {
-        sb.append('\t').append(j == g ? " X " : node.link(g, j).token());
+        sb.append('\t').append(j == g ? " X "
+            : pcieOnly ? node.link(g, j).pcieToken() : node.link(g, j).token());
       }
       for (Nic nic : nics) {
         sb.append('\t').append(nic.toGpu().get(g).token());
@@ -503,8 +719,10 @@ public final class TopoMatrix {
         .append("  NODE = PCIe plus the interconnect between PCIe host bridges in a NUMA node\n")
         .append("  PHB  = PCIe plus a PCIe host bridge (typically the CPU)\n")
         .append("  PXB  = several PCIe bridges, without a PCIe host bridge\n")
-        .append("  PIX  = at most a single PCIe bridge\n")
-        .append("  NV#  = a bonded set of # NVLinks\n");
+        .append("  PIX  = at most a single PCIe bridge\n");
+    if (!pcieOnly) {
+      sb.append("  NV#  = a bonded set of # NVLinks\n");
+    }
     if (!nics.isEmpty()) {
       sb.append("\nNIC Legend:\n\n");
       for (int i = 0; i < nics.size(); i++) {

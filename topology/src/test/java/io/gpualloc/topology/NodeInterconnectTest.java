@@ -57,7 +57,7 @@ class NodeInterconnectTest {
   @Test
   void asSeenByTopoMatrixTurnsNvswitchIntoNvlink() {
     NodeInterconnect ic = Preset.DGX_A100.interconnect().asSeenByTopoMatrix();
-    assertEquals(Link.nvlink(12), ic.link(0, 7));
+    assertEquals(Link.nvlink(12, LinkClass.SYS), ic.link(0, 7));
     assertEquals(Preset.DGX_A100.interconnect().pairScore(LinkScores.DEFAULT, 0, 7),
         ic.pairScore(LinkScores.DEFAULT, 0, 7));
   }

@@ -8,10 +8,13 @@ import java.util.Random;
 final class RandomTopologies {
   private RandomTopologies() {}
 
+  private static final LinkClass[] PCIE = {LinkClass.PIX, LinkClass.PXB, LinkClass.PHB,
+      LinkClass.NODE, LinkClass.SYS, LinkClass.UNKNOWN};
+
   static Link randomLink(Random rnd) {
     switch (rnd.nextInt(10)) {
       case 0:
-        return Link.nvlink(1 + rnd.nextInt(4));
+        return Link.nvlink(1 + rnd.nextInt(4), PCIE[rnd.nextInt(PCIE.length)]);
       case 1:
         return Link.nvlink(1 + rnd.nextInt(18));
       case 2:

@@ -23,15 +23,21 @@ class SelectorExamplesTest {
   @Test
   void dgx1AllFree() {
     GpuSet all = GpuSet.range(8);
-    // the NV2 pair behind one PCIe switch: 200 + 50; {2,3} and {6,7} tie, 2 < 6
+    // quality 200 for every NV2 pair, and an NV2 pair stays free after any of them (lookahead
+    // 200); the NV2 pair behind one PCIe switch has locality PIX 50; {2,3} and {6,7} tie, 2 < 6
     GpuSetChoice.Chosen two = chosen(bb.select(DGX1, all, GpuSet.empty(), 2));
     assertEquals(GpuSet.of(2, 3), two.gpus());
-    assertEquals(250, two.score());
+    assertEquals(200, two.score());
+    assertEquals(200, two.lookahead());
+    assertEquals(50, two.locality());
     assertTrue(two.optimal());
-    // a quad: 0-1 150, 0-2 120, 0-3 220, 1-2 220, 1-3 120, 2-3 250
+    // a quad: 0-1 NV1, 0-2 NV1, 0-3 NV2, 1-2 NV2, 1-3 NV1, 2-3 NV2: 900; the other quad stays
+    // (900); locality: PIX 0-1 and 2-3, PHB the other four pairs: 2 x 50 + 4 x 30
     GpuSetChoice.Chosen four = chosen(bb.select(DGX1, all, GpuSet.empty(), 4));
     assertEquals(GpuSet.of(0, 1, 2, 3), four.gpus());
-    assertEquals(1080, four.score());
+    assertEquals(900, four.score());
+    assertEquals(900, four.lookahead());
+    assertEquals(220, four.locality());
     GpuSetChoice.Chosen eight = chosen(bb.select(DGX1, all, GpuSet.empty(), 8));
     assertEquals(all, eight.gpus());
     GpuSetChoice.Chosen zero = chosen(bb.select(DGX1, all, GpuSet.empty(), 0));
@@ -40,12 +46,40 @@ class SelectorExamplesTest {
   }
 
   @Test
+  void lookaheadKeepsAnNvlinkPairForTheNextRequest() {
+    // DGX-1 with the first quad busy, k = 2: the NV2 pairs are {4,7}, {5,6} and {6,7}. {6,7} also
+    // shares a PCIe switch (the pair-score objective takes it: 250) but leaves {4,5}, one NVLink;
+    // {4,7} and {5,6} leave another NV2 pair; equal locality (PHB) and damage, so {4,7}
+    GpuSet free = GpuSet.of(4, 5, 6, 7);
+    GpuSetChoice.Chosen c = chosen(bb.select(DGX1, free, GpuSet.empty(), 2));
+    assertEquals(GpuSet.of(4, 7), c.gpus());
+    assertEquals(200, c.lookahead());
+    GpuSetChoice.Chosen old = chosen(GpuSetSelectors.branchAndBound(LinkScores.DEFAULT,
+        GpuSetSelectors.DEFAULT_NODE_BUDGET, SelectionObjective.PAIR_SCORE)
+        .select(DGX1, free, GpuSet.empty(), 2));
+    assertEquals(GpuSet.of(6, 7), old.gpus());
+    assertEquals(250, old.score());
+  }
+
+  @Test
+  void dgx2PrefersOneSwitchTreeOverTwoPieces() {
+    // GPUs 0, 1, 4, 5 busy: {2,3,6,7} is two PIX pairs of two trees (2 x 50 + 4 x NODE 20), a whole
+    // tree {8..11} is two PIX pairs under one PXB tree (2 x 50 + 4 x 40)
+    NodeInterconnect dgx2 = Preset.DGX2.interconnect();
+    GpuSetChoice.Chosen c = chosen(bb.select(dgx2, GpuSet.range(16).minus(GpuSet.of(0, 1, 4, 5)),
+        GpuSet.empty(), 4));
+    assertEquals(GpuSet.of(8, 9, 10, 11), c.gpus());
+    assertEquals(260, c.locality());
+  }
+
+  @Test
   void mustIncludeAndRejections() {
     GpuSet all = GpuSet.range(8);
     GpuSetChoice.Chosen c = chosen(bb.select(DGX1, all, GpuSet.of(5), 2));
-    // 5-6 is NV2 inside NUMA 1 (220), better than 1-5, NV2 across sockets (210)
+    // 5-6 is NV2 under one host bridge (PHB 30), better than 1-5, NV2 across sockets (SYS 10)
     assertEquals(GpuSet.of(5, 6), c.gpus());
-    assertEquals(220, c.score());
+    assertEquals(200, c.score());
+    assertEquals(30, c.locality());
     GpuSetChoice r = bb.select(DGX1, GpuSet.of(0, 1, 2), GpuSet.empty(), 4);
     assertEquals(RejectReason.INSUFFICIENT_GPUS, ((GpuSetChoice.Rejected) r).reason());
     GpuSetChoice notFree = bb.select(DGX1, GpuSet.of(0, 1, 2), GpuSet.of(7), 2);
@@ -109,10 +143,15 @@ class SelectorExamplesTest {
     // because the padded "future group" {6,7,_,_} adds points
     GpuSet six = GpuSet.of(0, 1, 2, 5, 6, 7);
     assertEquals(GpuSet.of(0, 1, 2, 5), chosen(go.select(DGX1, six, GpuSet.empty(), 4)).gpus());
+    // 7 NVLinks in {1,5,6,7} and in {1,2,5,6} (quality 720 each, no 4 GPUs stay free); the
+    // locality decides: 6-7 PIX, 5-6 and 5-7 PHB, three SYS = 140 against 100
     GpuSetChoice.Chosen best = chosen(bb.select(DGX1, six, GpuSet.empty(), 4));
     assertEquals(GpuSet.of(1, 5, 6, 7), best.gpus());
-    assertEquals(820, best.score());
-    assertEquals(720, chosen(go.select(DGX1, six, GpuSet.empty(), 4)).score());
+    assertEquals(720, best.score());
+    assertEquals(GpuSetChoice.Chosen.NO_SET, best.lookahead());
+    assertEquals(140, best.locality());
+    // go-gpuallocator's pair-score sum: 150 + 130 + 230 + 210 + 10 + 10
+    assertEquals(740, chosen(go.select(DGX1, six, GpuSet.empty(), 4)).score());
     // a count that is not a multiple of the size never yields a padded group
     GpuSetChoice.Chosen three = chosen(go.select(DGX1, GpuSet.of(0, 2, 4, 5, 6), GpuSet.empty(), 3));
     assertEquals(3, three.gpus().size());

@@ -20,6 +20,9 @@ class TopoMatrixProperties {
     NodeInterconnect back = TopoMatrix.parse("random", TopoMatrix.render(ic));
     // the parser sees the repaired symmetric table: compare with it
     TopoMatrixTest.assertSameAsTopoShowsIt(stripNics(ic), stripNics(back));
+    NodeInterconnect merged =
+        TopoMatrix.parse("random", TopoMatrix.render(ic), TopoMatrix.renderPcie(ic));
+    TopoMatrixTest.assertSameAsTopoMAndMpShowIt(stripNics(ic), stripNics(merged), false);
   }
 
   private static NodeInterconnect stripNics(NodeInterconnect ic) {
@@ -27,7 +30,7 @@ class TopoMatrixProperties {
     for (int i = 0; i < ic.gpuCount(); i++) {
       b.placement(i, ic.numaNode(i), -1).cpuAffinity(i, ic.cpuAffinity(i));
       for (int j = i + 1; j < ic.gpuCount(); j++) {
-        b.link(i, j, ic.link(i, j));
+        b.link(i, j, ic.link(i, j)); // links keep their PCIe classes
       }
     }
     return b.build();

@@ -33,7 +33,7 @@ class TopoMatrixTest {
     NodeInterconnect preset = Preset.DGX1_V100.interconnect();
     for (int i = 0; i < 8; i++) {
       for (int j = i + 1; j < 8; j++) {
-        assertEquals(preset.link(i, j), ic.link(i, j), i + "-" + j);
+        assertEquals(preset.link(i, j).token(), ic.link(i, j).token(), i + "-" + j);
       }
     }
     assertEquals("0-19,40-59", ic.cpuAffinity(0));
@@ -54,7 +54,7 @@ class TopoMatrixTest {
         + "\u001B[4mNIC0\u001B[0m\tPIX\tPIX\tSYS\t X \n"
         + "\nLegend:\n\n  X    = Self\n\nNIC Legend:\n\n  NIC0: mlx5_0\n";
     NodeInterconnect ic = TopoMatrix.parse("ansi", text);
-    assertEquals(Link.nvlink(18), ic.link(0, 1));
+    assertEquals(Link.nvlink(18, LinkClass.PIX), ic.link(0, 1)); // PCIe class from the NIC column
     assertEquals(Link.pcie(LinkClass.SYS), ic.link(0, 2));
     assertEquals(1, ic.numaNode(2));
     assertEquals("mlx5_0", ic.nics().get(0).name());
@@ -107,7 +107,40 @@ class TopoMatrixTest {
     }
   }
 
-  /** Links (NVSwitch shown as NVLink), NUMA nodes, CPU affinity and NICs equal. */
+  @Test
+  void everyPresetRoundTripsThroughTopoMAndMp() {
+    for (Preset p : Preset.values()) {
+      NodeInterconnect ic = p.interconnect();
+      NodeInterconnect back =
+          TopoMatrix.parse(p.name(), TopoMatrix.render(ic), TopoMatrix.renderPcie(ic));
+      assertSameAsTopoMAndMpShowIt(ic, back, true);
+    }
+  }
+
+  /**
+   * Links with their PCIe classes (NVSwitch shown as NVLink), NUMA nodes, CPU affinity and NICs
+   * equal; the switch tree inferred from the text reproduces every PCIe class of a pair on known
+   * NUMA nodes.
+   */
+  static void assertSameAsTopoMAndMpShowIt(
+      NodeInterconnect expected, NodeInterconnect actual, boolean tree) {
+    assertSameAsTopoShowsIt(expected, actual);
+    NodeInterconnect seen = expected.asSeenByTopoMatrix();
+    for (int i = 0; i < seen.gpuCount(); i++) {
+      for (int j = i + 1; j < seen.gpuCount(); j++) {
+        if (seen.link(i, j).pcie() != LinkClass.UNKNOWN) {
+          assertEquals(seen.link(i, j), actual.link(i, j), expected.name() + " " + i + "-" + j);
+        }
+        if (tree && actual.numaNode(i) >= 0 && actual.numaNode(j) >= 0) {
+          assertEquals(actual.link(i, j).pcie(),
+              actual.location(i).pcieClassTo(actual.location(j)),
+              expected.name() + " inferred tree " + i + "-" + j);
+        }
+      }
+    }
+  }
+
+  /** Links as topo -m prints them (NVSwitch shown as NVLink), NUMA nodes, CPU affinity and NICs. */
   static void assertSameAsTopoShowsIt(NodeInterconnect expected, NodeInterconnect actual) {
     NodeInterconnect seen = expected.asSeenByTopoMatrix();
     assertEquals(seen.gpuCount(), actual.gpuCount());
@@ -115,7 +148,8 @@ class TopoMatrixTest {
       assertEquals(seen.numaNode(i), actual.numaNode(i));
       assertEquals(seen.cpuAffinity(i), actual.cpuAffinity(i));
       for (int j = i + 1; j < seen.gpuCount(); j++) {
-        assertEquals(seen.link(i, j), actual.link(i, j), expected.name() + " " + i + "-" + j);
+        assertEquals(seen.link(i, j).token(), actual.link(i, j).token(),
+            expected.name() + " " + i + "-" + j);
       }
     }
     assertEquals(seen.nics(), actual.nics(), expected.name());

@@ -23,8 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class Dgx1SelectionBenchmark {
-  /** The selector, by its registry name. */
-  @Param({"branch-and-bound","go-gpuallocator-best-effort","hami-topology-score"})
+  /**
+   * The selector, by its registry name; {@code branch-and-bound-pair-score} is the exact selector with
+   * the objective of earlier versions, so the two objectives are compared inside one run.
+   */
+  @Param({"branch-and-bound", "branch-and-bound-pair-score", "go-gpuallocator-best-effort",
+      "hami-topology-score"})
   public String selector;
 
   /** The number of GPUs requested. */

@@ -1,10 +1,8 @@
 package io.gpualloc.binpack.packing;
 
+import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.ParseException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.gpualloc.core.ReadLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,20 +20,68 @@ import java.util.Map;
  *       demand (number of copies).
  * </ul>
  *
- * <p>Malformed input throws {@link ParseException} with the source name, the 1-based line and
- * column of the offending token and what was expected.
+ * <p>Limits ({@link ReadLimits}, the defaults unless one is passed): {@code maxBytes} of text,
+ * {@code maxDimensions} dimensions, {@code maxItems} items (BPPLIB {@code n}; for {@code .vbp} the
+ * item types and the sum of all demands, since every copy becomes an item), each checked before
+ * the memory it guards is allocated. Reading takes time linear in the text's length.
+ *
+ * <p>Malformed input, an exceeded limit, and for the {@code Path} readers a missing or unreadable
+ * file or invalid UTF-8 throw {@link ParseException} with the source name, the 1-based line and
+ * column of the offending token (where there is one) and what was expected; nothing else.
  */
 public final class PackingReaders {
   private PackingReaders() {}
 
-  /** Reads a BPPLIB 1-D file; the instance is named after the file without extension. */
+  /**
+   * Reads a BPPLIB 1-D file under the default limits; the instance is named after the file without
+   * extension.
+   *
+   * @param file the file
+   * @return the instance
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or over a
+   *     limit
+   */
   public static PackingInstance readBpplib(Path file) {
-    return parseBpplib(stem(file), read(file));
+    return readBpplib(file, ReadLimits.defaults());
   }
 
-  /** Reads a VPSolver {@code .vbp} file; the instance is named after the file. */
+  /**
+   * Reads a BPPLIB 1-D file under the given limits.
+   *
+   * @param file the file
+   * @param limits the limits (see the class comment)
+   * @return the instance
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or over a
+   *     limit
+   */
+  public static PackingInstance readBpplib(Path file, ReadLimits limits) {
+    return parseBpplib(stem(file), read(file, limits), limits);
+  }
+
+  /**
+   * Reads a VPSolver {@code .vbp} file under the default limits; the instance is named after the
+   * file.
+   *
+   * @param file the file
+   * @return the instance
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or over a
+   *     limit
+   */
   public static PackingInstance readVbp(Path file) {
-    return parseVbp(stem(file), read(file));
+    return readVbp(file, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads a VPSolver {@code .vbp} file under the given limits.
+   *
+   * @param file the file
+   * @param limits the limits (see the class comment)
+   * @return the instance
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, malformed or over a
+   *     limit
+   */
+  public static PackingInstance readVbp(Path file, ReadLimits limits) {
+    return parseVbp(stem(file), read(file, limits), limits);
   }
 
   /**
@@ -44,10 +90,24 @@ public final class PackingReaders {
    * @param source the name used for the instance and in error messages
    * @param text the file's content
    * @return the instance: one unlimited bin type of cost 1
+   * @throws ParseException when the text is malformed or over a default limit
    */
   public static PackingInstance parseBpplib(String source, String text) {
-    Tokens in = new Tokens(source, text);
-    int n = in.nextInt("item count n", 0);
+    return parseBpplib(source, text, ReadLimits.defaults());
+  }
+
+  /**
+   * Parses BPPLIB 1-D text under the given limits.
+   *
+   * @param source the name used for the instance and in error messages
+   * @param text the file's content
+   * @param limits the limits (see the class comment)
+   * @return the instance: one unlimited bin type of cost 1
+   * @throws ParseException when the text is malformed or over a limit
+   */
+  public static PackingInstance parseBpplib(String source, String text, ReadLimits limits) {
+    Tokens in = new Tokens(source, text, limits);
+    int n = in.nextInt("item count n", 0, limits.maxItems(), "maxItems");
     int c = in.nextInt("capacity c", 1);
     PackingInstance.Builder b = PackingInstance.builder(source, BinType.of(c));
     for (int i = 0; i < n; i++) {
@@ -63,15 +123,30 @@ public final class PackingReaders {
    * @param source the name used for the instance and in error messages
    * @param text the file's content
    * @return the instance: one unlimited bin type of cost 1, each item type expanded to its copies
+   * @throws ParseException when the text is malformed or over a default limit
    */
   public static PackingInstance parseVbp(String source, String text) {
-    Tokens in = new Tokens(source, text);
-    int d = in.nextInt("dimension count d", 1);
+    return parseVbp(source, text, ReadLimits.defaults());
+  }
+
+  /**
+   * Parses VPSolver {@code .vbp} text under the given limits.
+   *
+   * @param source the name used for the instance and in error messages
+   * @param text the file's content
+   * @param limits the limits (see the class comment)
+   * @return the instance: one unlimited bin type of cost 1, each item type expanded to its copies
+   * @throws ParseException when the text is malformed or over a limit
+   */
+  public static PackingInstance parseVbp(String source, String text, ReadLimits limits) {
+    Tokens in = new Tokens(source, text, limits);
+    int d = in.nextInt("dimension count d", 1, limits.maxDimensions(), "maxDimensions");
     int[] cap = new int[d];
     for (int k = 0; k < d; k++) {
       cap[k] = in.nextInt("capacity " + (k + 1) + " of " + d, 1);
     }
-    int m = in.nextInt("item type count m", 0);
+    int m = in.nextInt("item type count m", 0, limits.maxItems(), "maxItems");
+    long total = 0;
     PackingInstance.Builder b = PackingInstance.builder(source, BinType.of(cap));
     for (int t = 0; t < m; t++) {
       int[] size = new int[d];
@@ -85,6 +160,8 @@ public final class PackingReaders {
         }
       }
       int demand = in.nextInt("demand of item type " + (t + 1), 0);
+      int demandLine = in.lastLine;
+      int demandColumn = in.lastColumn;
       boolean positive = false;
       for (int k = 0; k < d; k++) {
         positive |= size[k] > 0;
@@ -92,6 +169,12 @@ public final class PackingReaders {
       if (!positive && demand > 0) {
         throw new ParseException(source, line, col, "",
             "item type " + (t + 1) + " has size 0 in every dimension; expected a positive size");
+      }
+      total += demand;
+      if (total > limits.maxItems()) {
+        throw new ParseException(source, demandLine, demandColumn, "", "demand " + demand
+            + " of item type " + (t + 1) + " brings the items to " + total
+            + "; allowed: at most maxItems = " + limits.maxItems() + " items (see ReadLimits)");
       }
       b.items(demand, size);
     }
@@ -105,10 +188,11 @@ public final class PackingReaders {
    *
    * @param file the CSV file
    * @return the rows, in file order
-   * @throws ParseException when the file is empty
+   * @throws ParseException when the file is empty, missing, unreadable, not UTF-8 or larger than
+   *     the default {@link ReadLimits#maxBytes()}
    */
   public static List<Map<String, String>> readOptimaTable(Path file) {
-    List<String> lines = read(file).lines().toList();
+    List<String> lines = read(file, ReadLimits.defaults()).lines().toList();
     if (lines.isEmpty()) {
       throw new ParseException(file.toString(), 1, 1, "", "empty file; expected a header line");
     }
@@ -128,12 +212,11 @@ public final class PackingReaders {
     return rows;
   }
 
-  private static String read(Path file) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+  private static String read(Path file, ReadLimits limits) {
+    if (limits == null) {
+      throw InvalidSpecException.of("PackingReaders", "limits", null, "a ReadLimits");
     }
+    return limits.readUtf8(file);
   }
 
   private static String stem(Path file) {
@@ -146,15 +229,34 @@ public final class PackingReaders {
   private static final class Tokens {
     private final String source;
     private final String text;
+    private final ReadLimits limits;
     private int pos;
     private int line = 1;
     private int column = 1;
     int lastLine;
     int lastColumn;
 
-    Tokens(String source, String text) {
+    Tokens(String source, String text, ReadLimits limits) {
+      if (limits == null) {
+        throw InvalidSpecException.of("PackingReaders", "limits", null, "a ReadLimits");
+      }
+      if (text == null) {
+        throw new ParseException(source, 0, 0, "", "no text (null)");
+      }
+      limits.checkText(source, text);
       this.source = source;
       this.text = text;
+      this.limits = limits;
+    }
+
+    /** As {@link #nextInt(String, int)}, with a limit from {@link ReadLimits} as the maximum. */
+    int nextInt(String what, int min, int max, String limit) {
+      int v = nextInt(what, min);
+      if (v > max) {
+        throw new ParseException(source, lastLine, lastColumn, "", what + " is " + v
+            + "; allowed: " + min + ".." + max + " (" + limit + ", see ReadLimits)");
+      }
+      return v;
     }
 
     private void skipSpace() {
@@ -184,6 +286,10 @@ public final class PackingReaders {
       while (pos < text.length() && !Character.isWhitespace(text.charAt(pos))) {
         pos++;
         column++;
+        if (pos - start > limits.maxScalarLength()) {
+          throw new ParseException(source, lastLine, lastColumn, "", "a token longer than"
+              + " maxScalarLength = " + limits.maxScalarLength() + " chars; expected " + what);
+        }
       }
       String token = text.substring(start, pos);
       long v;

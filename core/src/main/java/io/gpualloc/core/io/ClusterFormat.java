@@ -3,8 +3,10 @@ package io.gpualloc.core.io;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.GpuModelCatalog;
 import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.MissingDependencyException;
 import io.gpualloc.core.ParseException;
 import io.gpualloc.core.Placement;
+import io.gpualloc.core.ReadLimits;
 import io.gpualloc.core.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +30,22 @@ import java.util.List;
  * <p>Writers produce text that the readers turn back into equal values; they leave out fields at
  * their default value and write a node's GPUs in the compact form ({@code model}, {@code count},
  * {@code numaNodes}) whenever that form reproduces them exactly.
+ *
+ * <h2>Limits</h2>
+ *
+ * Readers enforce {@link ReadLimits} (the defaults unless one is passed): {@code maxBytes} for the
+ * file or text, {@code maxDepth} nesting levels, {@code maxScalarLength} chars per value or field
+ * name (and, for YAML, per run of text without white space, which keeps SnakeYAML's scan linear),
+ * {@code maxNodes} nodes, {@code maxGpusPerNode} GPUs per node (a {@code count} is checked before
+ * any GPU is made), and {@code maxItems} models, requests or placements. Each violation is a
+ * {@link ParseException} at the offending position. Reading takes time linear in the input.
+ *
+ * <h2>Jackson</h2>
+ *
+ * Jackson ({@code com.fasterxml.jackson.core:jackson-databind}, and {@code
+ * com.fasterxml.jackson.dataformat:jackson-dataformat-yaml} for YAML) is an optional dependency of
+ * gpualloc-core. Without it every method of this class throws {@link MissingDependencyException}
+ * naming the artifact to add.
  *
  * <p>The class is stateless and thread-safe.
  */
@@ -55,8 +73,25 @@ public final class ClusterFormat {
    * @throws ParseException when the file cannot be read or is not a valid cluster
    */
   public static Cluster readCluster(Path file, GpuModelCatalog catalog) {
+    return readCluster(file, catalog, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads a cluster file under the given limits.
+   *
+   * @param file the file; its extension chooses the format
+   * @param catalog the GPU models that nodes may name besides those of the file's {@code models}
+   * @param limits the limits to enforce (see the class comment)
+   * @return the cluster
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, not a valid cluster,
+   *     or exceeds {@code limits}
+   * @throws MissingDependencyException when Jackson is not on the class path
+   */
+  public static Cluster readCluster(Path file, GpuModelCatalog catalog, ReadLimits limits) {
     require("catalog", catalog);
-    return readFile(file, (text, format) -> readCluster(text, format, file.toString(), catalog));
+    require("limits", limits);
+    return readFile(file, limits,
+        (text, format) -> readCluster(text, format, file.toString(), catalog, limits));
   }
 
   /**
@@ -79,9 +114,26 @@ public final class ClusterFormat {
    */
   public static Cluster readCluster(
       String text, Format format, String source, GpuModelCatalog catalog) {
+    return readCluster(text, format, source, catalog, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads a cluster from text under the given limits.
+   *
+   * @param text the document
+   * @param format its format
+   * @param source the name that error messages give the input (a file name, say)
+   * @param catalog the GPU models that nodes may name besides those of the file's {@code models}
+   * @param limits the limits to enforce (see the class comment)
+   * @return the cluster
+   * @throws ParseException when the text is not a valid cluster or exceeds {@code limits}
+   * @throws MissingDependencyException when Jackson is not on the class path
+   */
+  public static Cluster readCluster(
+      String text, Format format, String source, GpuModelCatalog catalog, ReadLimits limits) {
     require("catalog", catalog);
-    Tree root = parse(text, format, source);
-    return new Decoder(source).cluster(root, catalog);
+    Tree root = parse(text, format, source, limits);
+    return new Decoder(source, limits).cluster(root, catalog);
   }
 
   /**
@@ -105,7 +157,8 @@ public final class ClusterFormat {
     require("cluster", cluster);
     require("format", format);
     require("catalog", catalog);
-    return Jackson.write(Encoder.cluster(cluster, catalog), format);
+    requireJackson();
+    return Encoder.clusterText(cluster, catalog, format);
   }
 
   /**
@@ -139,7 +192,23 @@ public final class ClusterFormat {
    * @throws ParseException when the file cannot be read or is not a valid request list
    */
   public static List<Request> readRequests(Path file) {
-    return readFile(file, (text, format) -> readRequests(text, format, file.toString()));
+    return readRequests(file, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads a requests file under the given limits.
+   *
+   * @param file the file; its extension chooses the format
+   * @param limits the limits to enforce (see the class comment)
+   * @return the requests, in file order
+   * @throws ParseException when the file is missing, unreadable, not UTF-8, not a valid request
+   *     list, or exceeds {@code limits}
+   * @throws MissingDependencyException when Jackson is not on the class path
+   */
+  public static List<Request> readRequests(Path file, ReadLimits limits) {
+    require("limits", limits);
+    return readFile(file, limits,
+        (text, format) -> readRequests(text, format, file.toString(), limits));
   }
 
   /**
@@ -157,15 +226,32 @@ public final class ClusterFormat {
    * @throws ParseException when the text is not a valid request list
    */
   public static List<Request> readRequests(String text, Format format, String source) {
-    Tree root = parse(text, format, source);
-    return List.copyOf(new Decoder(source).requests(root));
+    return readRequests(text, format, source, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads requests from text under the given limits.
+   *
+   * @param text the document
+   * @param format its format
+   * @param source the name that error messages give the input
+   * @param limits the limits to enforce (see the class comment)
+   * @return the requests, in document order
+   * @throws ParseException when the text is not a valid request list or exceeds {@code limits}
+   * @throws MissingDependencyException when Jackson is not on the class path
+   */
+  public static List<Request> readRequests(
+      String text, Format format, String source, ReadLimits limits) {
+    Tree root = parse(text, format, source, limits);
+    return List.copyOf(new Decoder(source, limits).requests(root));
   }
 
   /** Writes requests as a document with a {@code requests} list. */
   public static String writeRequests(Collection<Request> requests, Format format) {
     requireAll("requests", requests);
     require("format", format);
-    return Jackson.write(Encoder.requests(requests), format);
+    requireJackson();
+    return Encoder.requestsText(requests, format);
   }
 
   /**
@@ -187,9 +273,25 @@ public final class ClusterFormat {
    *     a node, GPU index, MIG profile or start slot that {@code cluster} does not have
    */
   public static List<Placement> readPlacements(Path file, Cluster cluster) {
+    return readPlacements(file, cluster, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads a placements file under the given limits; nodes are resolved against {@code cluster}.
+   *
+   * @param file the file; its extension chooses the format
+   * @param cluster the cluster whose nodes the placements name
+   * @param limits the limits to enforce (see the class comment)
+   * @return the placements, in file order
+   * @throws ParseException as {@link #readPlacements(Path, Cluster)} does, and when the file
+   *     exceeds {@code limits}
+   * @throws MissingDependencyException when Jackson is not on the class path
+   */
+  public static List<Placement> readPlacements(Path file, Cluster cluster, ReadLimits limits) {
     require("cluster", cluster);
-    return readFile(
-        file, (text, format) -> readPlacements(text, format, file.toString(), cluster));
+    require("limits", limits);
+    return readFile(file, limits,
+        (text, format) -> readPlacements(text, format, file.toString(), cluster, limits));
   }
 
   /**
@@ -208,9 +310,28 @@ public final class ClusterFormat {
    */
   public static List<Placement> readPlacements(
       String text, Format format, String source, Cluster cluster) {
+    return readPlacements(text, format, source, cluster, ReadLimits.defaults());
+  }
+
+  /**
+   * Reads placements from text under the given limits; nodes are resolved against {@code
+   * cluster}.
+   *
+   * @param text the document
+   * @param format its format
+   * @param source the name that error messages give the input
+   * @param cluster the cluster whose nodes the placements name
+   * @param limits the limits to enforce (see the class comment)
+   * @return the placements, in document order
+   * @throws ParseException as {@link #readPlacements(Path, Cluster)} does, and when the text
+   *     exceeds {@code limits}
+   * @throws MissingDependencyException when Jackson is not on the class path
+   */
+  public static List<Placement> readPlacements(
+      String text, Format format, String source, Cluster cluster, ReadLimits limits) {
     require("cluster", cluster);
-    Tree root = parse(text, format, source);
-    return List.copyOf(new Decoder(source).placements(root, cluster));
+    Tree root = parse(text, format, source, limits);
+    return List.copyOf(new Decoder(source, limits).placements(root, cluster));
   }
 
   /**
@@ -223,7 +344,8 @@ public final class ClusterFormat {
     requireAll("placements", placements);
     require("cluster", cluster);
     require("format", format);
-    return Jackson.write(Encoder.placements(placements, cluster), format);
+    requireJackson();
+    return Encoder.placementsText(placements, cluster, format);
   }
 
   /**
@@ -242,21 +364,41 @@ public final class ClusterFormat {
     T read(String text, Format format);
   }
 
-  private static <T> T readFile(Path file, TextReader<T> reader) {
+  private static <T> T readFile(Path file, ReadLimits limits, TextReader<T> reader) {
     require("file", file);
+    requireJackson();
     Format format;
     try {
       format = Format.of(file);
     } catch (InvalidSpecException e) {
       throw new ParseException(file.toString(), 0, 0, "", e.getMessage(), e);
     }
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ParseException(file.toString(), 0, 0, "", "cannot read the file: " + e, e);
+    return reader.read(limits.readUtf8(file), format);
+  }
+
+  private static volatile boolean jacksonChecked;
+
+  /** Throws MissingDependencyException unless Jackson's core, databind and YAML are loadable. */
+  private static void requireJackson() {
+    if (jacksonChecked) {
+      return;
     }
-    return reader.read(text, format);
+    String[][] needed = {
+        {"com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.core:jackson-core"},
+        {"com.fasterxml.jackson.databind.JsonNode",
+            "com.fasterxml.jackson.core:jackson-databind"},
+        {"com.fasterxml.jackson.dataformat.yaml.YAMLFactory",
+            "com.fasterxml.jackson.dataformat:jackson-dataformat-yaml"},
+        {"org.yaml.snakeyaml.LoaderOptions",
+            "com.fasterxml.jackson.dataformat:jackson-dataformat-yaml"}};
+    for (String[] n : needed) {
+      try {
+        Class.forName(n[0], false, ClusterFormat.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new MissingDependencyException("ClusterFormat (JSON/YAML I/O)", n[0], n[1], e);
+      }
+    }
+    jacksonChecked = true;
   }
 
   private static void writeFile(Path file, String text) {
@@ -267,15 +409,17 @@ public final class ClusterFormat {
     }
   }
 
-  private static Tree parse(String text, Format format, String source) {
+  private static Tree parse(String text, Format format, String source, ReadLimits limits) {
     require("text", text);
     require("format", format);
     require("source", source);
-    try {
-      return Tree.read(Jackson.parser(text, format), source);
-    } catch (IOException e) {
-      throw new ParseException(source, 0, 0, "", "cannot read the input: " + e, e);
+    require("limits", limits);
+    requireJackson();
+    limits.checkText(source, text);
+    if (format == Format.YAML) {
+      Tree.checkYamlRuns(text, source, limits);
     }
+    return Tree.read(text, format, source, limits);
   }
 
   private static void require(String field, Object value) {

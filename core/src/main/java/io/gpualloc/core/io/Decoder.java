@@ -10,6 +10,7 @@ import io.gpualloc.core.IntraNodeTopology;
 import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
+import io.gpualloc.core.ReadLimits;
 import io.gpualloc.core.Request;
 import io.gpualloc.core.UnknownGpuModelException;
 import java.util.ArrayList;
@@ -62,9 +63,20 @@ final class Decoder {
   private static final Map<String, String> GPU_ALIASES = Map.of("numaNode", "numa");
 
   private final Source src;
+  private final ReadLimits limits;
 
-  Decoder(String sourceName) {
+  Decoder(String sourceName, ReadLimits limits) {
     this.src = new Source(sourceName);
+    this.limits = limits;
+  }
+
+  /** Rejects a list longer than {@code max} at its first surplus element, before mapping it. */
+  private void checkSize(Fields f, String key, List<Tree> items, int max, String limit) {
+    if (items.size() > max) {
+      Tree first = items.get(max);
+      throw src.error(first, FieldPath.index(f.pathOf(key), max), key + " has " + items.size()
+          + " entries; allowed: at most " + limit + " = " + max + " (see ReadLimits)");
+    }
   }
 
   // --- cluster ---------------------------------------------------------------------------------
@@ -73,6 +85,7 @@ final class Decoder {
     Fields f = Fields.of(src, root, "", "a cluster", CLUSTER_FIELDS);
     GpuModelCatalog catalog = base;
     List<Tree> models = f.list("models");
+    checkSize(f, "models", models, limits.maxItems(), "maxItems");
     for (int i = 0; i < models.size(); i++) {
       String path = FieldPath.index("models", i);
       Fields mf = Fields.of(src, models.get(i), path, "a GPU model", MODEL_FIELDS);
@@ -81,6 +94,7 @@ final class Decoder {
       catalog = src.build(mf.obj, path, MODEL_ALIASES, () -> before.with(model));
     }
     List<Tree> nodeTrees = f.requiredList("nodes");
+    checkSize(f, "nodes", nodeTrees, limits.maxNodes(), "maxNodes");
     List<Node> nodes = new ArrayList<>(nodeTrees.size());
     for (int i = 0; i < nodeTrees.size(); i++) {
       nodes.add(node(nodeTrees.get(i), FieldPath.index("nodes", i), catalog));
@@ -139,9 +153,9 @@ final class Decoder {
       Fields c = Fields.of(src, g, f.pathOf("gpus"), "a GPU group", COMPACT_GPU_FIELDS);
       GpuModel model = lookup(c, catalog);
       int count = c.integer("count");
-      if (count < 0) {
-        throw src.error(c.get("count"), c.pathOf("count"),
-            "count is " + count + "; allowed: >= 0");
+      if (count < 0 || count > limits.maxGpusPerNode()) {
+        throw src.error(c.get("count"), c.pathOf("count"), "count is " + count
+            + "; allowed: 0.." + limits.maxGpusPerNode() + " (maxGpusPerNode, see ReadLimits)");
       }
       int numa = c.integer("numaNodes", 1);
       if (numa < 1) {
@@ -153,6 +167,7 @@ final class Decoder {
       gpus.addAll(shape.gpus());
     } else if (g instanceof Tree.Arr) {
       List<Tree> items = f.list("gpus");
+      checkSize(f, "gpus", items, limits.maxGpusPerNode(), "maxGpusPerNode");
       for (int k = 0; k < items.size(); k++) {
         String gp = FieldPath.index(f.pathOf("gpus"), k);
         Fields gf = Fields.of(src, items.get(k), gp, "a GPU", GPU_FIELDS);
@@ -186,6 +201,7 @@ final class Decoder {
   List<Request> requests(Tree root) {
     Fields f = Fields.of(src, root, "", "a request list", REQUESTS_FIELDS);
     List<Tree> items = f.requiredList("requests");
+    checkSize(f, "requests", items, limits.maxItems(), "maxItems");
     List<Request> out = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       out.add(request(items.get(i), FieldPath.index("requests", i)));
@@ -262,6 +278,7 @@ final class Decoder {
   List<Placement> placements(Tree root, Cluster cluster) {
     Fields f = Fields.of(src, root, "", "a placement list", PLACEMENTS_FIELDS);
     List<Tree> items = f.requiredList("placements");
+    checkSize(f, "placements", items, limits.maxItems(), "maxItems");
     List<Placement> out = new ArrayList<>(items.size());
     Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < items.size(); i++) {

@@ -240,4 +240,19 @@ final class Encoder {
     }
     return root;
   }
+
+  /** {@link #cluster} written as text; keeps Jackson types out of ClusterFormat's bytecode. */
+  static String clusterText(Cluster cluster, GpuModelCatalog base, Format format) {
+    return Jackson.write(cluster(cluster, base), format);
+  }
+
+  /** {@link #requests} written as text. */
+  static String requestsText(Collection<Request> requests, Format format) {
+    return Jackson.write(requests(requests), format);
+  }
+
+  /** {@link #placements} written as text. */
+  static String placementsText(Collection<Placement> placements, Cluster cluster, Format format) {
+    return Jackson.write(placements(placements, cluster), format);
+  }
 }

@@ -12,7 +12,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.ReadLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -20,20 +22,26 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 /** The Jackson factories and writers; the only class here that configures Jackson. */
 final class Jackson {
-  /** Largest accepted YAML input, in code points (SnakeYAML's default of 3 MB is too small). */
-  static final int MAX_YAML_CODE_POINTS = 512 * 1024 * 1024;
-
   private static final JsonFactory JSON_FACTORY = new JsonFactory();
-  private static final YAMLFactory YAML_FACTORY = yamlFactory();
+  private static final YAMLFactory YAML_FACTORY = yamlFactory(ReadLimits.defaults());
+  private static final JsonFactory JSON_READ_FACTORY = jsonFactory(ReadLimits.defaults());
   private static final ObjectWriter JSON_WRITER = jsonWriter();
   private static final ObjectWriter YAML_WRITER = new YAMLMapper(YAML_FACTORY).writer();
 
   private Jackson() {}
 
-  private static YAMLFactory yamlFactory() {
+  /**
+   * A YAML factory whose SnakeYAML loader is bounded by {@code limits}: at most {@code maxBytes}
+   * code points, {@code maxDepth} nesting levels, no alias expansion.
+   */
+  private static YAMLFactory yamlFactory(ReadLimits limits) {
     LoaderOptions options = new LoaderOptions();
-    options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+    options.setCodePointLimit((int) limits.maxBytes());
+    options.setNestingDepthLimit(limits.maxDepth() + 1);
+    options.setMaxAliasesForCollections(0);
+    options.setAllowRecursiveKeys(false);
     return YAMLFactory.builder()
+        .streamReadConstraints(constraints(limits))
         .loaderOptions(options)
         .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
         .stringQuotingChecker(new QuotingChecker())
@@ -54,10 +62,26 @@ final class Jackson {
     return new ObjectMapper(JSON_FACTORY).writer(pp);
   }
 
-  static JsonParser parser(String text, Format format) throws IOException {
-    return format == Format.JSON
-        ? JSON_FACTORY.createParser(text)
-        : YAML_FACTORY.createParser(text);
+  private static StreamReadConstraints constraints(ReadLimits limits) {
+    return StreamReadConstraints.builder()
+        .maxDocumentLength(limits.maxBytes())
+        .maxNestingDepth(limits.maxDepth() + 1)
+        .maxStringLength(limits.maxScalarLength())
+        .maxNameLength(limits.maxScalarLength())
+        .maxNumberLength(Math.min(1000, limits.maxScalarLength()))
+        .build();
+  }
+
+  private static JsonFactory jsonFactory(ReadLimits limits) {
+    return JsonFactory.builder().streamReadConstraints(constraints(limits)).build();
+  }
+
+  static JsonParser parser(String text, Format format, ReadLimits limits) throws IOException {
+    boolean defaults = limits.equals(ReadLimits.defaults());
+    if (format == Format.JSON) {
+      return (defaults ? JSON_READ_FACTORY : jsonFactory(limits)).createParser(text);
+    }
+    return (defaults ? YAML_FACTORY : yamlFactory(limits)).createParser(text);
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.gpualloc.core.ParseException;
+import io.gpualloc.core.ReadLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -110,8 +111,23 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
    *
    * @throws ParseException on empty input, a syntax error, a duplicate key or trailing content
    */
-  static Tree read(JsonParser parser, String source) {
-    Reader r = new Reader(parser, source);
+  static Tree read(String text, Format format, String source, ReadLimits limits) {
+    JsonParser parser;
+    try {
+      parser = Jackson.parser(text, format, limits);
+    } catch (IOException e) {
+      throw new ParseException(source, 0, 0, "", "cannot read the input: " + e, e);
+    }
+    return read(parser, source, limits);
+  }
+
+  /**
+   * Reads one document from {@code parser} (which this method closes).
+   *
+   * @throws ParseException on empty input, a syntax error, a duplicate key or trailing content
+   */
+  static Tree read(JsonParser parser, String source, ReadLimits limits) {
+    Reader r = new Reader(parser, source, limits);
     try {
       JsonToken t = r.next();
       Tree root = t == null ? null : r.value(t, "");
@@ -136,6 +152,41 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
         parser.close();
       } catch (IOException e) {
         // Closing a parser over a String releases buffers only; nothing to report.
+      }
+    }
+  }
+
+  /**
+   * Rejects YAML text with a run of more than {@code maxScalarLength} chars without white space.
+   * SnakeYAML scans such a run (a plain or quoted scalar, comment, anchor or tag) in time quadratic
+   * in its length; runs up to the limit keep the whole scan linear in the text's length (at most {@code
+   * length * maxScalarLength} work). Longer scalars that do contain spaces are scanned in linear
+   * time and then rejected by the scalar length check.
+   */
+  static void checkYamlRuns(String text, String source, ReadLimits limits) {
+    int max = limits.maxScalarLength();
+    int run = 0;
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\n':
+          line++;
+          lineStart = i + 1;
+          run = 0;
+          break;
+        case ' ': case '\t': case '\r':
+          run = 0;
+          break;
+        default:
+          if (++run > max) {
+            int column = i - run + 2 - lineStart;
+            throw new ParseException(source, line, column, "", "a run of more than "
+                + "maxScalarLength = " + max + " chars without white space (a value, comment or"
+                + " key); allowed: at most maxScalarLength (see ReadLimits). Maybe break the line, or"
+                + " write the document as JSON");
+          }
       }
     }
   }
@@ -200,11 +251,22 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
   private static final class Reader {
     private final JsonParser p;
     private final String source;
+    private final ReadLimits limits;
+    private int depth;
     String path = "";
 
-    Reader(JsonParser p, String source) {
+    Reader(JsonParser p, String source, ReadLimits limits) {
       this.p = p;
       this.source = source;
+      this.limits = limits;
+    }
+
+    private void checkLength(String text, int[] at, String where, String what) {
+      if (text != null && text.length() > limits.maxScalarLength()) {
+        throw new ParseException(source, at[0], at[1], shorten(where), what + " of "
+            + text.length() + " chars; allowed: at most maxScalarLength = "
+            + limits.maxScalarLength() + " (see ReadLimits)");
+      }
     }
 
     @Nullable JsonToken next() throws IOException {
@@ -223,13 +285,21 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
     Tree value(JsonToken t, String at) throws IOException {
       path = at;
       int[] loc = location(p.currentTokenLocation());
+      if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)
+          && depth >= limits.maxDepth()) {
+        throw new ParseException(source, loc[0], loc[1], shorten(at), "nesting depth over"
+            + " maxDepth = " + limits.maxDepth() + " lists and objects; allowed: at most maxDepth"
+            + " (see ReadLimits)");
+      }
       if (t == JsonToken.START_OBJECT) {
+        depth++;
         Map<String, Tree> fields = new LinkedHashMap<>();
         Map<String, int[]> keys = new LinkedHashMap<>();
         JsonToken k;
         while ((k = next()) == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           int[] keyLoc = location(p.currentTokenLocation());
+          checkLength(name, keyLoc, at, "a field name");
           String child = FieldPath.field(at, name);
           if (fields.containsKey(name)) {
             throw new ParseException(
@@ -244,9 +314,11 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
           path = at;
         }
         expectEnd(k, JsonToken.END_OBJECT, at);
+        depth--;
         return new Obj(loc[0], loc[1], fields, keys);
       }
       if (t == JsonToken.START_ARRAY) {
+        depth++;
         List<Tree> items = new ArrayList<>();
         JsonToken v;
         while ((v = next()) != null && v != JsonToken.END_ARRAY) {
@@ -254,6 +326,7 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
           path = at;
         }
         expectEnd(v, JsonToken.END_ARRAY, at);
+        depth--;
         return new Arr(loc[0], loc[1], items);
       }
       if (t.isScalarValue()) {
@@ -266,6 +339,7 @@ abstract sealed class Tree permits Tree.Obj, Tree.Arr, Tree.Scalar {
           intValue = p.getIntValue();
         }
         String text = t == JsonToken.VALUE_NULL ? "null" : p.getText();
+        checkLength(text, loc, at, "a value");
         return new Scalar(loc[0], loc[1], t, text == null ? "" : text, intValue);
       }
       throw new ParseException(source, loc[0], loc[1], at, "unexpected token " + t);

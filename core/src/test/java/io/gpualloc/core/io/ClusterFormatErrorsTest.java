@@ -95,7 +95,7 @@ class ClusterFormatErrorsTest {
     String deep = "[".repeat(3000) + "]".repeat(3000);
     ParseException j = clusterJson("{\"nodes\": " + deep + "}");
     assertTrue(j.getMessage().contains("nesting depth"), j.getMessage());
-    assertTrue(j.path().startsWith("...") && j.path().length() <= 200, j.path());
+    assertTrue(j.path().length() <= 200, j.path());
     ParseException y = cluster("nodes: " + deep + "\n");
     assertTrue(y.getMessage().contains("nesting depth"), y.getMessage());
   }
@@ -188,7 +188,7 @@ class ClusterFormatErrorsTest {
     check(cluster("nodes:\n  - {name: ' ', cpuMilli: 1, memoryMib: 1}\n"), 2, 12, "nodes[0].name",
         "a non-blank string");
     check(node("    labels: {' ': x}\n"), 5, 13, "nodes[0].labels", "label key");
-    check(node("    gpus: {model: T4, count: -1}\n"), 5, 30, "nodes[0].gpus.count", ">= 0");
+    check(node("    gpus: {model: T4, count: -1}\n"), 5, 30, "nodes[0].gpus.count", "0..128");
     check(node("    gpus: {model: T4, count: 2, numaNodes: 0}\n"), 5, 44, "nodes[0].gpus.numaNodes",
         ">= 1");
     check(node("    gpus:\n      - {model: T4, index: 3}\n"), 6, 28, "nodes[0].gpus[0].index",
@@ -399,7 +399,7 @@ class ClusterFormatErrorsTest {
 
     Path bad = dir.resolve("bad.yaml");
     Files.write(bad, new byte[] {'n', 'o', 'd', 'e', 's', ':', ' ', (byte) 0xC3, (byte) 0x28});
-    check(fails(() -> ClusterFormat.readCluster(bad)), 0, 0, "", "cannot read the file");
+    check(fails(() -> ClusterFormat.readCluster(bad)), 1, 8, "", "invalid UTF-8", "0xc3");
 
     Path json = dir.resolve("r.json");
     Files.writeString(json, "{\"requests\": [{\"name\": \"r\", \"gpu\": {\"type\": \"whole\"}}]}");
