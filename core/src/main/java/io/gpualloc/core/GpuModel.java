@@ -38,9 +38,14 @@ public record GpuModel(
       Checks.between(owner, "migComputeSlices", migComputeSlices, 1, 31);
       Checks.between(owner, "migMemorySlices", migMemorySlices, 1, 31);
       java.util.HashSet<String> seen = new java.util.HashSet<>();
+      java.util.HashSet<Integer> ids = new java.util.HashSet<>();
       for (MigProfile p : migProfiles) {
         if (!seen.add(p.name())) {
           throw InvalidSpecException.of(owner, "migProfiles", p.name(), "unique profile names");
+        }
+        if (p.profileId() >= 0 && !ids.add(p.profileId())) {
+          throw InvalidSpecException.of(owner + " profile " + p.name(), "profileId",
+              p.profileId(), "an id no other profile of the model has (or -1 when unknown)");
         }
         if (p.computeSlices() > migComputeSlices) {
           throw InvalidSpecException.of(
@@ -95,6 +100,32 @@ public record GpuModel(
     throw new UnknownGpuModelException(
         "MIG profile '" + profileName + "' is not in the table of GPU model " + name
             + "; allowed: " + names);
+  }
+
+  /**
+   * The MIG profile with this GPU-instance profile id, as {@code nvidia-smi mig -lgip} prints it.
+   * Ids are stable across driver versions where names are not (GB200 boards report {@code 1g.23gb}
+   * or {@code 1g.24gb} for id 19), so a host that reads ids from NVML should look profiles up here.
+   *
+   * @param profileId a profile id, 0 or more
+   * @return the profile
+   * @throws UnknownGpuModelException when the model has no profile with this id, naming the ids it
+   *     has
+   */
+  public MigProfile migProfileById(int profileId) {
+    StringBuilder ids = new StringBuilder();
+    for (MigProfile p : migProfiles) {
+      if (p.profileId() == profileId && profileId >= 0) {
+        return p;
+      }
+      if (p.profileId() >= 0) {
+        ids.append(ids.length() == 0 ? "" : ", ").append(p.profileId()).append(" (")
+            .append(p.name()).append(')');
+      }
+    }
+    throw new UnknownGpuModelException(
+        "MIG profile id " + profileId + " is not in the table of GPU model " + name
+            + "; allowed: " + (ids.length() == 0 ? "none (the model has no MIG profile ids)" : ids));
   }
 
   /**
