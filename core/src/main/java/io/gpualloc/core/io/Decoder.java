@@ -28,7 +28,7 @@ final class Decoder {
   static final List<String> MIG_FIELDS = List.of("computeSlices", "memorySlices", "profiles");
   static final List<String> PROFILE_FIELDS = List.of(
       "name", "profileId", "computeSlices", "memorySlices", "memoryMib", "maxCount", "startSlots",
-      "placementSize", "mediaExtension");
+      "placementSize", "mediaExtension", "aliases");
   static final List<String> NODE_FIELDS =
       List.of("name", "labels", "cpuMilli", "memoryMib", "gpus");
   static final List<String> COMPACT_GPU_FIELDS = List.of("model", "count", "numaNodes");
@@ -131,8 +131,9 @@ final class Decoder {
         List<Integer> starts = pf.integers("startSlots");
         int size = pf.integer("placementSize");
         boolean me = pf.bool("mediaExtension", false);
+        List<String> aliases = pf.strings("aliases");
         profiles.add(src.build(pf.obj, path, Map.of(),
-            () -> new MigProfile(pname, id, cs, ms, mem, max, starts, size, me)));
+            () -> new MigProfile(pname, id, cs, ms, mem, max, starts, size, me, aliases)));
       }
     }
     int cs = computeSlices;

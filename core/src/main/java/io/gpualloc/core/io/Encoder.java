@@ -99,6 +99,12 @@ final class Encoder {
         if (p.mediaExtension()) {
           po.put("mediaExtension", true);
         }
+        if (!p.aliases().isEmpty()) {
+          ArrayNode aliases = po.putArray("aliases");
+          for (String a : p.aliases()) {
+            aliases.add(a);
+          }
+        }
       }
     }
     return o;
