@@ -1,7 +1,9 @@
 package io.gpualloc.core;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Enumerations over the MIG layouts of a model: every valid layout, and the maximal ones (to
@@ -63,5 +65,75 @@ public final class MigLayouts {
         chosen.remove(chosen.size() - 1);
       }
     }
+  }
+
+  /**
+   * A layout with exactly these instance counts, arranged canonically: instances are placed
+   * largest placement first (then in the model's table order), each at the lowest start slot from
+   * which the rest can still be placed. For 2 x 1g + 2g + 3g on a 7x8 GPU this gives {@code
+   * [2g@0, 1g@2, 1g@3, 3g@4]}. The canonical arrangement stands in for the driver's own when the
+   * real start slots are unknown (read them with {@code nvidia-smi mig -lgi} and give the layout
+   * instead when they differ).
+   *
+   * @param model a MIG-capable model
+   * @param counts instances per profile of the model (counts of 0 are ignored)
+   * @return the layout
+   * @throws InvalidSpecException when a count is negative, a profile is not the model's, or no
+   *     valid layout holds these instances
+   */
+  public static MigLayout arrange(GpuModel model, Map<MigProfile, Integer> counts) {
+    MigLayout.empty(model);
+    Checks.notNull("MIG arrangement on " + model.name(), "counts", counts);
+    List<MigProfile> todo = new ArrayList<>();
+    for (Map.Entry<MigProfile, Integer> e : counts.entrySet()) {
+      MigProfile p = e.getKey();
+      if (!model.migProfiles().contains(p)) {
+        throw InvalidSpecException.of("MIG arrangement on " + model.name(), "profile",
+            p.name(), "a profile of the model's table");
+      }
+      Checks.atLeast("MIG arrangement on " + model.name(), p.name() + " count", e.getValue(), 0);
+      for (int i = 0; i < e.getValue(); i++) {
+        todo.add(p);
+      }
+    }
+    List<MigProfile> table = model.migProfiles();
+    todo.sort(Comparator.comparingInt((MigProfile p) -> -p.placementSize())
+        .thenComparingInt(table::indexOf));
+    List<MigInstance> chosen = new ArrayList<>();
+    if (!place(model, todo, 0, 0, 0, 0, chosen)) {
+      throw InvalidSpecException.of("MIG arrangement on " + model.name(), "counts",
+          countsText(counts), "instances that fit one GPU together (see MigLayouts.all)");
+    }
+    return MigLayout.of(model, chosen);
+  }
+
+  private static String countsText(Map<MigProfile, Integer> counts) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<MigProfile, Integer> e : counts.entrySet()) {
+      sb.append(sb.length() == 0 ? "" : " + ").append(e.getValue()).append(" x ")
+          .append(e.getKey().name());
+    }
+    return sb.toString();
+  }
+
+  private static boolean place(GpuModel model, List<MigProfile> todo, int i, int occupancy,
+      int compute, int me, List<MigInstance> chosen) {
+    if (i == todo.size()) {
+      return true;
+    }
+    MigProfile p = todo.get(i);
+    // identical profiles in a row take ascending slots (no permutations of equal instances)
+    int from = i > 0 && todo.get(i - 1).equals(p) ? chosen.get(chosen.size() - 1).start() + 1 : 0;
+    for (int s : p.startSlots()) {
+      if (s >= from && MigLayout.fits(model, p, s, occupancy, compute, me)) {
+        chosen.add(new MigInstance(p, s));
+        if (place(model, todo, i + 1, occupancy | p.mask(s), compute + p.computeSlices(),
+            me + (p.mediaExtension() ? 1 : 0), chosen)) {
+          return true;
+        }
+        chosen.remove(chosen.size() - 1);
+      }
+    }
+    return false;
   }
 }
