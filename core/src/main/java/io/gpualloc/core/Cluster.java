@@ -65,6 +65,8 @@ public final class Cluster {
   private final int liveNodes;
   private final int liveGpus;
   private final int version;
+  /** The store this value was taken from; a ledger writes it only if it owns it. */
+  final Membership store;
   private volatile @Nullable Derived derived;
 
   /** What is computed on demand and cached: live lists and the label index. */
@@ -94,9 +96,6 @@ public final class Cluster {
     this.version = m.version;
     this.store = m;
   }
-
-  /** The store this value was taken from; a ledger writes it only if it owns it. */
-  final Membership store;
 
   /**
    * A cluster of these nodes, ids {@code 0..n-1} in the given order, membership version 0.

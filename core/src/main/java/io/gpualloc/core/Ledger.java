@@ -23,7 +23,10 @@ final class Ledger {
   static final byte RETIRED = 2;
   private static final GpuMode[] MODES = GpuMode.values();
 
-  /** The membership now; replaced (never changed) by membership calls. */
+  /**
+   * The membership now; replaced (never changed) by add, remove and relabel, as their last write,
+   * so that a reader that sees a new value also sees the slots it describes.
+   */
   volatile Cluster cluster;
   int[] nodeFreeCpu;
   int[] nodeFreeMem;
@@ -41,7 +44,10 @@ final class Ledger {
   byte[] gpuMigMe;
   boolean[] gpuUnhealthy;
   final AllocationTable allocations;
-  /** Written last by every mutation; readers read it first (see ClusterState's concurrency). */
+  /**
+   * Written last by every allocation mutation (membership calls write it just before {@link
+   * #cluster}); readers read it first (see ClusterState's concurrency).
+   */
   volatile long version;
 
   Ledger(Cluster cluster) {
@@ -64,7 +70,7 @@ final class Ledger {
     gpuUnhealthy = new boolean[g];
     for (int i = 0; i < n; i++) {
       if (cluster.isLive(i)) {
-        initNode(i, cluster.nodes[i]);
+        initNode(i, cluster.nodes[i], cluster.gpuOffset[i]);
       } else {
         nodeFlags[i] = RETIRED;
       }
@@ -85,7 +91,9 @@ final class Ledger {
     nodeFlags = Arrays.copyOf(o.nodeFlags, n);
     gpuUsedCompute = Arrays.copyOf(o.gpuUsedCompute, g);
     gpuUsedMem = Arrays.copyOf(o.gpuUsedMem, g);
-    gpuCapacityMem = Arrays.copyOf(o.gpuCapacityMem, g);
+    // written once per GPU id when it is issued, never after: a snapshot (which never issues ids)
+    // may share it; a fork, which may issue the same ids as its parent, needs its own
+    gpuCapacityMem = withAllocations ? Arrays.copyOf(o.gpuCapacityMem, g) : o.gpuCapacityMem;
     gpuMode = Arrays.copyOf(o.gpuMode, g);
     gpuGrants = Arrays.copyOf(o.gpuGrants, g);
     gpuMigMask = Arrays.copyOf(o.gpuMigMask, g);
@@ -103,10 +111,9 @@ final class Ledger {
     return allocationCount >= 0 ? allocationCount : allocations.size();
   }
 
-  private void initNode(int id, Node node) {
+  private void initNode(int id, Node node, int offset) {
     nodeFreeCpu[id] = node.cpuMilli();
     nodeFreeMem[id] = node.memoryMib();
-    int offset = cluster.gpuOffset[id];
     int whole = 0;
     for (int k = 0; k < node.gpuCount(); k++) {
       gpuCapacityMem[offset + k] = node.gpu(k).model().memoryMib();
@@ -267,7 +274,9 @@ final class Ledger {
   /** Checks what does not depend on current usage: ids, indexes, profiles, slots. */
   private void validateShape(Placement p) {
     Cluster cluster = this.cluster;
-    cluster.checkNode("placement " + p.allocationId(), "nodeId", p.nodeId());
+    if (!isLive(p.nodeId())) {
+      throw cluster.notMember("placement " + p.allocationId(), "nodeId", p.nodeId());
+    }
     Node node = cluster.node(p.nodeId());
     for (int i = 0; i < p.grants().size(); i++) {
       GpuGrant g = p.grants().get(i);
@@ -474,11 +483,12 @@ final class Ledger {
     growNodes(store.idBound);
     growGpus(store.gpuBound);
     allocations.ensureNodes(store.idBound);
-    cluster = store.cluster();
-    nodeFlags[id] = 0;
     nodeVersion[id] = 0;
-    initNode(id, node);
+    initNode(id, node, store.gpuOffset[id]);
+    nodeFlags[id] = 0;
     version++;
+    // published last: a reader that sees the new id in cluster() sees its slots written
+    cluster = store.cluster();
     return id;
   }
 
@@ -518,10 +528,10 @@ final class Ledger {
       unapply(p.allocationId());
     }
     store.removeNode(id);
-    cluster = store.cluster();
     nodeFlags[id] = RETIRED;
     nodeVersion[id]++;
     version += released.size() + 1;
+    cluster = store.cluster();
     return released;
   }
 
@@ -551,9 +561,9 @@ final class Ledger {
     }
     Membership store = ownStore();
     store.replaceNode(id, node);
-    cluster = store.cluster();
     nodeVersion[id]++;
     version++;
+    cluster = store.cluster();
     return true;
   }
 

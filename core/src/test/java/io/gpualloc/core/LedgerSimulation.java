@@ -167,7 +167,7 @@ final class LedgerSimulation {
     } else if (op instanceof LedgerOp.RemoveNode rm) {
       removeNode(rm);
     } else if (op instanceof LedgerOp.Cordon c) {
-      String name = member(c.pick());
+      String name = c.on() ? member(c.pick()) : cordonedMember(c.pick());
       if (name == null) {
         membershipMustFail("cordon", UnknownNodeException.class, "ghost",
             () -> state.cordon("ghost"));
@@ -236,6 +236,17 @@ final class LedgerSimulation {
     } else {
       throw new AssertionError("unknown op " + op);
     }
+  }
+
+  /** The {@code pick}-th cordoned member (so that uncordon finds one), else any member. */
+  private @Nullable String cordonedMember(int pick) {
+    List<String> names = new ArrayList<>();
+    for (String n : ref.liveNames()) {
+      if (ref.isCordoned(ref.liveId(n))) {
+        names.add(n);
+      }
+    }
+    return names.isEmpty() || pick % 4 == 0 ? member(pick) : names.get(pick % names.size());
   }
 
   /** The name of the {@code pick}-th member by id, or null when there is none. */

@@ -52,14 +52,9 @@ public class LedgerBenchmark {
   @Param({"1000", "10000"})
   public int nodes;
 
-  private ClusterState state;
+  ClusterState state;
   private Cluster cluster;
-  private ClusterState churn;
-  private Node[] joiners;
-  private String[] leavers;
-  private int joined;
-  private int left;
-  private GpuModel a100;
+  GpuModel a100;
   private Placement[] probes;
   private int next;
   private int[] gpuIds;
@@ -100,11 +95,6 @@ public class LedgerBenchmark {
             .mig(4, "2g.20gb", 4).build();
       };
     }
-    joiners = new Node[1 << 16];
-    for (int i = 0; i < joiners.length; i++) {
-      joiners[i] = Node.builder("joiner-" + i).cpuMilli(128_000).memoryMib(1_048_576)
-          .label("pool", "train").gpus(8, a100, 2).build();
-    }
     gpuIds = new int[1024];
     for (int i = 0; i < gpuIds.length; i++) {
       gpuIds[i] = rnd.nextInt(cluster.gpuCount());
@@ -112,27 +102,63 @@ public class LedgerBenchmark {
   }
 
   /**
-   * A ledger with churn for the membership benchmarks: the half-allocated ledger (a fork), the
-   * next joiners, and every node name in removal order.
+   * A ledger with churn for the membership benchmarks: a fork of the half-allocated ledger made
+   * before each iteration, the nodes that will join, and every node name in a seeded removal
+   * order. A separate state, so that the other benchmarks do not pay for its setup.
    */
-  @Setup(Level.Iteration)
-  public void setUpChurn() {
-    churn = state.fork();
-    churn.addNode(Node.builder("warm").gpus(1, a100).build()); // the fork takes its own id space
-    churn.removeNode("warm");
-    leavers = new String[nodes];
-    SplittableRandom rnd = new SplittableRandom(7);
-    for (int i = 0; i < nodes; i++) {
-      leavers[i] = "node-" + i;
+  @State(Scope.Thread)
+  public static class Churn {
+    ClusterState ledger;
+    Node[] joiners;
+    String[] leavers;
+    int joined;
+    int left;
+    GpuModel model;
+
+    /** Builds the joiners once. */
+    @Setup(Level.Trial)
+    public void joiners(LedgerBenchmark base) {
+      model = base.a100;
+      joiners = new Node[1 << 16];
+      for (int i = 0; i < joiners.length; i++) {
+        joiners[i] = joiner("joiner-" + i);
+      }
     }
-    for (int i = nodes - 1; i > 0; i--) { // a seeded shuffle
-      int j = rnd.nextInt(i + 1);
-      String t = leavers[i];
-      leavers[i] = leavers[j];
-      leavers[j] = t;
+
+    /** A fresh fork of the ledger, which has taken its own id space, and the removal order. */
+    @Setup(Level.Iteration)
+    public void fork(LedgerBenchmark base) {
+      ledger = base.state.fork();
+      ledger.addNode(Node.builder("warm").gpus(1, model).build()); // the fork's own id space
+      ledger.removeNode("warm");
+      leavers = new String[base.nodes];
+      SplittableRandom rnd = new SplittableRandom(7);
+      for (int i = 0; i < leavers.length; i++) {
+        leavers[i] = "node-" + i;
+      }
+      for (int i = leavers.length - 1; i > 0; i--) { // a seeded shuffle
+        int j = rnd.nextInt(i + 1);
+        String t = leavers[i];
+        leavers[i] = leavers[j];
+        leavers[j] = t;
+      }
+      joined = 0;
+      left = 0;
     }
-    joined = 0;
-    left = 0;
+
+    Node nextJoiner() {
+      int k = joined++;
+      return k < joiners.length ? joiners[k] : joiner("joiner-" + k);
+    }
+
+    String nextLeaver() {
+      return leavers[left++ % leavers.length];
+    }
+
+    private Node joiner(String name) {
+      return Node.builder(name).cpuMilli(128_000).memoryMib(1_048_576).label("pool", "train")
+          .gpus(8, model, 2).build();
+    }
   }
 
   /** Calls per iteration of the batched membership benchmarks. */
@@ -144,8 +170,8 @@ public class LedgerBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Warmup(iterations = 10, batchSize = BATCH)
   @Measurement(iterations = 20, batchSize = BATCH)
-  public int addNode() {
-    return churn.addNode(nextJoiner());
+  public int addNode(Churn c) {
+    return c.ledger.addNode(c.nextJoiner());
   }
 
   /** {@code removeNode} of a node holding 4 allocations (released and returned). */
@@ -154,21 +180,16 @@ public class LedgerBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Warmup(iterations = 10, batchSize = BATCH)
   @Measurement(iterations = 20, batchSize = BATCH)
-  public List<Placement> removeNode() {
-    if (left < leavers.length) {
-      return churn.removeNode(leavers[left++]);
-    }
-    Node n = nextJoiner();
-    churn.addNode(n);
-    return churn.removeNode(n.name());
+  public List<Placement> removeNode(Churn c) {
+    return c.ledger.removeNode(c.nextLeaver());
   }
 
   /** A node joins and leaves again: the steady state of a churning cluster. */
   @Benchmark
-  public List<Placement> addThenRemoveNode() {
-    Node n = nextJoiner();
-    churn.addNode(n);
-    return churn.removeNode(n.name());
+  public List<Placement> addThenRemoveNode(Churn c) {
+    Node n = c.nextJoiner();
+    c.ledger.addNode(n);
+    return c.ledger.removeNode(n.name());
   }
 
   /**
@@ -180,12 +201,12 @@ public class LedgerBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Warmup(iterations = 10, batchSize = BATCH)
   @Measurement(iterations = 20, batchSize = BATCH)
-  public int addNodeThenClusterRead() {
-    Node n = nextJoiner();
-    churn.addNode(n);
-    Cluster c = churn.cluster();
-    int id = c.nodeId(n.name());
-    return id + c.node(id).gpuCount() + c.gpuOffset(id) + c.nodeCount();
+  public int addNodeThenClusterRead(Churn c) {
+    Node n = c.nextJoiner();
+    c.ledger.addNode(n);
+    Cluster cl = c.ledger.cluster();
+    int id = cl.nodeId(n.name());
+    return id + cl.node(id).gpuCount() + cl.gpuOffset(id) + cl.nodeCount();
   }
 
   /** {@code removeNode} followed by the {@code cluster()} read and a liveness check on it. */
@@ -194,19 +215,17 @@ public class LedgerBenchmark {
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   @Warmup(iterations = 10, batchSize = BATCH)
   @Measurement(iterations = 20, batchSize = BATCH)
-  public int removeNodeThenClusterRead(Blackhole bh) {
-    bh.consume(removeNode());
-    Cluster c = churn.cluster();
-    return c.nodeCount() + (c.isLive(0) ? 1 : 0) + c.nodeIdBound();
+  public int removeNodeThenClusterRead(Churn c, Blackhole bh) {
+    bh.consume(c.ledger.removeNode(c.nextLeaver()));
+    Cluster cl = c.ledger.cluster();
+    return cl.nodeCount() + (cl.isLive(0) ? 1 : 0) + cl.nodeIdBound();
   }
 
-  private Node nextJoiner() {
-    Node n = joiners[joined++ & (joiners.length - 1)];
-    if (joined > joiners.length) { // names come round again: use a fresh one
-      n = Node.builder("joiner-" + joined).cpuMilli(128_000).memoryMib(1_048_576)
-          .label("pool", "train").gpus(8, a100, 2).build();
-    }
-    return n;
+  /** A snapshot of the churning ledger, right after a node joined and left. */
+  @Benchmark
+  public ClusterSnapshot snapshotAfterChurn(Churn c) {
+    addThenRemoveNode(c);
+    return c.ledger.snapshot();
   }
 
   /** One allocate and its release, on a random node, cycling through whole, share and MIG. */
@@ -229,12 +248,7 @@ public class LedgerBenchmark {
     return state.fork();
   }
 
-  /** A snapshot of the churning ledger (membership changed during the iteration). */
-  @Benchmark
-  public ClusterSnapshot snapshotAfterChurn() {
-    addThenRemoveNode();
-    return churn.snapshot();
-  }
+
 
   /** The reads a policy makes per node and GPU, on random ids. */
   @Benchmark
