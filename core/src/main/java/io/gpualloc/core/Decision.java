@@ -92,8 +92,8 @@ public sealed interface Decision {
       Checks.name("rejection", "requestName", requestName);
       String owner = "rejection of " + requestName;
       Checks.atLeast(owner, "nodeCount", nodeCount, 0);
-      reasonByNode = Checks.list(owner, "reasonByNode", reasonByNode);
-      detailByNode = Checks.list(owner, "detailByNode", detailByNode);
+      reasonByNode = copy(owner, "reasonByNode", reasonByNode);
+      detailByNode = copy(owner, "detailByNode", detailByNode);
       if (!reasonByNode.isEmpty() && reasonByNode.size() < nodeCount) {
         throw InvalidSpecException.of(owner, "reasonByNode.size", reasonByNode.size(),
             "0 or at least nodeCount (" + nodeCount + "; one per node id, removed ids included)");
@@ -106,6 +106,16 @@ public sealed interface Decision {
       counts = Collections.unmodifiableMap(new EnumMap<>(counts.isEmpty()
           ? new EnumMap<RejectReason, Integer>(RejectReason.class) : counts));
       Checks.notNull(owner, "message", message);
+    }
+
+    /** An immutable copy (the same list, in O(1), when it already is one), nulls refused. */
+    private static <T> List<T> copy(String owner, String field, List<T> values) {
+      Checks.notNull(owner, field, values);
+      try {
+        return List.copyOf(values);
+      } catch (NullPointerException e) {
+        return Checks.list(owner, field, values); // throws, naming the null's index
+      }
     }
 
     /**

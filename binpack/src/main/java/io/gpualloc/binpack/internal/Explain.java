@@ -44,11 +44,20 @@ public final class Explain {
    * milli, 150 free}; empty for an empty cluster.
    */
   public static String message(ClusterView view, IntFunction<NodeRejection> why) {
+    return message(view, why, EXAMPLES);
+  }
+
+  /**
+   * {@link #message(ClusterView, IntFunction)} when the caller knows there are only {@code
+   * distinct} distinct reasons (the scan stops once it has named that many).
+   */
+  public static String message(ClusterView view, IntFunction<NodeRejection> why, int distinct) {
+    int want = Math.min(EXAMPLES, distinct);
     int n = view.cluster().nodeIdBound();
     StringBuilder sb = new StringBuilder();
     boolean[] seen = new boolean[RejectReason.values().length];
     int named = 0;
-    for (int node = 0; node < n && named < EXAMPLES; node++) {
+    for (int node = 0; node < n && named < want; node++) {
       NodeRejection r = why.apply(node);
       if (r == null || r.reason() == RejectReason.NODE_REMOVED || seen[r.reason().ordinal()]) {
         continue;

@@ -221,7 +221,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     Explain.sortDescending(order, 0, f, key, tie);
     boolean direct = isDirect(r);
-    NodeCache cache = direct ? null : nodeCache(shape(r), v, n);
+    NodeCache cache = direct ? null : nodeCache(shape(r), v, n, r.memoryMib());
     for (int j = 0; j < f; j++) {
       int i = order[j];
       int node = candNode[i];
@@ -250,18 +250,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     NodeRejection[] why = new NodeRejection[n];
     for (int node = 0; node < n; node++) {
       if (!feasible[node]) {
-        NodeRejection out = Explain.unavailable(v, node);
-        if (out != null) {
-          why[node] = out;
-        } else if (cache != null && cache.fresh(v, node)
-            && cache.value[node] instanceof NodeRejection x) {
-          why[node] = x;
-        } else {
-          why[node] = rejection(r, v, node);
-          if (cache != null) {
-            cache.put(v, node, why[node]);
-          }
-        }
+        why[node] = cachedRejection(r, v, node, cache);
         b.rejected(node, why[node]);
       }
     }
@@ -269,11 +258,14 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   }
 
   /** The shape's per-node cache of grants and rejections for {@code v}, reset for another view. */
-  private NodeCache nodeCache(Shape shape, ClusterView v, int n) {
-    NodeCache c = shape.nodes;
+  private NodeCache nodeCache(Shape shape, ClusterView v, int n, int memoryMib) {
+    NodeCache c = shape.nodes.get(memoryMib);
     if (c == null || c.view != v || c.cluster != cluster || c.value.length != n) {
+      if (shape.nodes.size() >= 16) {
+        shape.nodes.clear(); // bounds the memory: a few host-memory sizes per shape are typical
+      }
       c = new NodeCache(v, cluster, n);
-      shape.nodes = c;
+      shape.nodes.put(memoryMib, c);
     }
     return c;
   }
@@ -303,6 +295,23 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       version[node] = v.nodeVersion(node);
       value[node] = x;
     }
+  }
+
+  /** The node's rejection, from the shape's node cache when it is fresh. */
+  private static NodeRejection cachedRejection(Request r, ClusterView v, int node,
+      @Nullable NodeCache cache) {
+    NodeRejection out = Explain.unavailable(v, node);
+    if (out != null) {
+      return out;
+    }
+    if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof NodeRejection x) {
+      return x;
+    }
+    NodeRejection why = rejection(r, v, node);
+    if (cache != null) {
+      cache.put(v, node, why);
+    }
+    return why;
   }
 
   private static NodeRejection rejection(Request r, ClusterView v, int node) {
@@ -346,7 +355,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     int best = -1;
     long bestDelta = 0;
-    double bestScore = 0;
+    long bestKey = 0;
+    boolean byRank = ranking.byRank();
     if (!direct) {
       refreshAll(v);
     }
@@ -385,10 +395,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       }
       candNode[candidates] = node;
       candDelta[candidates++] = delta;
-      double score = ranking.score(delta);
-      if (best < 0 || score > bestScore
-          || (score == bestScore && ranking.tie(node) < ranking.tie(best))) {
-        bestScore = score;
+      long key = ranking.key(delta);
+      if (best < 0 || key < bestKey || (key == bestKey && byRank && rank[node] < rank[best])) {
+        bestKey = key;
         best = node;
         bestDelta = delta;
       }
@@ -396,8 +405,9 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     if (best < 0) {
       Decision.Rejected.Builder b = Decision.Rejected.builder(r.name(), n);
       NodeRejection[] why = new NodeRejection[n];
+      NodeCache cache = direct ? null : nodeCache(shape, v, n, r.memoryMib());
       for (int node = 0; node < n; node++) {
-        why[node] = rejection(r, v, node);
+        why[node] = cachedRejection(r, v, node, cache);
         b.reject(node, why[node]);
       }
       return b.build(Explain.message(v, why));
@@ -432,11 +442,21 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
    * better, so the scored list is non-increasing) and the tie key among equal scores.
    */
   private abstract class Ranking {
-    /** The score of a scaled Delta. */
+    /** The score of a scaled Delta; larger is better, monotone in {@link #key}. */
     abstract double score(long scaledDelta);
 
+    /** The ranking key of a scaled Delta: smaller is better (minus the score, as a long). */
+    abstract long key(long scaledDelta);
+
+    /** Whether equal keys go to the lowest node priority (else to the lowest node id). */
+    boolean byRank() {
+      return true;
+    }
+
     /** The tie key of a node among equal scores; smaller wins. */
-    abstract int tie(int node);
+    int tie(int node) {
+      return byRank() ? rank[node] : node;
+    }
 
     /** Whether shares go to the GPU with the best integer simulator score (first index wins). */
     boolean simulatorGpuChoice() {
@@ -453,8 +473,13 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
 
     @Override
-    int tie(int node) {
-      return node;
+    long key(long scaledDelta) {
+      return scaledDelta;
+    }
+
+    @Override
+    boolean byRank() {
+      return false;
     }
   }
 
@@ -470,8 +495,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
 
     @Override
-    int tie(int node) {
-      return rank[node];
+    long key(long scaledDelta) {
+      return -simScore(scaledDelta);
     }
 
     @Override
@@ -487,14 +512,13 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private final class BucketedDelta extends Ranking {
     @Override
     double score(long scaledDelta) {
-      double s = -(double) Math.floorDiv(scaledDelta, BUCKET_MILLI * engine.totalWeight())
-          * BUCKET_MILLI;
+      double s = -(double) key(scaledDelta) * BUCKET_MILLI;
       return s == 0 ? 0.0 : s;
     }
 
     @Override
-    int tie(int node) {
-      return rank[node];
+    long key(long scaledDelta) {
+      return Math.floorDiv(scaledDelta, BUCKET_MILLI * engine.totalWeight());
     }
   }
 
@@ -747,8 +771,11 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     final Set<String> include;
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
-    /** Per-node grants and rejections of {@link #scoreAll}, or null. */
-    @Nullable NodeCache nodes;
+    /**
+     * Per-node grants and rejections, by the request's host memory (which Delta ignores but a
+     * rejection reports).
+     */
+    final Map<Integer, NodeCache> nodes = new HashMap<>();
     /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();

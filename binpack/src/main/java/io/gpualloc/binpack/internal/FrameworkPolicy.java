@@ -527,35 +527,33 @@ public final class FrameworkPolicy implements PlacementPolicy {
    * when equal.
    */
   private Decision rejection(Request request, ClusterView view, int n, Memo memo) {
-    byte[] status = memo.status;
-    RejectReason[] why = memo.why;
-    String[] detail = memo.detail;
-    boolean same = why.length == n;
-    if (!same) {
-      why = new RejectReason[n];
-      detail = new String[n];
-    }
+    NodeRejection[] last = memo.lastRej;
+    boolean same = last.length == n;
+    NodeRejection[] rej = same ? last : new NodeRejection[n];
     int[] count = new int[REASONS.length];
+    NodeRejection[] byState = memo.rej;
     for (int node = 0; node < n; node++) {
       int s = nodeState[node];
-      RejectReason r = s == CORDONED_STATE ? RejectReason.NODE_CORDONED
-          : s == REMOVED_STATE ? RejectReason.NODE_REMOVED : REASONS[status[s] - REJECTED];
-      count[r.ordinal()]++;
-      String d = rejected(memo, node).detail();
-      if (why[node] != r || detail[node] != d) {
+      NodeRejection x = s >= 0 ? byState[s] : s == CORDONED_STATE ? Explain.CORDONED
+          : Explain.REMOVED;
+      count[x.reason().ordinal()]++;
+      if (rej[node] != x) {
         if (same) {
-          why = why.clone();
-          detail = detail.clone();
+          rej = rej.clone();
           same = false;
         }
-        why[node] = r;
-        detail[node] = d;
+        rej[node] = x;
       }
     }
-    if (!same) {
-      memo.why = why;
+    if (!same) { // the shape's previous rejection differs: new shared lists
+      RejectReason[] why = new RejectReason[n];
+      String[] detail = new String[n];
+      for (int node = 0; node < n; node++) {
+        why[node] = rej[node].reason();
+        detail[node] = rej[node].detail();
+      }
+      memo.lastRej = rej;
       memo.whyList = List.of(why);
-      memo.detail = detail;
       memo.detailList = List.of(detail);
     }
     Map<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
@@ -565,8 +563,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
     }
     Integer removed = counts.remove(RejectReason.NODE_REMOVED); // not nodes of the cluster
+    NodeRejection[] shown = rej;
     return new Decision.Rejected(request.name(), n - (removed == null ? 0 : removed),
-        memo.whyList, memo.detailList, counts, Explain.message(view, node -> rejected(memo, node)));
+        memo.whyList, memo.detailList, counts,
+        Explain.message(view, node -> shown[node], counts.size()));
   }
 
   /** The memoised rejection of a node the last evaluation found infeasible. */
@@ -728,11 +728,10 @@ public final class FrameworkPolicy implements PlacementPolicy {
     @Nullable NodeRejection[] rej = new NodeRejection[0];
     /** Each feasible state's grants, when the picker reads only the node state. */
     @Nullable List<GpuGrant>[] grants = newGrants(0);
-    /** The reasons of the shape's last rejection (never modified once shared) and their list. */
-    RejectReason[] why = new RejectReason[0];
+    /** Each node's rejection in the shape's last rejection (never modified once shared). */
+    NodeRejection[] lastRej = new NodeRejection[0];
+    /** The reasons and details of the shape's last rejection, shared by equal rejections. */
     List<RejectReason> whyList = List.of();
-    /** The details of the shape's last rejection (never modified once shared) and their list. */
-    String[] detail = new String[0];
     List<String> detailList = List.of();
 
     @SuppressWarnings({"unchecked", "rawtypes"})
