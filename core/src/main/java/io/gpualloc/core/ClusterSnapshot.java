@@ -4,7 +4,8 @@ package io.gpualloc.core;
  * An immutable capacity view taken by {@link ClusterState#snapshot()}: consistent across all its
  * reads, unaffected by later changes (allocations and membership alike), safe to share between
  * threads. Its {@link #cluster()} is the membership of the moment it was taken. It copies the
- * ledger's primitive arrays (about 26 bytes per GPU and 17 per node) and not the allocation map.
+ * ledger's primitive arrays (about 20 bytes per GPU and 17 per node; the GPUs' capacities are
+ * shared) and not the allocation map.
  */
 public final class ClusterSnapshot implements ClusterView {
   private final Ledger ledger;

@@ -9,10 +9,8 @@ import io.gpualloc.core.Decision;
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.NodeRejection;
 import io.gpualloc.core.NodeScores;
-import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
-import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.PlacementPolicy;
 import io.gpualloc.core.RejectReason;
@@ -36,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Speed: when every filter and scorer is {@link StateOnly}, their results are memoised per
  * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
- * memory, each GPU's mode, free compute and free memory). Node states are interned into ids and
+ * memory, each GPU's mode, free compute and free memory). Node states are interned into ids by a
+ * {@link NodeStateIndex} (which follows membership changes) and
  * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
  * object changes; first fit reads only the nodes up to the first feasible one), so nodes in
  * identical states share one evaluation and a decision mostly costs a few array reads per node.
@@ -83,27 +82,16 @@ public final class FrameworkPolicy implements PlacementPolicy {
   private static final byte FEASIBLE = 1;
   private static final byte REJECTED = 2;
   /** {@code nodeState} of a cordoned node (not interned, never memoised). */
-  private static final int CORDONED_STATE = -2;
+  private static final int CORDONED_STATE = NodeStateIndex.CORDONED;
   /** {@code nodeState} of a removed node id. */
-  private static final int REMOVED_STATE = -3;
+  private static final int REMOVED_STATE = NodeStateIndex.REMOVED;
   private static final RejectReason[] REASONS = RejectReason.values();
   private static final int MAX_SHAPES = 4096;
   private static final int MIN_STATE_CAP = 1 << 16;
   private static final long MAX_CELLS = 1L << 24;
 
   // memo state, guarded by this
-  private @Nullable Cluster cluster;
-  private int[] nodeType = new int[0];
-  private int[] nodeVersion = new int[0];
-  private long[] nodeEpoch = new long[0];
-  private int[] nodeState = new int[0];
-  private @Nullable ClusterView lastView;
-  private long epoch;
-  private long validVersion = -1;
-  private final Map<StateKey, Integer> stateIds = new HashMap<>();
-  /** Node types (GPU models in index order) to ids, for the policy's life. */
-  private final Map<List<GpuModel>, Integer> types = new HashMap<>();
-  private int states;
+  private final NodeStateIndex index = new NodeStateIndex();
   private final Map<ShapeKey, Memo> memos = new HashMap<>();
   private long memoCells;
   private int stateCap = -1;
@@ -436,25 +424,16 @@ public final class FrameworkPolicy implements PlacementPolicy {
    * when a node changed under the call. Leaves the shape's memo in {@link #lastMemo}.
    */
   private @Nullable Eval evalMemoised(Request request, ClusterView view, boolean all) {
-    Cluster c = view.cluster();
-    if (c != cluster) {
-      follow(c);
-    }
-    if (states > (stateCap > 0 ? stateCap : Math.max(MIN_STATE_CAP, 8 * nodeState.length))) {
+    if (index.count() > (stateCap > 0 ? stateCap
+        : Math.max(MIN_STATE_CAP, 8 * view.cluster().nodeIdBound()))) {
       clearStates();
     }
+    boolean trusted = index.begin(view);
     long version = view.version();
-    if (view != lastView) {
-      lastView = view;
-      epoch++; // node versions of another view say nothing about this one
-      validVersion = -1;
-    }
-    // every node was validated at this version of this view: no need to read node versions
-    boolean trusted = version == validVersion;
-    int n = nodeState.length;
+    int n = index.size();
     Memo memo = memo(request);
     lastMemo = memo;
-    memoCells += memo.cover(states, scorers.size());
+    memoCells += memo.cover(index.count(), scorers.size());
     if (feasibleScratch.length != n) {
       feasibleScratch = new int[n];
       stateScratch = new int[n];
@@ -468,25 +447,12 @@ public final class FrameworkPolicy implements PlacementPolicy {
     int f = 0;
     boolean complete = true;
     for (int node = 0; node < n; node++) {
-      if (!trusted) {
-        if (!view.isSchedulable(node)) { // removed or cordoned: no state, no memo
-          nodeState[node] = c.isLive(node) ? CORDONED_STATE : REMOVED_STATE;
-          nodeEpoch[node] = epoch - 1; // re-read when it comes back
-          continue;
-        }
-        int ver = view.nodeVersion(node);
-        if (nodeEpoch[node] != epoch || nodeVersion[node] != ver) {
-          nodeVersion[node] = ver;
-          nodeEpoch[node] = epoch;
-          nodeState[node] = intern(view, node);
-        }
-      }
-      int s = nodeState[node];
+      int s = trusted ? index.state(node) : index.refresh(view, node);
       if (s < 0) {
         continue; // cordoned or removed
       }
       if (s >= status.length) {
-        memoCells += memo.cover(states, scorers.size());
+        memoCells += memo.cover(index.count(), scorers.size());
         status = memo.status;
       }
       byte st = status[s];
@@ -506,7 +472,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       }
     }
     if (complete) {
-      validVersion = version;
+      index.complete(version);
     }
     double[][] parts = partsScratch;
     for (int k = 0; k < parts.length; k++) {
@@ -533,7 +499,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
     int[] count = new int[REASONS.length];
     NodeRejection[] byState = memo.rej;
     for (int node = 0; node < n; node++) {
-      int s = nodeState[node];
+      int s = index.state(node);
       NodeRejection x = s >= 0 ? byState[s] : s == CORDONED_STATE ? Explain.CORDONED
           : Explain.REMOVED;
       count[x.reason().ordinal()]++;
@@ -571,7 +537,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
 
   /** The memoised rejection of a node the last evaluation found infeasible. */
   private NodeRejection rejected(Memo memo, int node) {
-    int s = nodeState[node];
+    int s = index.state(node);
     return s == CORDONED_STATE ? Explain.CORDONED : s == REMOVED_STATE ? Explain.REMOVED
         : memo.rej[s];
   }
@@ -595,7 +561,7 @@ public final class FrameworkPolicy implements PlacementPolicy {
       st = (byte) (REJECTED + why.reason().ordinal());
     }
     // a ledger changed under a running call (no snapshot): keep nothing, report UNKNOWN
-    if (view.nodeVersion(node) != nodeVersion[node]) {
+    if (view.nodeVersion(node) != index.version(node)) {
       return UNKNOWN;
     }
     memo.rej[s] = why;
@@ -622,103 +588,15 @@ public final class FrameworkPolicy implements PlacementPolicy {
     return m;
   }
 
-  /**
-   * Follows a new {@link Cluster} value (a membership change, or another ledger): recomputes the
-   * node types (interned in a map kept for the policy's life, so interned states and memos stay
-   * meaningful) and grows the per-node arrays, keeping their entries. Within one ledger a node id
-   * never changes meaning (ids are not reused), so kept entries stay valid and are revalidated by
-   * node version as usual; a view of another ledger is another view object, which starts a new
-   * epoch and so re-reads every node. Removed ids are skipped by the scan; new ids start unread.
-   */
-  private void follow(Cluster c) {
-    cluster = c;
-    int n = c.nodeIdBound();
-    int[] type = new int[n];
-    for (int node = 0; node < n; node++) {
-      if (!c.isLive(node)) {
-        continue;
-      }
-      List<GpuModel> models = new ArrayList<>();
-      for (Gpu g : c.node(node).gpus()) {
-        models.add(g.model());
-      }
-      Integer t = types.get(models);
-      if (t == null) {
-        t = types.size();
-        types.put(models, t);
-      }
-      type[node] = t;
-    }
-    for (int node = 0; node < Math.min(n, nodeType.length); node++) {
-      if (type[node] != nodeType[node] && c.isLive(node)) {
-        nodeEpoch[node] = 0; // not the node this entry was read for: re-read it
-      }
-    }
-    nodeType = type;
-    nodeVersion = Arrays.copyOf(nodeVersion, n);
-    nodeEpoch = Arrays.copyOf(nodeEpoch, n);
-    nodeState = Arrays.copyOf(nodeState, n);
-    validVersion = -1;
-  }
-
   private void clearStates() {
-    stateIds.clear();
+    index.clear();
     memos.clear();
     memoCells = 0;
-    states = 0;
-    epoch++;
-    validVersion = -1;
-  }
-
-  /**
-   * The node's state id: node type (its GPU models in index order), free CPU, free memory and
-   * each GPU's mode, free compute and free memory, in index order.
-   */
-  private int intern(ClusterView v, int node) {
-    int base = cluster.gpuOffset(node);
-    int g = cluster.node(node).gpuCount();
-    int[] key = new int[3 + 3 * g];
-    key[0] = nodeType[node];
-    key[1] = v.freeCpuMilli(node);
-    key[2] = v.freeMemoryMib(node);
-    for (int i = 0; i < g; i++) {
-      key[3 + 3 * i] = v.gpuMode(base + i).ordinal() + (v.isGpuHealthy(base + i) ? 0 : 8);
-      key[4 + 3 * i] = v.gpuFreeComputeMilli(base + i);
-      key[5 + 3 * i] = v.gpuFreeMemoryMib(base + i);
-    }
-    StateKey k = new StateKey(key);
-    Integer id = stateIds.get(k);
-    if (id == null) {
-      id = states++;
-      stateIds.put(k, id);
-    }
-    return id;
   }
 
   /** What the filters and scorers read from a request (UUID filters and MIG take the reference). */
   private record ShapeKey(int cpu, int memory, GpuDemand gpu, Set<String> include,
       Set<String> exclude) {}
-
-  /** An interned node state. */
-  private static final class StateKey {
-    final int[] key;
-    final int hash;
-
-    StateKey(int[] key) {
-      this.key = key;
-      this.hash = Arrays.hashCode(key);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof StateKey k && k.hash == hash && Arrays.equals(k.key, key);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
 
   /** Filter outcome and raw scores of one request shape, by state id. */
   private static final class Memo {
