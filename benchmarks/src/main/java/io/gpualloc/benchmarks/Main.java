@@ -1,21 +1,164 @@
 package io.gpualloc.benchmarks;
 
 import io.gpualloc.benchmarks.replay.ReplayCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
 
 /**
- * Entry point of the benchmarks jar: {@code replay ...} runs the trace-replay simulator; anything
- * else goes to JMH ({@code java -jar gpualloc-benchmarks.jar LedgerBenchmark -f 1}).
+ * Entry point of the benchmarks jar ({@code java -jar gpualloc-benchmarks.jar}).
+ *
+ * <ul>
+ *   <li>no arguments, {@code help}, {@code -h} or {@code --help}: prints {@link #usage()}, exit 0;
+ *   <li>{@code replay ...}: the trace-replay simulator ({@link ReplayCommand});
+ *   <li>{@code jmh [JMH options]}: JMH as is (without a benchmark name, the whole suite);
+ *   <li>a benchmark name or pattern, or an argument starting with {@code -}: JMH with all
+ *       arguments ({@code LedgerBenchmark -f 1});
+ *   <li>anything else: one line on stderr, exit {@link ReplayCommand#EXIT_USAGE}.
+ * </ul>
  */
 public final class Main {
   private Main() {}
 
-  /** Dispatches on the first argument. */
+  /** The example programs of {@code io.gpualloc.examples}, by simple class name. */
+  static final Map<String, String> EXAMPLES = Map.of(
+      "QuickStart", "a cluster, whole/share/MIG grants, release",
+      "RepackExample", "repack a fragmented 50-node cluster with the proof gap (CP-SAT, 10 s)",
+      "TopologyExample", "best GPU sets on a DGX-1; parse nvidia-smi topo -m text",
+      "ModulePathExample", "place pods with fgd and try the exact packer (module-path demo)");
+
+  /**
+   * Dispatches on the first argument and exits with the command's status.
+   *
+   * @param args the command line
+   * @throws Exception when JMH fails
+   */
   public static void main(String[] args) throws Exception {
-    if (args.length > 0 && args[0].equals("replay")) {
-      ReplayCommand.main(Arrays.copyOfRange(args, 1, args.length));
-      return;
+    int status = run(args, System.out, System.err);
+    if (status >= 0) {
+      System.exit(status);
     }
-    org.openjdk.jmh.Main.main(args);
+  }
+
+  /**
+   * Runs everything but JMH itself; returns -1 after JMH ran (JMH exits on its own terms).
+   *
+   * @param args the command line
+   * @param out usage and results
+   * @param err errors
+   * @return the exit status, or -1 when JMH ran
+   * @throws Exception when JMH fails
+   */
+  static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    if (args.length == 0 || List.of("help", "-h", "--help").contains(args[0])) {
+      out.print(usage());
+      return 0;
+    }
+    String first = args[0];
+    if (first.equals("replay")) {
+      return ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (first.equals("jmh")) {
+      org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+      return -1;
+    }
+    if (first.startsWith("-") || matchesBenchmark(first)) {
+      org.openjdk.jmh.Main.main(args);
+      return -1;
+    }
+    err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay, jmh, help,"
+        + " or a JMH benchmark (" + String.join(", ", benchmarks().keySet())
+        + ") (run without arguments for usage)");
+    return ReplayCommand.EXIT_USAGE;
+  }
+
+  private static boolean matchesBenchmark(String pattern) {
+    Pattern p;
+    try {
+      p = Pattern.compile(pattern);
+    } catch (PatternSyntaxException e) {
+      return false;
+    }
+    for (Map.Entry<String, TreeSet<String>> e : benchmarks().entrySet()) {
+      for (String method : e.getValue()) {
+        if (p.matcher(e.getKey() + "." + method).find()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The JMH benchmarks compiled into this jar: simple class name to method names.
+   *
+   * @return sorted by class, then method
+   */
+  static Map<String, TreeSet<String>> benchmarks() {
+    Map<String, TreeSet<String>> out = new TreeMap<>();
+    try (InputStream in = Main.class.getResourceAsStream(BenchmarkList.BENCHMARK_LIST)) {
+      if (in == null) {
+        throw new IllegalStateException(BenchmarkList.BENCHMARK_LIST + " is missing from the"
+            + " benchmarks jar (JMH's annotation processor did not run: a build bug)");
+      }
+      for (BenchmarkListEntry e : BenchmarkList.readBenchmarkList(in)) {
+        String cls = e.getUserClassQName();
+        String simple = cls.substring(cls.lastIndexOf('.') + 1);
+        String user = e.getUsername();
+        out.computeIfAbsent(simple, k -> new TreeSet<>())
+            .add(user.substring(user.lastIndexOf('.') + 1));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The usage text: commands, the JMH benchmarks by name, the example programs, exit codes.
+   *
+   * @return several lines, ending with a line break
+   */
+  static String usage() {
+    StringBuilder b = new StringBuilder();
+    String jar = "java -jar gpualloc-benchmarks.jar";
+    b.append("gpualloc benchmarks: the trace-replay simulator, JMH benchmarks, example"
+        + " programs.\n\nUsage:\n")
+        .append("  ").append(jar).append(" replay [options]\n")
+        .append("      replay a workload through placement policies (replay --help lists the"
+            + " options)\n")
+        .append("  ").append(jar).append(" <Benchmark> [JMH options]\n")
+        .append("      run the JMH benchmarks whose name matches, e.g. LedgerBenchmark -f 1\n")
+        .append("  ").append(jar).append(" jmh [JMH options]\n")
+        .append("      JMH as is: without a name, the whole suite (about 25 minutes); jmh -h"
+            + " for JMH's options\n")
+        .append("  ").append(jar).append(" --help\n")
+        .append("      this text\n\n")
+        .append("JMH benchmarks:\n");
+    for (Map.Entry<String, TreeSet<String>> e : benchmarks().entrySet()) {
+      b.append(String.format("  %-26s %s%n", e.getKey(), String.join(", ", e.getValue())));
+    }
+    b.append("\nExact packing on the standard bin-packing sets (not JMH):\n")
+        .append("  java -cp gpualloc-benchmarks.jar"
+            + " io.gpualloc.benchmarks.packing.PackingBenchmark --help\n");
+    b.append("\nExample programs (java -cp gpualloc-benchmarks.jar"
+        + " io.gpualloc.examples.<Name>):\n");
+    for (Map.Entry<String, String> e : new TreeMap<>(EXAMPLES).entrySet()) {
+      b.append(String.format("  %-26s %s%n", e.getKey(), e.getValue()));
+    }
+    b.append("\nExit status: 0 success (and this text), 1 a run failed, ")
+        .append(ReplayCommand.EXIT_USAGE)
+        .append(" bad command line or input (one line on stderr, before any work).\n");
+    return b.toString();
   }
 }

@@ -17,13 +17,26 @@ import io.gpualloc.core.ClusterView;
 public final class Fragmentation {
   private Fragmentation() {}
 
-  /** F_n(M) of one node, milli-GPU, rounded to the nearest integer. */
+  /**
+   * F_n(M) of one node, milli-GPU, rounded to the nearest integer.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @param m the target workload
+   * @return F_n(M) of one node, milli-GPU, rounded to the nearest integer
+   */
   public static long node(ClusterView view, int nodeId, TargetWorkload m) {
     FragEngine e = new FragEngine(m);
     return e.unscale(e.nodeScaled(view, nodeId));
   }
 
-  /** F(M) of the cluster, the sum over nodes, milli-GPU, rounded once at the end. */
+  /**
+   * F(M) of the cluster, the sum over nodes, milli-GPU, rounded once at the end.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param m the target workload
+   * @return F(M) of the cluster, the sum over nodes, milli-GPU, rounded once at the end
+   */
   public static long cluster(ClusterView view, TargetWorkload m) {
     FragEngine e = new FragEngine(m);
     long sum = 0;
@@ -36,12 +49,23 @@ public final class Fragmentation {
     return e.unscale(sum);
   }
 
-  /** Free shareable GPU compute of one node (FGD's R_n), milli-GPU. */
+  /**
+   * Free shareable GPU compute of one node (FGD's R_n), milli-GPU.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @return the free shareable GPU compute of one node (FGD's R_n), milli-GPU
+   */
   public static long freeGpu(ClusterView view, int nodeId) {
     return FragEngine.free(new FragEngine(TargetWorkload.empty()).nodeCodes(view, nodeId));
   }
 
-  /** Free shareable GPU compute of the cluster, milli-GPU. */
+  /**
+   * Free shareable GPU compute of the cluster, milli-GPU.
+   *
+   * @param view the cluster state or snapshot to read
+   * @return the free shareable GPU compute of the cluster, milli-GPU
+   */
   public static long freeGpu(ClusterView view) {
     FragEngine e = new FragEngine(TargetWorkload.empty());
     long sum = 0;
@@ -57,6 +81,11 @@ public final class Fragmentation {
   /**
    * The fragmentation rate: F(M) over the free GPU of the cluster, in [0, 1]; 0 when nothing is
    * free.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param m the target workload
+   * @return the fragmentation rate: F(M) over the free GPU of the cluster, in [0, 1]; 0 when
+   *     nothing is free
    */
   public static double rate(ClusterView view, TargetWorkload m) {
     FragEngine e = new FragEngine(m);

@@ -29,12 +29,21 @@ public final class FragmentationTracker {
    */
   public record Measure(long fragmentationMilli, long freeGpuMilli, double rate) {}
 
-  /** A tracker against workload M. */
+  /**
+   * A tracker against workload M.
+   *
+   * @param m the target workload
+   */
   public FragmentationTracker(TargetWorkload m) {
     this.engine = new FragEngine(m);
   }
 
-  /** The fragmentation now, recomputing only the nodes that changed. */
+  /**
+   * The fragmentation now, recomputing only the nodes that changed.
+   *
+   * @param view the cluster state or snapshot to read
+   * @return the fragmentation now, recomputing only the nodes that changed
+   */
   public synchronized Measure measure(ClusterView view) {
     Cluster c = view.cluster();
     if (c != cluster) {

@@ -61,8 +61,8 @@ public final class Policies {
     REGISTRY.put("mig-fragmentation", c -> framework("mig-fragmentation",
         List.of(Scorers.migFragmentation(java.util.Map.of())), List.of(1.0), tightest(),
         Ties.NODE_ID, c));
-    REGISTRY.put("fgd", c -> fgd("fgd", FragmentationGradientDescent.Mode.EXACT, c));
-    REGISTRY.put("fgd-sim", c -> fgd("fgd-sim", FragmentationGradientDescent.Mode.SIMULATOR, c));
+    REGISTRY.put("fgd", c -> fgd("fgd", FragmentationGradientDescent.Mode.SIMULATOR, c));
+    REGISTRY.put("fgd-exact", c -> fgd("fgd-exact", FragmentationGradientDescent.Mode.EXACT, c));
     REGISTRY.put("fgd-bucketed",
         c -> fgd("fgd-bucketed", FragmentationGradientDescent.Mode.BUCKETED, c));
     REGISTRY.put("fgd-capacity", c -> {
@@ -73,29 +73,81 @@ public final class Policies {
     });
   }
 
+  /**
+   * Old names that still resolve, to their canonical name. {@code fgd-sim} was the name of the
+   * paper's FGD (the reference simulator's quantised score) until that policy became {@code fgd};
+   * the exact-argmin variant that used to be called {@code fgd} is now {@code fgd-exact}, so the
+   * name {@code fgd} itself changed meaning and is not an alias.
+   */
+  private static final Map<String, String> ALIASES = Map.of("fgd-sim", "fgd");
+
   private Policies() {}
 
-  /** All registered names, in a stable order (baselines first, then HAMi, then FGD variants). */
+  /**
+   * All canonical names, in a stable order (baselines first, then HAMi, then FGD variants with the
+   * paper's {@code fgd} first). Aliases ({@link #aliases()}) are not listed.
+   *
+   * @return the canonical policy names
+   */
   public static List<String> names() {
     return List.copyOf(REGISTRY.keySet());
   }
 
-  /** Whether a policy needs a non-empty target workload in its config. */
+  /**
+   * The documented aliases: old names that {@link #named(String, PolicyConfig)} still accepts, each
+   * mapped to the canonical name it creates. Currently {@code fgd-sim -> fgd}.
+   *
+   * @return alias to canonical name, immutable
+   */
+  public static Map<String, String> aliases() {
+    return ALIASES;
+  }
+
+  /**
+   * The canonical name of {@code name}: itself for a registered name, the target for an alias.
+   *
+   * @param name a policy name or alias
+   * @return the canonical name
+   * @throws InvalidSpecException when {@code name} is neither (listing the known names)
+   */
+  public static String canonicalName(String name) {
+    String canonical = name == null ? null : ALIASES.getOrDefault(name, name);
+    if (canonical == null || !REGISTRY.containsKey(canonical)) {
+      throw InvalidSpecException.of("policy registry", "name", name, String.join(", ", names())
+          + " (aliases: " + aliasList() + ")");
+    }
+    return canonical;
+  }
+
+  private static String aliasList() {
+    StringBuilder b = new StringBuilder();
+    ALIASES.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(" = ")
+        .append(v));
+    return b.toString();
+  }
+
+  /**
+   * Whether a policy needs a non-empty target workload in its config.
+   *
+   * @param name a policy name or alias
+   * @return whether a policy needs a non-empty target workload in its config
+   */
   public static boolean needsWorkload(String name) {
     return name.startsWith("fgd");
   }
 
   /**
-   * A new instance of the named policy.
+   * A new instance of the named policy. An alias ({@link #aliases()}) creates the policy of its
+   * canonical name, and the policy's {@code name()} is the canonical one.
    *
+   * @param name a name of {@link #names()} or an alias
+   * @param config the seed and, for the {@code fgd*} policies, the target workload
+   * @return a new policy instance
    * @throws InvalidSpecException for an unknown name (listing the known ones), or when an FGD
    *     policy gets an empty target workload
    */
   public static PlacementPolicy named(String name, PolicyConfig config) {
-    Function<PolicyConfig, PlacementPolicy> f = name == null ? null : REGISTRY.get(name);
-    if (f == null) {
-      throw InvalidSpecException.of("policy registry", "name", name, String.join(", ", names()));
-    }
+    Function<PolicyConfig, PlacementPolicy> f = REGISTRY.get(canonicalName(name));
     if (config == null) {
       throw InvalidSpecException.of("policy " + name, "config", null, "a PolicyConfig");
     }

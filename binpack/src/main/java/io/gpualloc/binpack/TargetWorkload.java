@@ -36,12 +36,21 @@ public final class TargetWorkload {
     this.totalWeight = t;
   }
 
-  /** The empty workload (no classes): fragmentation is 0 everywhere. */
+  /**
+   * The empty workload (no classes): fragmentation is 0 everywhere.
+   *
+   * @return the empty workload (no classes): fragmentation is 0 everywhere
+   */
   public static TargetWorkload empty() {
     return EMPTY;
   }
 
-  /** A workload of exactly these classes, weights as given. */
+  /**
+   * A workload of exactly these classes, weights as given.
+   *
+   * @param classes the task classes
+   * @return a workload of exactly these classes, weights as given
+   */
   public static TargetWorkload of(List<TaskClass> classes) {
     if (classes == null) {
       throw InvalidSpecException.of("target workload", "classes", null, "a list of task classes");
@@ -52,6 +61,11 @@ public final class TargetWorkload {
   /**
    * A workload from probabilities: {@code classes[i]} with probability {@code p[i]} (scaled to
    * integer weights of one millionth).
+   *
+   * @param classes the task classes
+   * @param p the probability of each class, summing to 1
+   * @return a workload from probabilities: {@code classes[i]} with probability {@code p[i]} (scaled
+   *     to integer weights of one millionth)
    */
   public static TargetWorkload ofProbabilities(List<TaskClass> classes, List<Double> p) {
     if (classes.size() != p.size()) {
@@ -67,7 +81,12 @@ public final class TargetWorkload {
     return new TargetWorkload(out);
   }
 
-  /** {@link #fromRequests(List, double)} with the paper's coverage of 0.95. */
+  /**
+   * {@link #fromRequests(List, double)} with the paper's coverage of 0.95.
+   *
+   * @param pods the pods of the trace or cluster to learn the classes from
+   * @return {@link #fromRequests(List, double)} with the paper's coverage of 0.95
+   */
   public static TargetWorkload fromRequests(List<Request> pods) {
     return fromRequests(pods, DEFAULT_COVERAGE);
   }
@@ -79,6 +98,11 @@ public final class TargetWorkload {
    * coverage} of all pods; weights are the pod counts.
    *
    * @param coverage in (0, 1]
+   * @param pods the pods of the trace or cluster to learn the classes from
+   * @return the paper's M from a pod list: pods grouped by (CPU, GPU demand, model filter),
+   *     CPU-only pods included, MIG requests skipped; classes sorted by count descending (ties:
+   *     CPU, per-GPU milli, GPU count, model filter, all descending); the most frequent kept until
+   *     their pods reach {@code coverage} of all pods; weights are the pod counts
    */
   public static TargetWorkload fromRequests(List<Request> pods, double coverage) {
     if (pods == null) {
@@ -130,22 +154,39 @@ public final class TargetWorkload {
     return String.join("|", include) + (exclude.isEmpty() ? "" : "!" + String.join("|", exclude));
   }
 
-  /** The classes, most frequent first when built from requests. */
+  /**
+   * The classes, most frequent first when built from requests.
+   *
+   * @return the classes, most frequent first when built from requests
+   */
   public List<TaskClass> classes() {
     return classes;
   }
 
-  /** The sum of the classes' weights. */
+  /**
+   * The sum of the classes' weights.
+   *
+   * @return the sum of the classes' weights
+   */
   public long totalWeight() {
     return totalWeight;
   }
 
-  /** The probability of class {@code i}: its weight over the total. */
+  /**
+   * The probability of class {@code i}: its weight over the total.
+   *
+   * @param i a GPU index within the node
+   * @return the probability of class {@code i}: its weight over the total
+   */
   public double probability(int i) {
     return (double) classes.get(i).weight() / totalWeight;
   }
 
-  /** Whether the workload has no classes. */
+  /**
+   * Whether the workload has no classes.
+   *
+   * @return whether the workload has no classes
+   */
   public boolean isEmpty() {
     return classes.isEmpty();
   }

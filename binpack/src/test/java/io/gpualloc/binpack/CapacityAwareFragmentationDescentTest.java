@@ -29,7 +29,7 @@ class CapacityAwareFragmentationDescentTest {
         new int[] {1000, 1000}, new int[] {1000, 1000});
     TargetWorkload m = TargetWorkload.of(List.of(TaskClass.of(8000, GpuDemand.whole(1), 1)));
     Request t = FgdExamplesTest.task("cpu", 8000, GpuDemand.none());
-    assertEquals(0, nodeOf("fgd", m, t, s));
+    assertEquals(0, nodeOf("fgd-exact", m, t, s));
     assertEquals(1, nodeOf("fgd-capacity", m, t, s));
   }
 
@@ -45,7 +45,7 @@ class CapacityAwareFragmentationDescentTest {
     assertEquals(0, Fragmentation.node(s, 0, m));
     assertEquals(0, Fragmentation.node(s, 1, m));
     Request t = FgdExamplesTest.task("g", 0, GpuDemand.whole(1));
-    assertEquals(0, nodeOf("fgd", m, t, s));
+    assertEquals(0, nodeOf("fgd-exact", m, t, s));
     assertEquals(1, nodeOf("fgd-capacity", m, t, s));
   }
 

@@ -77,8 +77,8 @@ class FgdExamplesTest {
     assertEquals(180, fAfter(s, Placement.builder("t", 0).cpuMilli(2000).share(3, 300, 0).build(),
         0, m));
     PolicyConfig c = PolicyConfig.of(1).withWorkload(m);
-    assertEquals(3, gpuOf(Policies.named("fgd", c).place(t, s)));
-    Decision sim = Policies.named("fgd-sim", c).place(t, s);
+    assertEquals(3, gpuOf(Policies.named("fgd-exact", c).place(t, s)));
+    Decision sim = Policies.named("fgd", c).place(t, s);
     assertEquals(3, gpuOf(sim));
     assertEquals(55.0, ((Decision.Placed) sim).score());
   }
@@ -89,7 +89,7 @@ class FgdExamplesTest {
     TargetWorkload m = TargetWorkload.of(List.of(shared(1000, 500)));
     Request t = task("t", 1000, GpuDemand.shared(1, 200, 0));
     PolicyConfig c = PolicyConfig.of(1).withWorkload(m);
-    assertEquals(0, gpuOf(Policies.named("fgd", c).place(t, s)));
+    assertEquals(0, gpuOf(Policies.named("fgd-exact", c).place(t, s)));
     assertEquals(1, gpuOf(Policies.named("best-fit", c).place(t, s)));
   }
 
@@ -105,7 +105,7 @@ class FgdExamplesTest {
         0, m));
     assertEquals(250, fAfter(s, Placement.builder("t", 1).cpuMilli(2000).share(0, 500, 0).build(),
         1, m));
-    for (String name : List.of("fgd", "fgd-sim", "fgd-bucketed")) {
+    for (String name : List.of("fgd-exact", "fgd", "fgd-bucketed")) {
       Decision d = Policies.named(name, PolicyConfig.of(7).withWorkload(m)).place(t, s);
       assertEquals(0, ((Decision.Placed) d).placement().nodeId(), name);
     }
@@ -129,7 +129,8 @@ class FgdExamplesTest {
     assertEquals(1325, fAfter(s, Placement.builder("t", 0).cpuMilli(4000).share(1, 300, 0).build(),
         0, m));
     Request t = task("t", 4000, GpuDemand.shared(1, 300, 0));
-    assertEquals(3, gpuOf(Policies.named("fgd", PolicyConfig.of(1).withWorkload(m)).place(t, s)));
+    assertEquals(3,
+        gpuOf(Policies.named("fgd-exact", PolicyConfig.of(1).withWorkload(m)).place(t, s)));
   }
 
   @Test
@@ -158,7 +159,7 @@ class FgdExamplesTest {
   void wholeGpuTaskTakesLowestFreeIndexes() {
     ClusterState s = nodes(new int[] {64000}, T4, new int[] {500, 1000, 1000, 1000});
     TargetWorkload m = TargetWorkload.of(List.of(shared(1000, 500)));
-    PlacementPolicy p = Policies.named("fgd", PolicyConfig.of(1).withWorkload(m));
+    PlacementPolicy p = Policies.named("fgd-exact", PolicyConfig.of(1).withWorkload(m));
     Decision.Placed d = (Decision.Placed) p.place(task("w", 1000, GpuDemand.whole(2)), s);
     assertEquals(List.of(GpuGrant.whole(1), GpuGrant.whole(2)), d.placement().grants());
     assertTrue(d.breakdown().containsKey("delta-milli-gpu"));

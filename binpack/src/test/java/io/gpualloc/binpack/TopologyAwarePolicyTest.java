@@ -92,7 +92,7 @@ class TopologyAwarePolicyTest {
     }
     GpuDemand demand = share ? GpuDemand.shared(k, 300, 2048) : GpuDemand.whole(k);
     Request req = Request.builder("r").cpuMilli(1000).gpu(demand).build();
-    for (String base : List.of("first-fit", "best-fit", "fgd-sim")) {
+    for (String base : List.of("first-fit", "best-fit", "fgd")) {
       PolicyConfig c = PolicyConfig.of(seed).withWorkload(TargetWorkload.fromRequests(
           List.of(req, Request.builder("c").cpuMilli(1000).gpu(GpuDemand.shared(1, 500, 0))
               .build()), 1.0));

@@ -76,7 +76,11 @@ public final class ClusterState implements ClusterView {
   private final Object lock = new Object();
   private final Ledger ledger;
 
-  /** An empty ledger over {@code cluster}: everything free. */
+  /**
+   * An empty ledger over {@code cluster}: everything free.
+   *
+   * @param cluster the cluster
+   */
   public ClusterState(Cluster cluster) {
     this.ledger = new Ledger(Checks.notNull("cluster state", "cluster", cluster));
   }
@@ -88,6 +92,7 @@ public final class ClusterState implements ClusterView {
   /**
    * Records {@code placement}, all grants or none.
    *
+   * @param placement the placement
    * @throws AllocationConflictException when it does not fit the current state or its id is held
    * @throws InvalidSpecException when it names a node or GPU that does not exist
    * @throws UnknownGpuModelException when a MIG grant names a profile the GPU lacks
@@ -102,6 +107,7 @@ public final class ClusterState implements ClusterView {
   /**
    * Records all placements or none (for gangs).
    *
+   * @param placements the placements to record together
    * @throws GpuallocException as {@link #allocate}; then none of the placements is recorded
    */
   public void allocateAll(Collection<Placement> placements) {
@@ -114,6 +120,8 @@ public final class ClusterState implements ClusterView {
   /**
    * Releases an allocation and returns its placement.
    *
+   * @param allocationId the id the placement was allocated under
+   * @return the placement that was released
    * @throws UnknownAllocationException when the id is not held (never allocated or released)
    */
   public Placement release(String allocationId) {
@@ -123,28 +131,46 @@ public final class ClusterState implements ClusterView {
     }
   }
 
-  /** The placement recorded under {@code allocationId}, or null when none is. */
+  /**
+   * The placement recorded under {@code allocationId}, or null when none is.
+   *
+   * @param allocationId the id the placement was allocated under
+   * @return the placement recorded under {@code allocationId}, or null when none is
+   */
   public @org.jspecify.annotations.Nullable Placement allocation(String allocationId) {
     synchronized (lock) {
       return ledger.allocations().get(allocationId);
     }
   }
 
-  /** A copy of all recorded placements, in no particular order. */
+  /**
+   * A copy of all recorded placements, in no particular order.
+   *
+   * @return a copy of all recorded placements, in no particular order
+   */
   public List<Placement> allocations() {
     synchronized (lock) {
       return List.copyOf(ledger.allocations().values());
     }
   }
 
-  /** An immutable view of the capacity now; later changes do not show in it. */
+  /**
+   * An immutable view of the capacity now; later changes do not show in it.
+   *
+   * @return an immutable view of the capacity now; later changes do not show in it
+   */
   public ClusterSnapshot snapshot() {
     synchronized (lock) {
       return new ClusterSnapshot(new Ledger(ledger, false));
     }
   }
 
-  /** A writable copy, allocations included, for what-if planning; it does not affect this ledger. */
+  /**
+   * A writable copy, allocations included, for what-if planning; it does not affect this ledger.
+   *
+   * @return a writable copy, allocations included, for what-if planning; it does not affect this
+   *     ledger
+   */
   public ClusterState fork() {
     synchronized (lock) {
       return new ClusterState(new Ledger(ledger, true));

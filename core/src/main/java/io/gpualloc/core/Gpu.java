@@ -26,6 +26,12 @@ public record Gpu(
   /**
    * Validates every field.
    *
+   * @param index index within its node, 0-based, as the device plugin and {@code nvidia-smi} number
+   *     it
+   * @param uuid the device UUID, unique within a cluster
+   * @param model the GPU model
+   * @param numaNode the NUMA node the GPU hangs off, 0-based
+   * @param fixedMigLayout the instances of a pre-partitioned GPU, or null for a dynamic one
    * @throws InvalidSpecException when a field is out of range, or the fixed layout is of another
    *     model
    */

@@ -6,20 +6,43 @@ package io.gpualloc.core;
  */
 public sealed interface GpuGrant {
 
-  /** The GPU's index within its node. */
+  /**
+   * The GPU's index within its node.
+   *
+   * @return the GPU's index within its node
+   */
   int gpuIndex();
 
-  /** The whole GPU, exclusively. */
+  /**
+   * The whole GPU, exclusively.
+   *
+   * @param gpuIndex index within the node
+   * @return the whole GPU, exclusively
+   */
   static GpuGrant whole(int gpuIndex) {
     return new Whole(gpuIndex);
   }
 
-  /** A share of a GPU. */
+  /**
+   * A share of a GPU.
+   *
+   * @param gpuIndex index within the node
+   * @param computeMilli compute, 0..1000 milli-GPU
+   * @param memoryMib memory in MiB
+   * @return a share of a GPU
+   */
   static GpuGrant share(int gpuIndex, int computeMilli, int memoryMib) {
     return new Share(gpuIndex, computeMilli, memoryMib);
   }
 
-  /** A MIG instance of {@code profile} at memory slice {@code startSlot}. */
+  /**
+   * A MIG instance of {@code profile} at memory slice {@code startSlot}.
+   *
+   * @param gpuIndex index within the node
+   * @param profile profile name from the GPU model's table
+   * @param startSlot start memory slice, one of the profile's start slots
+   * @return a MIG instance of {@code profile} at memory slice {@code startSlot}
+   */
   static GpuGrant mig(int gpuIndex, String profile, int startSlot) {
     return new Mig(gpuIndex, profile, startSlot);
   }
@@ -30,7 +53,11 @@ public sealed interface GpuGrant {
    * @param gpuIndex index within the node
    */
   record Whole(int gpuIndex) implements GpuGrant {
-    /** Validates the index. */
+    /**
+     * Validates the index.
+     *
+     * @param gpuIndex index within the node
+     */
     public Whole {
       Checks.atLeast("whole-GPU grant", "gpuIndex", gpuIndex, 0);
     }
@@ -44,7 +71,13 @@ public sealed interface GpuGrant {
    * @param memoryMib memory in MiB
    */
   record Share(int gpuIndex, int computeMilli, int memoryMib) implements GpuGrant {
-    /** Validates the share: at least one of compute and memory is positive. */
+    /**
+     * Validates the share: at least one of compute and memory is positive.
+     *
+     * @param gpuIndex index within the node
+     * @param computeMilli compute, 0..1000 milli-GPU
+     * @param memoryMib memory in MiB
+     */
     public Share {
       Checks.atLeast("GPU share grant", "gpuIndex", gpuIndex, 0);
       Checks.between("GPU share grant", "computeMilli", computeMilli, 0, 1000);
@@ -64,7 +97,13 @@ public sealed interface GpuGrant {
    * @param startSlot start memory slice, one of the profile's start slots
    */
   record Mig(int gpuIndex, String profile, int startSlot) implements GpuGrant {
-    /** Validates the fields; the profile and slot are checked against the GPU on allocation. */
+    /**
+     * Validates the fields; the profile and slot are checked against the GPU on allocation.
+     *
+     * @param gpuIndex index within the node
+     * @param profile profile name from the GPU model's table
+     * @param startSlot start memory slice, one of the profile's start slots
+     */
     public Mig {
       Checks.atLeast("MIG grant", "gpuIndex", gpuIndex, 0);
       Checks.name("MIG grant", "profile", profile);

@@ -21,7 +21,16 @@ public record GpuModel(
     int migMemorySlices,
     List<MigProfile> migProfiles) {
 
-  /** Validates the model and its MIG table. */
+  /**
+   * Validates the model and its MIG table.
+   *
+   * @param name catalog name, for example {@code A100-80GB}; also what request model filters match
+   * @param memoryMib device memory in MiB
+   * @param computeCapability CUDA compute capability such as {@code 8.0}, or empty when unknown
+   * @param migComputeSlices compute slices of the GPU in MIG mode, 0 when MIG is unsupported
+   * @param migMemorySlices memory slices of the GPU in MIG mode, 0 when MIG is unsupported
+   * @param migProfiles the MIG profile table, empty when MIG is unsupported
+   */
   public GpuModel {
     Checks.name("GPU model", "name", name);
     String owner = "GPU model " + name;
@@ -68,17 +77,34 @@ public record GpuModel(
     }
   }
 
-  /** A model without MIG, for user-defined or anonymised models such as the openb trace's G2. */
+  /**
+   * A model without MIG, for user-defined or anonymised models such as the openb trace's G2.
+   *
+   * @param name catalog name, for example {@code A100-80GB}; also what request model filters match
+   * @param memoryMib device memory in MiB
+   * @return a model without MIG, for user-defined or anonymised models such as the openb trace's G2
+   */
   public static GpuModel of(String name, int memoryMib) {
     return new GpuModel(name, memoryMib, "", 0, 0, List.of());
   }
 
-  /** A model without MIG with a known compute capability. */
+  /**
+   * A model without MIG with a known compute capability.
+   *
+   * @param name catalog name, for example {@code A100-80GB}; also what request model filters match
+   * @param memoryMib device memory in MiB
+   * @param computeCapability CUDA compute capability such as {@code 8.0}, or empty when unknown
+   * @return a model without MIG with a known compute capability
+   */
   public static GpuModel of(String name, int memoryMib, String computeCapability) {
     return new GpuModel(name, memoryMib, computeCapability, 0, 0, List.of());
   }
 
-  /** Whether the model can be partitioned with MIG. */
+  /**
+   * Whether the model can be partitioned with MIG.
+   *
+   * @return whether the model can be partitioned with MIG
+   */
   public boolean supportsMig() {
     return !migProfiles.isEmpty();
   }
@@ -164,13 +190,23 @@ public record GpuModel(
    * placementSize / migMemorySlices}), so that no valid layout charges more than the GPU has. (The
    * vendor's nominal sizes can add up to more: four H100 NVL {@code 1g.24gb} instances are 96 GiB
    * on a 94 GiB GPU.)
+   *
+   * @param profile a MIG profile of this model
+   * @return the memory, in MiB, that the ledger charges for a MIG instance of {@code profile}: the
+   *     profile's memory, but never more than its memory slices' share of the GPU ({@code memoryMib
+   *     * placementSize / migMemorySlices}), so that no valid layout charges more than the GPU has
    */
   public int migMemoryMib(MigProfile profile) {
     return (int) Math.min(profile.memoryMib(),
         (long) memoryMib * profile.placementSize() / migMemorySlices);
   }
 
-  /** The compute share, in milli-GPU, that a MIG instance of {@code profile} stands for. */
+  /**
+   * The compute share, in milli-GPU, that a MIG instance of {@code profile} stands for.
+   *
+   * @param profile a MIG profile of this model
+   * @return the compute share, in milli-GPU, that a MIG instance of {@code profile} stands for
+   */
   public int migComputeMilli(MigProfile profile) {
     return profile.computeSlices() * 1000 / migComputeSlices;
   }

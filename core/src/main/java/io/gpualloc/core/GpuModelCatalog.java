@@ -42,12 +42,20 @@ public final class GpuModelCatalog {
     this.aliasSpellings = aliasSpellings;
   }
 
-  /** The built-in catalog. */
+  /**
+   * The built-in catalog.
+   *
+   * @return the built-in catalog
+   */
   public static GpuModelCatalog builtIn() {
     return BUILT_IN;
   }
 
-  /** An empty catalog, for hosts that define every model themselves. */
+  /**
+   * An empty catalog, for hosts that define every model themselves.
+   *
+   * @return an empty catalog, for hosts that define every model themselves
+   */
   public static GpuModelCatalog empty() {
     return new GpuModelCatalog(Map.of(), Map.of(), Map.of());
   }
@@ -55,6 +63,8 @@ public final class GpuModelCatalog {
   /**
    * A catalog with {@code model} added.
    *
+   * @param model the model to add
+   * @return a catalog with {@code model} added
    * @throws InvalidSpecException when a model of that name (or alias) already exists with a
    *     different definition
    */
@@ -74,7 +84,12 @@ public final class GpuModelCatalog {
     return new GpuModelCatalog(java.util.Collections.unmodifiableMap(copy), aliases, aliasSpellings);
   }
 
-  /** A catalog with all of {@code more} added, in order. */
+  /**
+   * A catalog with all of {@code more} added, in order.
+   *
+   * @param more the models to add
+   * @return a catalog with all of {@code more} added, in order
+   */
   public GpuModelCatalog withAll(Collection<GpuModel> more) {
     GpuModelCatalog c = this;
     for (GpuModel m : more) {
@@ -86,6 +101,8 @@ public final class GpuModelCatalog {
   /**
    * The model with this name or alias.
    *
+   * @param name the name
+   * @return the model with this name or alias
    * @throws UnknownGpuModelException when there is none, naming the known models
    */
   public GpuModel get(String name) {
@@ -109,17 +126,30 @@ public final class GpuModelCatalog {
     return m;
   }
 
-  /** Whether a model with this name or alias exists. */
+  /**
+   * Whether a model with this name or alias exists.
+   *
+   * @param name the name
+   * @return whether a model with this name or alias exists
+   */
   public boolean contains(String name) {
     return find(name) != null;
   }
 
-  /** The models, in catalog order. */
+  /**
+   * The models, in catalog order.
+   *
+   * @return the models, in catalog order
+   */
   public Collection<GpuModel> models() {
     return models.values();
   }
 
-  /** The model names, in catalog order. */
+  /**
+   * The model names, in catalog order.
+   *
+   * @return the model names, in catalog order
+   */
   public Set<String> names() {
     return models.keySet();
   }

@@ -11,12 +11,21 @@ package io.gpualloc.core;
 public class GpuallocException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with the given message. */
+  /**
+   * Creates an exception with the given message.
+   *
+   * @param message the detail message
+   */
   public GpuallocException(String message) {
     super(message);
   }
 
-  /** Creates an exception with the given message and cause. */
+  /**
+   * Creates an exception with the given message and cause.
+   *
+   * @param message the detail message
+   * @param cause the underlying cause
+   */
   public GpuallocException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -7,7 +7,11 @@ package io.gpualloc.core;
 public class InvalidSpecException extends GpuallocException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with the given message. */
+  /**
+   * Creates an exception with the given message.
+   *
+   * @param message the detail message
+   */
   public InvalidSpecException(String message) {
     super(message);
   }

@@ -7,7 +7,11 @@ package io.gpualloc.core;
 public final class LedgerCorruptionException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception naming the violated invariant. */
+  /**
+   * Creates an exception naming the violated invariant.
+   *
+   * @param invariant the invariant found broken
+   */
   public LedgerCorruptionException(String invariant) {
     super("gpualloc internal invariant violated (please report): " + invariant);
   }

@@ -59,6 +59,17 @@ public record MigProfile(
   /**
    * Validates every field and copies the start slots and aliases.
    *
+   * @param name profile name, for example {@code 3g.40gb}
+   * @param profileId GPU-instance profile id as {@code nvidia-smi mig -lgip} prints it, or -1 when
+   *     the vendor publishes none
+   * @param computeSlices compute slices (the {@code Ng} prefix)
+   * @param memorySlices memory slices the profile is sized by
+   * @param memoryMib usable memory in MiB
+   * @param maxCount instances available when the profile is used alone on an empty GPU
+   * @param startSlots valid start slots, in memory-slice units, ascending
+   * @param placementSize memory slices one instance occupies
+   * @param mediaExtension whether this is a {@code +me} profile
+   * @param aliases other names boards report for the same profile
    * @throws InvalidSpecException when a field is out of range, the start slots are not ascending
    *     within 31 memory slices, or an alias is blank or repeats the name
    */
@@ -106,12 +117,22 @@ public record MigProfile(
         startSlots, placementSize, mediaExtension, more);
   }
 
-  /** Whether {@code slot} is a valid start slot of this profile. */
+  /**
+   * Whether {@code slot} is a valid start slot of this profile.
+   *
+   * @param slot a start slot
+   * @return whether {@code slot} is a valid start slot of this profile
+   */
   public boolean isValidStart(int slot) {
     return startSlots.contains(slot);
   }
 
-  /** The memory-slice occupancy mask of an instance at {@code start}. */
+  /**
+   * The memory-slice occupancy mask of an instance at {@code start}.
+   *
+   * @param start the start slot
+   * @return the memory-slice occupancy mask of an instance at {@code start}
+   */
   public int mask(int start) {
     return ((1 << placementSize) - 1) << start;
   }

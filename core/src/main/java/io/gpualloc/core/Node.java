@@ -21,7 +21,15 @@ import java.util.Map;
 public record Node(
     String name, Map<String, String> labels, int cpuMilli, int memoryMib, List<Gpu> gpus) {
 
-  /** Validates every field and copies the collections. */
+  /**
+   * Validates every field and copies the collections.
+   *
+   * @param name unique node name
+   * @param labels labels, for example topology domains ({@code rack=r7}); sorted by key
+   * @param cpuMilli allocatable CPU in millicores
+   * @param memoryMib allocatable host memory in MiB
+   * @param gpus GPUs, the GPU with index {@code i} at position {@code i}
+   */
   public Node {
     Checks.name("node", "name", name);
     String owner = "node " + name;
@@ -38,17 +46,31 @@ public record Node(
     }
   }
 
-  /** Starts a node builder. */
+  /**
+   * Starts a node builder.
+   *
+   * @param name unique node name
+   * @return a new builder
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
-  /** The number of GPUs. */
+  /**
+   * The number of GPUs.
+   *
+   * @return the number of GPUs
+   */
   public int gpuCount() {
     return gpus.size();
   }
 
-  /** The GPU with this index. */
+  /**
+   * The GPU with this index.
+   *
+   * @param index the index
+   * @return the GPU with this index
+   */
   public Gpu gpu(int index) {
     if (index < 0 || index >= gpus.size()) {
       throw InvalidSpecException.of(
@@ -70,25 +92,47 @@ public record Node(
       this.name = name;
     }
 
-    /** Sets allocatable CPU in millicores. */
+    /**
+     * Sets allocatable CPU in millicores.
+     *
+     * @param cpuMilli allocatable CPU in millicores
+     * @return this builder
+     */
     public Builder cpuMilli(int cpuMilli) {
       this.cpuMilli = cpuMilli;
       return this;
     }
 
-    /** Sets allocatable memory in MiB. */
+    /**
+     * Sets allocatable memory in MiB.
+     *
+     * @param memoryMib allocatable host memory in MiB
+     * @return this builder
+     */
     public Builder memoryMib(int memoryMib) {
       this.memoryMib = memoryMib;
       return this;
     }
 
-    /** Adds a label. */
+    /**
+     * Adds a label.
+     *
+     * @param key the label key
+     * @param value the label value
+     * @return this builder
+     */
     public Builder label(String key, String value) {
       labels.put(key, value);
       return this;
     }
 
-    /** Adds {@code count} GPUs of {@code model} with default UUIDs, all on NUMA node 0. */
+    /**
+     * Adds {@code count} GPUs of {@code model} with default UUIDs, all on NUMA node 0.
+     *
+     * @param count how many GPUs to add
+     * @param model the GPU model
+     * @return this builder
+     */
     public Builder gpus(int count, GpuModel model) {
       return gpus(count, model, 1);
     }
@@ -96,6 +140,11 @@ public record Node(
     /**
      * Adds {@code count} GPUs of {@code model}, split evenly over {@code numaNodes} NUMA nodes in
      * index order (8 GPUs on 2 NUMA nodes: 0-3 on node 0, 4-7 on node 1).
+     *
+     * @param count how many GPUs to add
+     * @param model the GPU model
+     * @param numaNodes the number of NUMA nodes the GPUs are spread over
+     * @return this builder
      */
     public Builder gpus(int count, GpuModel model, int numaNodes) {
       Checks.atLeast("node " + name, "gpu count", count, 0);
@@ -107,14 +156,27 @@ public record Node(
       return this;
     }
 
-    /** Adds one GPU with a default UUID. */
+    /**
+     * Adds one GPU with a default UUID.
+     *
+     * @param model the GPU model
+     * @param numaNode the GPU's NUMA node
+     * @return this builder
+     */
     public Builder gpu(GpuModel model, int numaNode) {
       int index = gpus.size();
       gpus.add(new Gpu(index, "GPU-" + name + "-" + index, model, numaNode));
       return this;
     }
 
-    /** Adds one GPU with an explicit UUID. */
+    /**
+     * Adds one GPU with an explicit UUID.
+     *
+     * @param uuid the GPU's UUID, unique in the cluster
+     * @param model the GPU model
+     * @param numaNode the GPU's NUMA node
+     * @return this builder
+     */
     public Builder gpu(String uuid, GpuModel model, int numaNode) {
       gpus.add(new Gpu(gpus.size(), uuid, model, numaNode));
       return this;
@@ -150,7 +212,11 @@ public record Node(
       return this;
     }
 
-    /** Builds the node, validating it. */
+    /**
+     * Builds the node, validating it.
+     *
+     * @return the node built
+     */
     public Node build() {
       return new Node(name, labels, cpuMilli, memoryMib, gpus);
     }

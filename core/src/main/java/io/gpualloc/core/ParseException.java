@@ -7,9 +7,16 @@ package io.gpualloc.core;
 public class ParseException extends GpuallocException {
   private static final long serialVersionUID = 1L;
 
+  /** The file or input name. */
   private final String source;
+
+  /** The 1-based line, or 0 when unknown. */
   private final int line;
+
+  /** The 1-based column, or 0 when unknown. */
   private final int column;
+
+  /** The path of the offending field, or the empty string. */
   private final String path;
 
   /**
@@ -25,7 +32,16 @@ public class ParseException extends GpuallocException {
     this(source, line, column, path, problem, null);
   }
 
-  /** As {@link #ParseException(String, int, int, String, String)}, with a cause. */
+  /**
+   * As {@link #ParseException(String, int, int, String, String)}, with a cause.
+   *
+   * @param source the file or input name
+   * @param line the 1-based line, or 0 when unknown
+   * @param column the 1-based column, or 0 when unknown
+   * @param path the path of the offending field, or the empty string
+   * @param problem what was wrong
+   * @param cause the underlying cause
+   */
   public ParseException(
       String source, int line, int column, String path, String problem, Throwable cause) {
     super(format(source, line, column, path, problem), cause);
@@ -49,22 +65,38 @@ public class ParseException extends GpuallocException {
     return sb.append(": ").append(problem).toString();
   }
 
-  /** The file or input name. */
+  /**
+   * The file or input name.
+   *
+   * @return the file or input name
+   */
   public String source() {
     return source;
   }
 
-  /** The 1-based line, or 0 when unknown. */
+  /**
+   * The 1-based line, or 0 when unknown.
+   *
+   * @return the 1-based line, or 0 when unknown
+   */
   public int line() {
     return line;
   }
 
-  /** The 1-based column, or 0 when unknown. */
+  /**
+   * The 1-based column, or 0 when unknown.
+   *
+   * @return the 1-based column, or 0 when unknown
+   */
   public int column() {
     return column;
   }
 
-  /** The path of the offending field (for example {@code nodes[3].cpuMilli}), or empty. */
+  /**
+   * The path of the offending field (for example {@code nodes[3].cpuMilli}), or empty.
+   *
+   * @return the path of the offending field (for example {@code nodes[3].cpuMilli}), or empty
+   */
   public String path() {
     return path;
   }

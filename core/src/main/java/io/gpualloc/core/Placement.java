@@ -16,7 +16,15 @@ import java.util.List;
 public record Placement(
     String allocationId, int nodeId, int cpuMilli, int memoryMib, List<GpuGrant> grants) {
 
-  /** Validates the fields and copies the grants. */
+  /**
+   * Validates the fields and copies the grants.
+   *
+   * @param allocationId the id under which the ledger records the allocation (a pod UID, say)
+   * @param nodeId dense node id in the {@link Cluster}
+   * @param cpuMilli host CPU in millicores
+   * @param memoryMib host memory in MiB
+   * @param grants per-GPU grants; several MIG grants may name the same GPU, other grants may not
+   */
   public Placement {
     Checks.name("placement", "allocationId", allocationId);
     String owner = "placement " + allocationId;
@@ -39,12 +47,23 @@ public record Placement(
     }
   }
 
-  /** Starts a builder for node {@code nodeId}. */
+  /**
+   * Starts a builder for node {@code nodeId}.
+   *
+   * @param allocationId the id under which the ledger records the allocation (a pod UID, say)
+   * @param nodeId dense node id in the {@link Cluster}
+   * @return a new builder
+   */
   public static Builder builder(String allocationId, int nodeId) {
     return new Builder(allocationId, nodeId);
   }
 
-  /** The same placement under another allocation id. */
+  /**
+   * The same placement under another allocation id.
+   *
+   * @param id the new allocation id
+   * @return the same placement under another allocation id
+   */
   public Placement withAllocationId(String id) {
     return new Placement(id, nodeId, cpuMilli, memoryMib, grants);
   }
@@ -62,43 +81,81 @@ public record Placement(
       this.nodeId = nodeId;
     }
 
-    /** Host CPU in millicores. */
+    /**
+     * Host CPU in millicores.
+     *
+     * @param v the value of {@code cpuMilli}
+     * @return this builder
+     */
     public Builder cpuMilli(int v) {
       this.cpuMilli = v;
       return this;
     }
 
-    /** Host memory in MiB. */
+    /**
+     * Host memory in MiB.
+     *
+     * @param v the value of {@code memoryMib}
+     * @return this builder
+     */
     public Builder memoryMib(int v) {
       this.memoryMib = v;
       return this;
     }
 
-    /** Grants GPU {@code gpuIndex} whole. */
+    /**
+     * Grants GPU {@code gpuIndex} whole.
+     *
+     * @param gpuIndex the GPU's index within its node
+     * @return this builder
+     */
     public Builder whole(int gpuIndex) {
       grants.add(GpuGrant.whole(gpuIndex));
       return this;
     }
 
-    /** Grants a share of GPU {@code gpuIndex}. */
+    /**
+     * Grants a share of GPU {@code gpuIndex}.
+     *
+     * @param gpuIndex the GPU's index within its node
+     * @param computeMilli the share's compute, milli-GPU
+     * @param memoryMib host memory in MiB
+     * @return this builder
+     */
     public Builder share(int gpuIndex, int computeMilli, int memoryMib) {
       grants.add(GpuGrant.share(gpuIndex, computeMilli, memoryMib));
       return this;
     }
 
-    /** Grants a MIG instance on GPU {@code gpuIndex}. */
+    /**
+     * Grants a MIG instance on GPU {@code gpuIndex}.
+     *
+     * @param gpuIndex the GPU's index within its node
+     * @param profile the MIG profile name, e.g. {@code 3g.40gb}
+     * @param startSlot a start slot of the profile
+     * @return this builder
+     */
     public Builder mig(int gpuIndex, String profile, int startSlot) {
       grants.add(GpuGrant.mig(gpuIndex, profile, startSlot));
       return this;
     }
 
-    /** Adds a grant. */
+    /**
+     * Adds a grant.
+     *
+     * @param grant the grant to add
+     * @return this builder
+     */
     public Builder grant(GpuGrant grant) {
       grants.add(grant);
       return this;
     }
 
-    /** Builds the placement, validating it. */
+    /**
+     * Builds the placement, validating it.
+     *
+     * @return the placement built
+     */
     public Placement build() {
       return new Placement(allocationId, nodeId, cpuMilli, memoryMib, grants);
     }

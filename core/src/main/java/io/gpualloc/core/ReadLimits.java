@@ -81,6 +81,23 @@ public record ReadLimits(
   /**
    * Validates the limits.
    *
+   * @param maxBytes the largest input, in bytes for files and in chars for text (default {@value
+   *     #DEFAULT_MAX_BYTES}, 256 MiB)
+   * @param maxNodes the most nodes in a cluster or node list (default {@value #DEFAULT_MAX_NODES})
+   * @param maxGpusPerNode the most GPUs one node may have, in a cluster file, a trace's node list
+   *     or a {@code topo -m} matrix (default {@value #DEFAULT_MAX_GPUS_PER_NODE})
+   * @param maxNicsPerNode the most NIC columns of a {@code topo -m} matrix (default {@value
+   *     #DEFAULT_MAX_NICS_PER_NODE})
+   * @param maxItems the most records of a list: requests, placements, trace pods, GPU model
+   *     definitions, and packing items counted with their demand (copies) (default {@value
+   *     #DEFAULT_MAX_ITEMS})
+   * @param maxColumns the most columns of a CSV header (default {@value #DEFAULT_MAX_COLUMNS})
+   * @param maxDimensions the most dimensions of a vector packing file (default {@value
+   *     #DEFAULT_MAX_DIMENSIONS})
+   * @param maxScalarLength the longest single value: a string, number or CSV cell, in chars
+   *     (default {@value #DEFAULT_MAX_SCALAR_LENGTH})
+   * @param maxDepth the deepest nesting of lists and objects in JSON and YAML (default {@value
+   *     #DEFAULT_MAX_DEPTH})
    * @throws InvalidSpecException when {@code maxBytes} is below 1 or above {@code
    *     Integer.MAX_VALUE - 8} (the largest Java string), or any other limit is below 1
    */

@@ -43,7 +43,11 @@ public enum RejectReason {
     this.text = text;
   }
 
-  /** The reason as it appears in a summary, for example {@code insufficient GPU memory}. */
+  /**
+   * The reason as it appears in a summary, for example {@code insufficient GPU memory}.
+   *
+   * @return the reason as it appears in a summary, for example {@code insufficient GPU memory}
+   */
   public String text() {
     return text;
   }

@@ -4,7 +4,11 @@ package io.gpualloc.core;
 public class UnknownAllocationException extends GpuallocException {
   private static final long serialVersionUID = 1L;
 
-  /** Creates an exception with the given message. */
+  /**
+   * Creates an exception with the given message.
+   *
+   * @param message the detail message
+   */
   public UnknownAllocationException(String message) {
     super(message);
   }

@@ -87,7 +87,13 @@ public final class ClusterTopology {
     }
   }
 
-  /** The domains of {@code cluster} at {@code levels}. */
+  /**
+   * The domains of {@code cluster} at {@code levels}.
+   *
+   * @param cluster the cluster
+   * @param levels the topology levels, lowest first
+   * @return the domains of {@code cluster} at {@code levels}
+   */
   public static ClusterTopology of(Cluster cluster, TopologyLevels levels) {
     if (cluster == null || levels == null) {
       throw InvalidSpecException.of("cluster topology", "argument", null, "a cluster and levels");
@@ -95,30 +101,55 @@ public final class ClusterTopology {
     return new ClusterTopology(cluster, levels);
   }
 
-  /** The cluster. */
+  /**
+   * The cluster.
+   *
+   * @return the cluster
+   */
   public Cluster cluster() {
     return cluster;
   }
 
-  /** The levels. */
+  /**
+   * The levels.
+   *
+   * @return the levels
+   */
   public TopologyLevels levels() {
     return levels;
   }
 
-  /** The number of domains at {@code level}. */
+  /**
+   * The number of domains at {@code level}.
+   *
+   * @param level the topology level, 0 = lowest
+   * @return the number of domains at {@code level}
+   */
   public int domainCount(int level) {
     checkLevel(level);
     return names.get(level).size();
   }
 
-  /** The domain of node {@code nodeId} at {@code level}, or -1 when it has none there. */
+  /**
+   * The domain of node {@code nodeId} at {@code level}, or -1 when it has none there.
+   *
+   * @param nodeId the node's id in the cluster
+   * @param level the topology level, 0 = lowest
+   * @return the domain of node {@code nodeId} at {@code level}, or -1 when it has none there
+   */
   public int domainOf(int nodeId, int level) {
     checkLevel(level);
     cluster.node(nodeId);
     return domainOfNode[level][nodeId];
   }
 
-  /** The domain path name, for example {@code zone-a/block-1/rack-7}. */
+  /**
+   * The domain path name, for example {@code zone-a/block-1/rack-7}.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the domain path name, for example {@code zone-a/block-1/rack-7}
+   */
   public String domainName(int level, int domainId) {
     checkDomain(level, domainId);
     return names.get(level).get(domainId);
@@ -127,6 +158,10 @@ public final class ClusterTopology {
   /**
    * The id of the domain with this path name at {@code level}.
    *
+   *
+   * @param level the topology level, 0 = lowest
+   * @param name the name
+   * @return the id of the domain with this path name at {@code level}
    * @throws InvalidSpecException when there is none
    */
   public int domainId(int level, String name) {
@@ -140,13 +175,25 @@ public final class ClusterTopology {
     return id;
   }
 
-  /** The node ids of a domain, ascending (a copy). */
+  /**
+   * The node ids of a domain, ascending (a copy).
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the node ids of a domain, ascending (a copy)
+   */
   public int[] nodesOf(int level, int domainId) {
     checkDomain(level, domainId);
     return nodes[level][domainId].clone();
   }
 
-  /** The domain one level up that contains this domain, or -1 at the top level. */
+  /**
+   * The domain one level up that contains this domain, or -1 at the top level.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the domain one level up that contains this domain, or -1 at the top level
+   */
   public int parentOf(int level, int domainId) {
     checkDomain(level, domainId);
     return parent[level][domainId];

@@ -27,7 +27,11 @@ public final class DomainCapacity {
   private final long[][] compute;
   private final int[][] total;
 
-  /** Capacity tracking for the domains of {@code topology}; nothing is counted until a refresh. */
+  /**
+   * Capacity tracking for the domains of {@code topology}; nothing is counted until a refresh.
+   *
+   * @param topology the cluster's topology domains
+   */
   public DomainCapacity(ClusterTopology topology) {
     if (topology == null) {
       throw InvalidSpecException.of("domain capacity", "topology", null, "a ClusterTopology");
@@ -58,6 +62,8 @@ public final class DomainCapacity {
   /**
    * Brings every node's contribution up to date with {@code view}.
    *
+   *
+   * @param view the cluster state or snapshot to read
    * @return how many nodes were recomputed
    */
   public int refresh(ClusterView view) {
@@ -75,7 +81,12 @@ public final class DomainCapacity {
     return changed;
   }
 
-  /** Brings node {@code nodeId}'s contribution up to date with {@code view}. */
+  /**
+   * Brings node {@code nodeId}'s contribution up to date with {@code view}.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   */
   public void refresh(ClusterView view, int nodeId) {
     checkView(view);
     topology.cluster().node(nodeId);
@@ -135,25 +146,50 @@ public final class DomainCapacity {
     }
   }
 
-  /** Wholly free GPUs in the domain, as of the last refresh. */
+  /**
+   * Wholly free GPUs in the domain, as of the last refresh.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the wholly free GPUs in the domain, as of the last refresh
+   */
   public int freeWholeGpus(int level, int domainId) {
     topology.domainName(level, domainId);
     return free[level][domainId];
   }
 
-  /** Free compute (milli-GPU) of GPUs that can take shares in the domain. */
+  /**
+   * Free compute (milli-GPU) of GPUs that can take shares in the domain.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return the free compute (milli-GPU) of GPUs that can take shares in the domain
+   */
   public long freeComputeMilli(int level, int domainId) {
     topology.domainName(level, domainId);
     return compute[level][domainId];
   }
 
-  /** All GPUs of the domain's nodes. */
+  /**
+   * All GPUs of the domain's nodes.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param domainId the domain id at {@code level}
+   * @return all GPUs of the domain's nodes
+   */
   public int totalGpus(int level, int domainId) {
     topology.domainName(level, domainId);
     return total[level][domainId];
   }
 
-  /** The domains at {@code level} with at least {@code wholeGpus} wholly free GPUs, ascending. */
+  /**
+   * The domains at {@code level} with at least {@code wholeGpus} wholly free GPUs, ascending.
+   *
+   * @param level the topology level, 0 = lowest
+   * @param wholeGpus the number of whole GPUs
+   * @return the domains at {@code level} with at least {@code wholeGpus} wholly free GPUs,
+   *     ascending
+   */
   public int[] domainsWithFreeGpus(int level, int wholeGpus) {
     int dc = topology.domainCount(level);
     int k = 0;

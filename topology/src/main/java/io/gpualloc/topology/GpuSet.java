@@ -23,12 +23,21 @@ public final class GpuSet {
     this.words = len == words.length ? words : Arrays.copyOf(words, len);
   }
 
-  /** The empty set. */
+  /**
+   * The empty set.
+   *
+   * @return the empty set
+   */
   public static GpuSet empty() {
     return EMPTY;
   }
 
-  /** The set of these indices (each >= 0; duplicates are ignored). */
+  /**
+   * The set of these indices (each >= 0; duplicates are ignored).
+   *
+   * @param indices GPU indices within the node
+   * @return the set of these indices (each >= 0; duplicates are ignored)
+   */
   public static GpuSet of(int... indices) {
     int max = -1;
     for (int i : indices) {
@@ -44,12 +53,22 @@ public final class GpuSet {
     return new GpuSet(w);
   }
 
-  /** The set of these indices. */
+  /**
+   * The set of these indices.
+   *
+   * @param indices GPU indices within the node
+   * @return the set of these indices
+   */
   public static GpuSet of(Collection<Integer> indices) {
     return of(indices.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** The indices {@code 0..count-1}. */
+  /**
+   * The indices {@code 0..count-1}.
+   *
+   * @param count the number of GPUs, at least 0
+   * @return the indices {@code 0..count-1}
+   */
   public static GpuSet range(int count) {
     if (count < 0) {
       throw InvalidSpecException.of("GPU set", "count", count, ">= 0");
@@ -64,6 +83,10 @@ public final class GpuSet {
   /**
    * The node's GPUs that are wholly free ({@link GpuMode#FREE} and healthy: {@link
    * ClusterView#canTakeWhole}) in {@code view}.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @return the node's GPUs that can be granted whole now
    */
   public static GpuSet wholeFree(ClusterView view, int nodeId) {
     int count = view.cluster().node(nodeId).gpuCount();
@@ -80,6 +103,13 @@ public final class GpuSet {
   /**
    * The node's GPUs that are partly used under sharing ({@link GpuMode#SHARED}) and can still take
    * a share of {@code computeMilli} and {@code memoryMib}.
+   *
+   * @param view the cluster state or snapshot to read
+   * @param nodeId the node's id in the cluster
+   * @param computeMilli the share's compute, milli-GPU
+   * @param memoryMib the share's GPU memory, MiB
+   * @return the node's GPUs that are partly used under sharing ({@link GpuMode#SHARED}) and can
+   *     still take a share of {@code computeMilli} and {@code memoryMib}
    */
   public static GpuSet partlyUsed(ClusterView view, int nodeId, int computeMilli, int memoryMib) {
     int count = view.cluster().node(nodeId).gpuCount();
@@ -94,13 +124,22 @@ public final class GpuSet {
     return new GpuSet(w);
   }
 
-  /** Whether {@code index} is in the set. */
+  /**
+   * Whether {@code index} is in the set.
+   *
+   * @param index the index
+   * @return whether {@code index} is in the set
+   */
   public boolean contains(int index) {
     int w = index >> 6;
     return index >= 0 && w < words.length && (words[w] & (1L << index)) != 0;
   }
 
-  /** The number of indices. */
+  /**
+   * The number of indices.
+   *
+   * @return the number of indices
+   */
   public int size() {
     int s = 0;
     for (long w : words) {
@@ -109,18 +148,30 @@ public final class GpuSet {
     return s;
   }
 
-  /** Whether the set is empty. */
+  /**
+   * Whether the set is empty.
+   *
+   * @return whether the set is empty
+   */
   public boolean isEmpty() {
     return words.length == 0;
   }
 
-  /** The largest index plus one (0 when empty). */
+  /**
+   * The largest index plus one (0 when empty).
+   *
+   * @return the largest index plus one (0 when empty)
+   */
   public int bound() {
     return words.length == 0 ? 0
         : (words.length - 1) * 64 + 64 - Long.numberOfLeadingZeros(words[words.length - 1]);
   }
 
-  /** The indices, ascending. */
+  /**
+   * The indices, ascending.
+   *
+   * @return the indices, ascending
+   */
   public int[] toArray() {
     int[] out = new int[size()];
     int k = 0;
@@ -134,7 +185,12 @@ public final class GpuSet {
     return out;
   }
 
-  /** This set plus {@code other}. */
+  /**
+   * This set plus {@code other}.
+   *
+   * @param other the other set
+   * @return this set plus {@code other}
+   */
   public GpuSet union(GpuSet other) {
     long[] w = Arrays.copyOf(words, Math.max(words.length, other.words.length));
     for (int i = 0; i < other.words.length; i++) {
@@ -143,7 +199,12 @@ public final class GpuSet {
     return new GpuSet(w);
   }
 
-  /** This set without the indices of {@code other}. */
+  /**
+   * This set without the indices of {@code other}.
+   *
+   * @param other the other set
+   * @return this set without the indices of {@code other}
+   */
   public GpuSet minus(GpuSet other) {
     long[] w = words.clone();
     for (int i = 0; i < Math.min(w.length, other.words.length); i++) {
@@ -152,7 +213,12 @@ public final class GpuSet {
     return new GpuSet(w);
   }
 
-  /** The indices in both sets. */
+  /**
+   * The indices in both sets.
+   *
+   * @param other the other set
+   * @return the indices in both sets
+   */
   public GpuSet intersect(GpuSet other) {
     long[] w = Arrays.copyOf(words, Math.min(words.length, other.words.length));
     for (int i = 0; i < w.length; i++) {
@@ -161,7 +227,12 @@ public final class GpuSet {
     return new GpuSet(w);
   }
 
-  /** Whether every index of this set is in {@code other}. */
+  /**
+   * Whether every index of this set is in {@code other}.
+   *
+   * @param other the other set
+   * @return whether every index of this set is in {@code other}
+   */
   public boolean isSubsetOf(GpuSet other) {
     for (int i = 0; i < words.length; i++) {
       long o = i < other.words.length ? other.words[i] : 0;

@@ -9,7 +9,11 @@ import io.gpualloc.core.RejectReason;
  */
 public sealed interface GpuSetChoice {
 
-  /** Whether a set was chosen. */
+  /**
+   * Whether a set was chosen.
+   *
+   * @return whether a set was chosen
+   */
   boolean isChosen();
 
   /**
@@ -44,6 +48,25 @@ public sealed interface GpuSetChoice {
     /**
      * Validates the bound.
      *
+     * @param gpus the chosen GPU indices
+     * @param score the primary term of the selector's objective: for {@link
+     *     SelectionObjective#QUALITY_LOOKAHEAD_LOCALITY} the set's link quality (the sum of the
+     *     pair qualities inside the set, {@link LinkScores#quality}, or the node's {@link
+     *     PairScores}); for {@link SelectionObjective#PAIR_SCORE} and the baselines the sum of the
+     *     pair scores ({@link LinkScores#score(Link)} or the node's {@link PairScores})
+     * @param lookahead what the GPUs left free can still offer the next request of the same size:
+     *     the best link quality of a set of {@code k} GPUs among the free GPUs outside this set, or
+     *     {@link #NO_SET} when fewer than {@code k} stay free (or the selector's objective does not
+     *     compute it, as {@link SelectionObjective#PAIR_SCORE})
+     * @param locality the PCIe locality of the set: the sum of {@link LinkScores#locality} over its
+     *     pairs
+     * @param damage the final tie-break, smaller is better: for each chosen wholly-free GPU, 1 plus
+     *     its pair scores to the other wholly-free GPUs (what the set takes away from the free
+     *     structure); 0 for GPUs that were already partly used
+     * @param upperBound an upper bound on the {@code score} of any feasible set; equals {@code
+     *     score} when the answer is proven optimal, and is {@link Long#MAX_VALUE} for selectors
+     *     that compute no bound (the baselines)
+     * @param optimal whether the answer is proven optimal for the selector's objective
      * @throws InvalidSpecException without gpus, or when the bound is below the score (or differs
      *     from it while optimal)
      */
@@ -70,7 +93,11 @@ public sealed interface GpuSetChoice {
       this(gpus, score, NO_SET, 0, damage, upperBound, optimal);
     }
 
-    /** The gap between the bound and the score, relative to the bound (0 when optimal). */
+    /**
+     * The gap between the bound and the score, relative to the bound (0 when optimal).
+     *
+     * @return the gap between the bound and the score, relative to the bound (0 when optimal)
+     */
     public double gap() {
       return upperBound == 0 ? 0.0 : (upperBound - score) / (double) upperBound;
     }
@@ -89,7 +116,13 @@ public sealed interface GpuSetChoice {
    * @param message what exactly was wrong, with the numbers
    */
   record Rejected(RejectReason reason, String message) implements GpuSetChoice {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param reason the reason, in core's vocabulary (for example {@link
+     *     RejectReason#INSUFFICIENT_GPUS})
+     * @param message what exactly was wrong, with the numbers
+     */
     public Rejected {
       if (reason == null || message == null || message.isBlank()) {
         throw new InvalidSpecException("rejection needs a reason and a message");

@@ -17,7 +17,11 @@ import io.gpualloc.core.InvalidSpecException;
  */
 public interface GpuSetSelector {
 
-  /** The selector's name, as {@link GpuSetSelectors#named(String)} knows it. */
+  /**
+   * The selector's name, as {@link GpuSetSelectors#named(String)} knows it.
+   *
+   * @return the selector's name, as {@link GpuSetSelectors#named(String)} knows it
+   */
   String name();
 
   /**
@@ -34,7 +38,15 @@ public interface GpuSetSelector {
   GpuSetChoice select(
       NodeInterconnect node, GpuSet free, GpuSet partlyUsed, GpuSet mustInclude, int k);
 
-  /** {@link #select(NodeInterconnect, GpuSet, GpuSet, GpuSet, int)} for whole-GPU jobs. */
+  /**
+   * {@link #select(NodeInterconnect, GpuSet, GpuSet, GpuSet, int)} for whole-GPU jobs.
+   *
+   * @param node the node's interconnect
+   * @param free the wholly free GPUs
+   * @param mustInclude GPUs the answer must contain
+   * @param k how many GPUs, {@code >= 0}
+   * @return {@link #select(NodeInterconnect, GpuSet, GpuSet, GpuSet, int)} for whole-GPU jobs
+   */
   default GpuSetChoice select(NodeInterconnect node, GpuSet free, GpuSet mustInclude, int k) {
     return select(node, free, GpuSet.empty(), mustInclude, k);
   }

@@ -13,7 +13,11 @@ public final class GpuSetSelectors {
 
   private GpuSetSelectors() {}
 
-  /** The exact selector with the default scores and node budget. */
+  /**
+   * The exact selector with the default scores and node budget.
+   *
+   * @return the exact selector with the default scores and node budget
+   */
   public static GpuSetSelector branchAndBound() {
     return branchAndBound(LinkScores.DEFAULT, DEFAULT_NODE_BUDGET);
   }
@@ -62,7 +66,12 @@ public final class GpuSetSelectors {
     return new BranchAndBoundSelector(scores, nodeBudget, objective);
   }
 
-  /** The go-gpuallocator best-effort baseline (partition enumeration). */
+  /**
+   * The go-gpuallocator best-effort baseline (partition enumeration).
+   *
+   * @param scores the score table
+   * @return the go-gpuallocator best-effort baseline (partition enumeration)
+   */
   public static GpuSetSelector goGpuAllocatorBestEffort(LinkScores scores) {
     if (scores == null) {
       throw InvalidSpecException.of("go-gpuallocator selector", "scores", null, "a LinkScores");
@@ -70,7 +79,12 @@ public final class GpuSetSelectors {
     return new GoGpuAllocatorBestEffort(scores);
   }
 
-  /** The HAMi topology-score baseline ({@code C(n, k)} enumeration). */
+  /**
+   * The HAMi topology-score baseline ({@code C(n, k)} enumeration).
+   *
+   * @param scores the score table
+   * @return the HAMi topology-score baseline ({@code C(n, k)} enumeration)
+   */
   public static GpuSetSelector hamiTopologyScore(LinkScores scores) {
     if (scores == null) {
       throw InvalidSpecException.of("HAMi selector", "scores", null, "a LinkScores");
@@ -93,6 +107,8 @@ public final class GpuSetSelectors {
   /**
    * The selector registered under {@code name} with the default scores.
    *
+   * @param name the name
+   * @return the selector registered under {@code name} with the default scores
    * @throws InvalidSpecException for an unknown name
    */
   public static GpuSetSelector named(String name) {

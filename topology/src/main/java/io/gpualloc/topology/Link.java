@@ -29,6 +29,11 @@ public record Link(LinkClass linkClass, int bonds, LinkClass pcie) implements Co
   /**
    * Validates the bond count against the class and the PCIe class.
    *
+   * @param linkClass {@link LinkClass#NVLINK} or {@link LinkClass#NVSWITCH} for an NVLinked pair,
+   *     otherwise the PCIe class (equal to {@code pcie})
+   * @param bonds the NVLink count: 1..18 for the NVLink classes, 0 for every other class
+   * @param pcie the PCIe path class of the pair (never an NVLink class; {@link LinkClass#UNKNOWN}
+   *     when not known)
    * @throws InvalidSpecException for a bond count outside the class's range, an NVLink class as
    *     {@code pcie}, or a PCIe pair whose {@code pcie} differs from its class
    */

@@ -29,7 +29,11 @@ public enum LinkClass {
     this.token = token;
   }
 
-  /** Whether this class carries NVLink bonds ({@link #NVLINK} or {@link #NVSWITCH}). */
+  /**
+   * Whether this class carries NVLink bonds ({@link #NVLINK} or {@link #NVSWITCH}).
+   *
+   * @return whether this class carries NVLink bonds ({@link #NVLINK} or {@link #NVSWITCH})
+   */
   public boolean isNvLink() {
     return this == NVLINK || this == NVSWITCH;
   }
@@ -37,6 +41,9 @@ public enum LinkClass {
   /**
    * The {@code topo -m} token for a PCIe class ({@code PIX}, ..., {@code SYS}, {@code N/A}); for
    * the NVLink classes the prefix {@code NV} to which the bond count is appended.
+   *
+   * @return the {@code topo -m} token for a PCIe class ({@code PIX}, ..., {@code SYS}, {@code
+   *     N/A}); for the NVLink classes the prefix {@code NV} to which the bond count is appended
    */
   public String token() {
     return token;

@@ -40,7 +40,17 @@ public record LinkScores(int perBond, int pix, int pxb, int phb, int node, int s
   /** The default table: 100 per NVLink, PIX 50, PXB 40, PHB 30, NODE 20, SYS 10, unknown 0. */
   public static final LinkScores DEFAULT = new LinkScores(100, 50, 40, 30, 20, 10, 0);
 
-  /** Validates every value against {@code 0..MAX_VALUE}. */
+  /**
+   * Validates every value against {@code 0..MAX_VALUE}.
+   *
+   * @param perBond points per bonded NVLink
+   * @param pix points for a {@code PIX} pair
+   * @param pxb points for a {@code PXB} pair
+   * @param phb points for a {@code PHB} pair
+   * @param node points for a {@code NODE} pair
+   * @param sys points for a {@code SYS} pair
+   * @param unknown points for a pair nothing is known about
+   */
   public LinkScores {
     check("perBond", perBond);
     check("pix", pix);
@@ -57,7 +67,12 @@ public record LinkScores(int perBond, int pix, int pxb, int phb, int node, int s
     }
   }
 
-  /** The points of a PCIe class (for an NVLink class: 0). */
+  /**
+   * The points of a PCIe class (for an NVLink class: 0).
+   *
+   * @param c the link class
+   * @return the points of a PCIe class (for an NVLink class: 0)
+   */
   public int of(LinkClass c) {
     switch (c) {
       case PIX:

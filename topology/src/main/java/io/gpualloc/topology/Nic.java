@@ -14,7 +14,14 @@ import java.util.List;
  */
 public record Nic(String name, int numaNode, List<LinkClass> toGpu) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param name the adapter's name, for example {@code mlx5_0}
+   * @param numaNode the NUMA node, or -1 when unknown
+   * @param toGpu the PCIe class between this NIC and GPU {@code i} at position {@code i} (never an
+   *     NVLink class)
+   */
   public Nic {
     if (name == null || name.isBlank()) {
       throw InvalidSpecException.of("NIC", "name", name, "a non-blank name");

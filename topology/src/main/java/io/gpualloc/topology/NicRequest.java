@@ -20,6 +20,9 @@ public record NicRequest(int count, NicAffinity affinity, boolean required) {
   /**
    * Validates.
    *
+   * @param count how many NICs, {@code >= 0}
+   * @param affinity how close
+   * @param required whether the affinity is a constraint (else a preference)
    * @throws InvalidSpecException for a negative count or a null affinity
    */
   public NicRequest {

@@ -143,22 +143,42 @@ public final class NodeInterconnect {
     }
   }
 
-  /** Starts a builder for a node of {@code gpuCount} GPUs. */
+  /**
+   * Starts a builder for a node of {@code gpuCount} GPUs.
+   *
+   * @param name the name
+   * @param gpuCount the number of GPUs
+   * @return a new builder
+   */
   public static Builder builder(String name, int gpuCount) {
     return new Builder(name, gpuCount);
   }
 
-  /** A descriptive name, for example {@code DGX-1 (8x V100-SXM2)}. */
+  /**
+   * A descriptive name, for example {@code DGX-1 (8x V100-SXM2)}.
+   *
+   * @return a descriptive name, for example {@code DGX-1 (8x V100-SXM2)}
+   */
   public String name() {
     return name;
   }
 
-  /** The number of GPUs. */
+  /**
+   * The number of GPUs.
+   *
+   * @return the number of GPUs
+   */
   public int gpuCount() {
     return n;
   }
 
-  /** The link between GPUs {@code i} and {@code j} ({@code i != j}); symmetric. */
+  /**
+   * The link between GPUs {@code i} and {@code j} ({@code i != j}); symmetric.
+   *
+   * @param i the GPU
+   * @param j another GPU
+   * @return the link between GPUs {@code i} and {@code j} ({@code i != j}); symmetric
+   */
   public Link link(int i, int j) {
     checkGpu(i);
     checkGpu(j);
@@ -169,13 +189,24 @@ public final class NodeInterconnect {
     return links[i * n + j];
   }
 
-  /** The NUMA node of GPU {@code i}, or -1 when unknown. */
+  /**
+   * The NUMA node of GPU {@code i}, or -1 when unknown.
+   *
+   * @param i the GPU
+   * @return the NUMA node of GPU {@code i}, or -1 when unknown
+   */
   public int numaNode(int i) {
     checkGpu(i);
     return loc[i].numaNode();
   }
 
-  /** The PCIe switch GPU {@code i} hangs off (the last of its switch path), or -1 when unknown. */
+  /**
+   * The PCIe switch GPU {@code i} hangs off (the last of its switch path), or -1 when unknown.
+   *
+   * @param i the GPU
+   * @return the PCIe switch GPU {@code i} hangs off (the last of its switch path), or -1 when
+   *     unknown
+   */
   public int pcieSwitch(int i) {
     checkGpu(i);
     return loc[i].leafSwitch();
@@ -217,18 +248,32 @@ public final class NodeInterconnect {
     return b.build();
   }
 
-  /** The CPU affinity of GPU {@code i} as {@code topo -m} prints it ({@code 0-19,40-59}), or "". */
+  /**
+   * The CPU affinity of GPU {@code i} as {@code topo -m} prints it ({@code 0-19,40-59}), or "".
+   *
+   * @param i the GPU
+   * @return the CPU affinity of GPU {@code i} as {@code topo -m} prints it ({@code 0-19,40-59}), or
+   *     ""
+   */
   public String cpuAffinity(int i) {
     checkGpu(i);
     return cpuAffinity[i];
   }
 
-  /** The node's NICs, in column order. */
+  /**
+   * The node's NICs, in column order.
+   *
+   * @return the node's NICs, in column order
+   */
   public List<Nic> nics() {
     return nics;
   }
 
-  /** One line per pair whose link had to be repaired while building, see the class comment. */
+  /**
+   * One line per pair whose link had to be repaired while building, see the class comment.
+   *
+   * @return one line per pair whose link had to be repaired while building, see the class comment
+   */
   public List<String> warnings() {
     return warnings;
   }
@@ -364,7 +409,13 @@ public final class NodeInterconnect {
     return top;
   }
 
-  /** The NICs with the best PCIe class to GPU {@code i}, in column order (empty without NICs). */
+  /**
+   * The NICs with the best PCIe class to GPU {@code i}, in column order (empty without NICs).
+   *
+   * @param i the GPU
+   * @return the NICs with the best PCIe class to GPU {@code i}, in column order (empty without
+   *     NICs)
+   */
   public List<Nic> closestNics(int i) {
     checkGpu(i);
     LinkClass best = null;
@@ -387,6 +438,10 @@ public final class NodeInterconnect {
    * A copy in which every {@link LinkClass#NVSWITCH} link is shown as a direct {@link
    * LinkClass#NVLINK} link of the same bond count: what {@code nvidia-smi topo -m} can show, since
    * it prints {@code NV#} for both.
+   *
+   * @return a copy in which every {@link LinkClass#NVSWITCH} link is shown as a direct {@link
+   *     LinkClass#NVLINK} link of the same bond count: what {@code nvidia-smi topo -m} can show,
+   *     since it prints {@code NV#} for both
    */
   public NodeInterconnect asSeenByTopoMatrix() {
     Builder b = toBuilder();
@@ -399,7 +454,11 @@ public final class NodeInterconnect {
     return b.build();
   }
 
-  /** A builder holding this interconnect's data. */
+  /**
+   * A builder holding this interconnect's data.
+   *
+   * @return this builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder(name, n);
     for (int i = 0; i < n * n; i++) {
@@ -476,13 +535,27 @@ public final class NodeInterconnect {
       }
     }
 
-    /** Sets the link of the pair {@code i}, {@code j} in both directions. */
+    /**
+     * Sets the link of the pair {@code i}, {@code j} in both directions.
+     *
+     * @param i the GPU
+     * @param j another GPU
+     * @param link the link
+     * @return this builder
+     */
     public Builder link(int i, int j, Link link) {
       directed(i, j, link);
       return directed(j, i, link);
     }
 
-    /** Sets the link as seen from GPU {@code from} only (for asymmetric source data). */
+    /**
+     * Sets the link as seen from GPU {@code from} only (for asymmetric source data).
+     *
+     * @param from the GPU index the link starts at
+     * @param to the GPU index the link ends at
+     * @param link the link
+     * @return this builder
+     */
     public Builder directed(int from, int to, Link link) {
       check("gpu index", from);
       check("gpu index", to);
@@ -497,7 +570,14 @@ public final class NodeInterconnect {
       return this;
     }
 
-    /** Sets GPU {@code i}'s NUMA node and PCIe switch id (-1 = unknown). */
+    /**
+     * Sets GPU {@code i}'s NUMA node and PCIe switch id (-1 = unknown).
+     *
+     * @param i the GPU
+     * @param numaNode the GPU's NUMA node, -1 when unknown
+     * @param pcieSwitchId the id of the PCIe switch the GPU hangs off
+     * @return this builder
+     */
     public Builder placement(int i, int numaNode, int pcieSwitchId) {
       check("gpu index", i);
       if (numaNode < -1) {
@@ -541,7 +621,13 @@ public final class NodeInterconnect {
       return this;
     }
 
-    /** Sets GPU {@code i}'s CPU affinity text ({@code 0-19,40-59}; "" = unknown). */
+    /**
+     * Sets GPU {@code i}'s CPU affinity text ({@code 0-19,40-59}; "" = unknown).
+     *
+     * @param i the GPU
+     * @param affinity the CPU affinity as {@code nvidia-smi topo -m} prints it
+     * @return this builder
+     */
     public Builder cpuAffinity(int i, String affinity) {
       check("gpu index", i);
       if (affinity == null || affinity.chars().anyMatch(Character::isWhitespace)) {
@@ -552,7 +638,12 @@ public final class NodeInterconnect {
       return this;
     }
 
-    /** Adds a NIC (its {@code toGpu} list must have one entry per GPU). */
+    /**
+     * Adds a NIC (its {@code toGpu} list must have one entry per GPU).
+     *
+     * @param nic the NIC to add
+     * @return this builder
+     */
     public Builder nic(Nic nic) {
       if (nic == null) {
         throw InvalidSpecException.of("interconnect " + name, "nic", null, "a Nic");
@@ -565,7 +656,11 @@ public final class NodeInterconnect {
       return this;
     }
 
-    /** Builds, resolving missing and contradictory links (see {@link NodeInterconnect}). */
+    /**
+     * Builds, resolving missing and contradictory links (see {@link NodeInterconnect}).
+     *
+     * @return the interconnect
+     */
     public NodeInterconnect build() {
       return new NodeInterconnect(this);
     }

@@ -56,12 +56,20 @@ public enum Preset {
     this.title = title;
   }
 
-  /** A one-line description. */
+  /**
+   * A one-line description.
+   *
+   * @return a one-line description
+   */
   public String title() {
     return title;
   }
 
-  /** The interconnect (built once, then shared: it is immutable). */
+  /**
+   * The interconnect (built once, then shared: it is immutable).
+   *
+   * @return the interconnect (built once, then shared: it is immutable)
+   */
   public NodeInterconnect interconnect() {
     NodeInterconnect b = built;
     if (b == null) {

@@ -657,6 +657,9 @@ public final class TopoMatrix {
    * affinity, NIC rows (NIC-to-NIC cells as NODE on one known NUMA node, else SYS), the legend and
    * the NIC legend. {@link #parse} reads it back to {@link NodeInterconnect#asSeenByTopoMatrix()}
    * except for PCIe switch ids that the text does not reveal.
+   *
+   * @param node the interconnect
+   * @return the matrix text
    */
   public static String render(NodeInterconnect node) {
     return render(node, false);

@@ -14,7 +14,11 @@ import java.util.Set;
  */
 public record TopologyLevels(List<String> labelKeys) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param labelKeys the label keys, lowest level first; non-blank and distinct
+   */
   public TopologyLevels {
     if (labelKeys == null || labelKeys.isEmpty()) {
       throw InvalidSpecException.of("topology levels", "labelKeys", labelKeys,
@@ -29,12 +33,21 @@ public record TopologyLevels(List<String> labelKeys) {
     }
   }
 
-  /** Levels from these keys, lowest first. */
+  /**
+   * Levels from these keys, lowest first.
+   *
+   * @param labelKeys the label keys, lowest level first; non-blank and distinct
+   * @return levels from these keys, lowest first
+   */
   public static TopologyLevels of(String... labelKeys) {
     return new TopologyLevels(List.of(labelKeys));
   }
 
-  /** The number of levels. */
+  /**
+   * The number of levels.
+   *
+   * @return the number of levels
+   */
   public int size() {
     return labelKeys.size();
   }
@@ -42,6 +55,9 @@ public record TopologyLevels(List<String> labelKeys) {
   /**
    * The index of the level with this key.
    *
+   *
+   * @param labelKey the label key
+   * @return the index of the level with this key
    * @throws InvalidSpecException when no level has it
    */
   public int indexOf(String labelKey) {

@@ -57,7 +57,7 @@ class ReplayTest {
     Replay.Trace trace = Replay.Trace.of("small", cluster, SyntheticOpenb.pods(3).subList(0, 400));
     List<RunResult> a = new ArrayList<>();
     List<RunResult> b = new ArrayList<>();
-    for (String policy : List.of("random", "best-fit", "fgd")) {
+    for (String policy : List.of("random", "best-fit", "fgd-exact")) {
       a.add(Replay.run(trace, policy, 42, 1.3, Inflation.Mode.REFERENCE));
       b.add(Replay.run(trace, policy, 42, 1.3, Inflation.Mode.REFERENCE));
     }

@@ -19,6 +19,8 @@ public interface MigPlanner {
    *
    * @param problem the fleet and the demand
    * @return the plan, never null (a budgeted solver falls back to the greedy plan)
+   * @throws io.gpualloc.core.MissingDependencyException from {@code cp-sat} when OR-Tools is not
+   *     on the class path, before any work
    */
   MigPlan plan(MigPlanProblem problem);
 }

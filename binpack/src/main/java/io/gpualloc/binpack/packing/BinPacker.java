@@ -7,9 +7,18 @@ package io.gpualloc.binpack.packing;
  */
 public interface BinPacker {
 
-  /** The heuristic's name, for example {@code ffd-sum}. */
+  /**
+   * The heuristic's name, for example {@code ffd-sum}.
+   *
+   * @return the heuristic's name, for example {@code ffd-sum}
+   */
   String name();
 
-  /** Packs {@code instance}. */
+  /**
+   * Packs {@code instance}.
+   *
+   * @param instance the packing instance
+   * @return the packing; items that fit no bin are listed in {@link Packing#unpacked()}
+   */
   Packing pack(PackingInstance instance);
 }

@@ -13,12 +13,21 @@ import java.util.List;
 public final class BinPackers {
   private BinPackers() {}
 
-  /** First Fit in the given item order (no sorting): the baseline the others are compared with. */
+  /**
+   * First Fit in the given item order (no sorting): the baseline the others are compared with.
+   *
+   * @return the packer
+   */
   public static BinPacker firstFit() {
     return new GreedyPackers.FirstFit(null);
   }
 
-  /** First Fit on items sorted by decreasing {@code measure} (ties by item index). */
+  /**
+   * First Fit on items sorted by decreasing {@code measure} (ties by item index).
+   *
+   * @param measure how an item's size vector is reduced to one number for sorting
+   * @return first Fit on items sorted by decreasing {@code measure} (ties by item index)
+   */
   public static BinPacker firstFitDecreasing(SizeMeasure measure) {
     return new GreedyPackers.FirstFit(measure);
   }
@@ -26,6 +35,10 @@ public final class BinPackers {
   /**
    * Best Fit Decreasing: items by decreasing {@code measure}; each into the open bin whose residual
    * capacity (in the same measure) is smallest after placing it.
+   *
+   * @param measure how an item's size vector is reduced to one number for sorting
+   * @return Best Fit Decreasing: items by decreasing {@code measure}; each into the open bin whose
+   *     residual capacity (in the same measure) is smallest after placing it
    */
   public static BinPacker bestFitDecreasing(SizeMeasure measure) {
     return new GreedyPackers.BestFit(measure);
@@ -34,6 +47,8 @@ public final class BinPackers {
   /**
    * Panigrahy et al.'s bin-centric DotProduct: fill one bin at a time with the fitting item of
    * largest dot product between its normalised size and the bin's normalised residual.
+   *
+   * @return the packer
    */
   public static BinPacker dotProduct() {
     return new GreedyPackers.BinCentric(false);
@@ -42,6 +57,8 @@ public final class BinPackers {
   /**
    * Panigrahy et al.'s bin-centric norm-based greedy: fill one bin at a time with the fitting item
    * that minimises the L2 norm of the normalised residual left after placing it.
+   *
+   * @return the packer
    */
   public static BinPacker normGreedy() {
     return new GreedyPackers.BinCentric(true);
@@ -51,12 +68,21 @@ public final class BinPackers {
    * Minimum Bin Slack (MBS', Fleszar and Hindi 2002): one bin at a time, the largest remaining
    * item first, then the subset of remaining items that leaves the least normalised slack, by a
    * depth-first search limited to {@code nodeLimit} nodes per bin.
+   *
+   * @param nodeLimit the search nodes allowed per bin
+   * @return Minimum Bin Slack (MBS', Fleszar and Hindi 2002): one bin at a time, the largest
+   *     remaining item first, then the subset of remaining items that leaves the least normalised
+   *     slack, by a depth-first search limited to {@code nodeLimit} nodes per bin
    */
   public static BinPacker minimumBinSlack(int nodeLimit) {
     return new GreedyPackers.MinimumBinSlack(nodeLimit);
   }
 
-  /** Every heuristic above except plain First Fit, in a fixed order (MBS' with 20,000 nodes). */
+  /**
+   * Every heuristic above except plain First Fit, in a fixed order (MBS' with 20,000 nodes).
+   *
+   * @return every heuristic above except plain First Fit, in a fixed order (MBS' with 20,000 nodes)
+   */
   public static List<BinPacker> portfolio() {
     return portfolio(Long.MAX_VALUE);
   }
@@ -77,6 +103,10 @@ public final class BinPackers {
   /**
    * The best packing of the {@link #portfolio()}: fewest unpacked items, then lowest cost, then
    * first in portfolio order.
+   *
+   * @param instance the packing instance
+   * @return the best packing of the {@link #portfolio()}: fewest unpacked items, then lowest cost,
+   *     then first in portfolio order
    */
   public static Packing best(PackingInstance instance) {
     Packing best = null;

@@ -17,7 +17,15 @@ public record BinType(String name, List<Integer> capacity, long cost, int availa
   /** {@code available} value meaning "as many as needed". */
   public static final int UNLIMITED = Integer.MAX_VALUE;
 
-  /** Validates the fields and copies the capacity. */
+  /**
+   * Validates the fields and copies the capacity.
+   *
+   * @param name the type's name, for messages and reports
+   * @param capacity capacity per dimension, each at least 0 (a node without GPUs has GPU capacity
+   *     0); an instance needs some bin type with a positive capacity in every dimension
+   * @param cost cost of one bin of this type, at least 0 (1 for plain bin packing)
+   * @param available how many bins of this type exist, at least 1; {@link #UNLIMITED} for no limit
+   */
   public BinType {
     if (name == null || name.isBlank()) {
       throw InvalidSpecException.of("bin type", "name", name, "a non-blank string");
@@ -41,17 +49,32 @@ public record BinType(String name, List<Integer> capacity, long cost, int availa
     }
   }
 
-  /** An unlimited bin type of cost 1: the classic bin packing bin. */
+  /**
+   * An unlimited bin type of cost 1: the classic bin packing bin.
+   *
+   * @param capacity capacity per dimension, each at least 0 (a node without GPUs has GPU capacity
+   *     0); an instance needs some bin type with a positive capacity in every dimension
+   * @return an unlimited bin type of cost 1: the classic bin packing bin
+   */
   public static BinType of(int... capacity) {
     return new BinType("bin", toList(capacity), 1, UNLIMITED);
   }
 
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions.
+   *
+   * @return the number of dimensions
+   */
   public int dimensions() {
     return capacity.size();
   }
 
-  /** Capacity in dimension {@code d}. */
+  /**
+   * Capacity in dimension {@code d}.
+   *
+   * @param d the dimension, 0-based
+   * @return the capacity in dimension {@code d}
+   */
   public int capacity(int d) {
     return capacity.get(d);
   }

@@ -11,7 +11,14 @@ import io.gpualloc.core.InvalidSpecException;
  * @param best the largest of the three
  */
 public record Bounds(int l1, int l2, int clique, int best) {
-  /** Validates that the bounds are non-negative and {@code best} is their maximum. */
+  /**
+   * Validates that the bounds are non-negative and {@code best} is their maximum.
+   *
+   * @param l1 the continuous bound, {@code max_d ceil(sum_i w_id / C_d)} (L1 for vectors)
+   * @param l2 Martello-Toth L2, the largest over the dimensions taken one at a time
+   * @param clique size of a clique of pairwise conflicting items (no two fit in one bin together)
+   * @param best the largest of the three
+   */
   public Bounds {
     if (l1 < 0 || l2 < 0 || clique < 0) {
       throw InvalidSpecException.of("bounds", "l1/l2/clique", l1 + "/" + l2 + "/" + clique, ">= 0");
@@ -22,7 +29,12 @@ public record Bounds(int l1, int l2, int clique, int best) {
     }
   }
 
-  /** The bound named by the largest value ({@code l2} before {@code l1} before {@code clique}). */
+  /**
+   * The bound named by the largest value ({@code l2} before {@code l1} before {@code clique}).
+   *
+   * @return the bound named by the largest value ({@code l2} before {@code l1} before {@code
+   *     clique})
+   */
   public String bestName() {
     if (best == l2) {
       return "L2";

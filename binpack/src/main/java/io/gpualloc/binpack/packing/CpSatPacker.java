@@ -4,6 +4,7 @@ import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
 import io.gpualloc.binpack.packing.internal.ArcFlowLp;
 import io.gpualloc.binpack.packing.internal.ArcFlowMip;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
+import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.binpack.packing.internal.Problem;
 import java.time.Duration;
 import java.util.List;
@@ -36,17 +37,29 @@ import org.jspecify.annotations.Nullable;
  * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
  * PackingStatus#TIMEOUT_FALLBACK}. Every returned packing is checked against the instance. With
  * one worker and a fixed seed the search is deterministic except where the time limit cuts it.
+ *
+ * <p>OR-Tools is an optional dependency of {@code gpualloc-binpack}: without {@code
+ * com.google.ortools:ortools-java} on the class path, {@link #solve} throws {@link
+ * io.gpualloc.core.MissingDependencyException} before any work (the heuristics of {@link
+ * BinPackers} and the bounds of {@link LowerBounds} need no OR-Tools).
  */
 public final class CpSatPacker {
   private CpSatPacker() {}
 
-  /** Solves {@code instance} under {@code options}. */
+  /**
+   * Solves {@code instance} under {@code options}.
+   *
+   * @param instance the items and bin types
+   * @param options time budget, workers, seed and model choice
+   * @return the best packing found, its status and its lower bound
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
+   */
   public static PackingResult solve(PackingInstance instance, SolverOptions options) {
     long start = System.nanoTime();
     long budget = options.timeLimit().toNanos();
     // The first call in a JVM extracts and loads OR-Tools' native library (seconds on a busy
     // machine); it counts against the budget, so do it before the remaining time is computed.
-    CpSatModels.load();
+    OrTools.require("CpSatPacker.solve");
     Problem p = new Problem(instance);
     Bounds bounds = LowerBounds.of(instance);
     long lbCost = LowerBounds.costOf(instance, bounds.best());

@@ -1,6 +1,7 @@
 package io.gpualloc.binpack.packing;
 
 import io.gpualloc.binpack.packing.internal.LedgerPacking;
+import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
@@ -39,13 +40,24 @@ import org.jspecify.annotations.Nullable;
  * <p>The relaxation's lower bound is a lower bound of the real problem, so the gap is proven.
  * Every returned placement set is accepted by {@code ClusterState.allocateAll} on the empty
  * cluster.
+ *
+ * <p>The exact step needs OR-Tools, an optional dependency of {@code gpualloc-binpack}; without it
+ * {@link #repack} throws {@link io.gpualloc.core.MissingDependencyException} before any work.
  */
 public final class GpuRepacker {
   private GpuRepacker() {}
 
-  /** Repacks {@code problem} within {@code options}' time budget. */
+  /**
+   * Repacks {@code problem} within {@code options}' time budget.
+   *
+   * @param problem the cluster, the requests and the node costs
+   * @param options time budget, workers and seed of the exact step
+   * @return the cheaper of the two answers, with its status and proven lower bound
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
+   */
   public static RepackResult repack(RepackProblem problem, SolverOptions options) {
     long start = System.nanoTime();
+    OrTools.require("GpuRepacker.repack");
     Cluster c = problem.cluster();
     List<Request> reqs = problem.requests();
     long[] cost = problem.nodeCosts().stream().mapToLong(Long::longValue).toArray();

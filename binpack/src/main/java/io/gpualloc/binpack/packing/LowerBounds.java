@@ -14,7 +14,12 @@ import java.util.Comparator;
 public final class LowerBounds {
   private LowerBounds() {}
 
-  /** All bounds of {@code instance}. */
+  /**
+   * All bounds of {@code instance}.
+   *
+   * @param instance the packing instance
+   * @return all bounds of {@code instance}
+   */
   public static Bounds of(PackingInstance instance) {
     int l1 = l1(instance);
     int l2 = l2(instance);
@@ -22,13 +27,24 @@ public final class LowerBounds {
     return new Bounds(l1, l2, clique, Math.max(l1, Math.max(l2, clique)));
   }
 
-  /** The continuous bound of dimension {@code d}: {@code ceil(sum_i w_id / C_d)}. */
+  /**
+   * The continuous bound of dimension {@code d}: {@code ceil(sum_i w_id / C_d)}.
+   *
+   * @param instance the packing instance
+   * @param d the dimension, 0-based
+   * @return the continuous bound of dimension {@code d}: {@code ceil(sum_i w_id / C_d)}
+   */
   public static int l1(PackingInstance instance, int d) {
     long cap = instance.maxCapacity(d);
     return (int) ceilDiv(instance.totalSize(d), cap);
   }
 
-  /** L1 for vectors: the largest {@link #l1(PackingInstance, int)} over the dimensions. */
+  /**
+   * L1 for vectors: the largest {@link #l1(PackingInstance, int)} over the dimensions.
+   *
+   * @param instance the packing instance
+   * @return the largest {@link #l1(PackingInstance, int)} over the dimensions
+   */
   public static int l1(PackingInstance instance) {
     int best = 0;
     for (int d = 0; d < instance.dimensions(); d++) {
@@ -42,6 +58,10 @@ public final class LowerBounds {
    * the distinct sizes {@code <= C/2}, where {@code L(K) = |J1| + |J2| + max(0, ceil((sum J3 -
    * (|J2| C - sum J2)) / C))} with {@code J1 = {w > C-K}}, {@code J2 = {C-K >= w > C/2}}, {@code
    * J3 = {C/2 >= w >= K}}.
+   *
+   * @param instance the packing instance
+   * @param d the dimension, 0-based
+   * @return L2 of dimension {@code d}
    */
   public static int l2(PackingInstance instance, int d) {
     int n = instance.itemCount();
@@ -81,7 +101,12 @@ public final class LowerBounds {
     return best;
   }
 
-  /** The largest {@link #l2(PackingInstance, int)} over the dimensions. */
+  /**
+   * The largest {@link #l2(PackingInstance, int)} over the dimensions.
+   *
+   * @param instance the packing instance
+   * @return the largest {@link #l2(PackingInstance, int)} over the dimensions
+   */
   public static int l2(PackingInstance instance) {
     int best = 0;
     for (int d = 0; d < instance.dimensions(); d++) {
@@ -94,6 +119,10 @@ public final class LowerBounds {
    * The size of a clique of pairwise conflicting items, found greedily over items by decreasing
    * largest normalised size: two items conflict when no bin type holds both. Each needs its own
    * bin, so the size is a lower bound.
+   *
+   * @param instance the packing instance
+   * @return the size of a clique of pairwise conflicting items, found greedily over items by
+   *     decreasing largest normalised size: two items conflict when no bin type holds both
    */
   public static int conflictClique(PackingInstance instance) {
     int n = instance.itemCount();

@@ -13,7 +13,12 @@ import java.util.List;
  */
 public record Packing(List<Bin> bins, List<Integer> unpacked) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param bins the bins used, each with its type and items (item indices of the instance)
+   * @param unpacked items not placed in any bin
+   */
   public Packing {
     bins = List.copyOf(bins);
     unpacked = List.copyOf(unpacked);
@@ -26,7 +31,12 @@ public record Packing(List<Bin> bins, List<Integer> unpacked) {
    * @param items item indices, at least one
    */
   public record Bin(int binType, List<Integer> items) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param binType index into {@link PackingInstance#binTypes()}
+     * @param items item indices, at least one
+     */
     public Bin {
       if (binType < 0) {
         throw InvalidSpecException.of("bin", "binType", binType, ">= 0");
@@ -35,17 +45,30 @@ public record Packing(List<Bin> bins, List<Integer> unpacked) {
     }
   }
 
-  /** Number of bins used. */
+  /**
+   * Number of bins used.
+   *
+   * @return the number of bins used
+   */
   public int binCount() {
     return bins.size();
   }
 
-  /** Whether every item is packed. */
+  /**
+   * Whether every item is packed.
+   *
+   * @return whether every item is packed
+   */
   public boolean isComplete() {
     return unpacked.isEmpty();
   }
 
-  /** Total cost of the bins used under {@code instance}'s bin types. */
+  /**
+   * Total cost of the bins used under {@code instance}'s bin types.
+   *
+   * @param instance the packing instance
+   * @return the total cost of the bins used under {@code instance}'s bin types
+   */
   public long cost(PackingInstance instance) {
     long c = 0;
     for (Bin b : bins) {
@@ -58,6 +81,9 @@ public record Packing(List<Bin> bins, List<Integer> unpacked) {
    * Everything wrong with this packing for {@code instance}: capacity exceeded, bin type overused,
    * item missing or packed twice, unknown indices. Empty when the packing is feasible (unpacked
    * items are reported too, so empty also means complete).
+   *
+   * @param instance the packing instance
+   * @return one line per violation; empty when the packing is feasible and complete
    */
   public List<String> violations(PackingInstance instance) {
     List<String> out = new ArrayList<>();

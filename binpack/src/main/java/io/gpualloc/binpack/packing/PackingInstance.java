@@ -43,52 +43,100 @@ public final class PackingInstance {
     return b.build();
   }
 
-  /** Starts a builder with the given bin types (all with the same number of dimensions). */
+  /**
+   * Starts a builder with the given bin types (all with the same number of dimensions).
+   *
+   * @param name instance name
+   * @param binTypes the bin types, at least one
+   * @return a new builder
+   */
   public static Builder builder(String name, BinType... binTypes) {
     return new Builder(name, List.of(binTypes));
   }
 
-  /** Starts a builder with the given bin types (all with the same number of dimensions). */
+  /**
+   * Starts a builder with the given bin types (all with the same number of dimensions).
+   *
+   * @param name instance name
+   * @param binTypes the bin types, at least one
+   * @return a new builder
+   */
   public static Builder builder(String name, List<BinType> binTypes) {
     return new Builder(name, binTypes);
   }
 
-  /** The instance's name. */
+  /**
+   * The instance's name.
+   *
+   * @return the instance's name
+   */
   public String name() {
     return name;
   }
 
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions.
+   *
+   * @return the number of dimensions
+   */
   public int dimensions() {
     return dims;
   }
 
-  /** Number of items. */
+  /**
+   * Number of items.
+   *
+   * @return the number of items
+   */
   public int itemCount() {
     return sizes.length;
   }
 
-  /** Size of item {@code item} in dimension {@code d}. */
+  /**
+   * Size of item {@code item} in dimension {@code d}.
+   *
+   * @param item the item index, 0-based
+   * @param d the dimension, 0-based
+   * @return the size of item {@code item} in dimension {@code d}
+   */
   public int size(int item, int d) {
     return sizes[item][d];
   }
 
-  /** A copy of item {@code item}'s size vector. */
+  /**
+   * A copy of item {@code item}'s size vector.
+   *
+   * @param item the item index, 0-based
+   * @return a copy of item {@code item}'s size vector
+   */
   public int[] sizes(int item) {
     return sizes[item].clone();
   }
 
-  /** The bin types, in the order given. */
+  /**
+   * The bin types, in the order given.
+   *
+   * @return the bin types, in the order given
+   */
   public List<BinType> binTypes() {
     return binTypes;
   }
 
-  /** Whether there is a single bin type with unlimited availability (classic bin packing). */
+  /**
+   * Whether there is a single bin type with unlimited availability (classic bin packing).
+   *
+   * @return whether there is a single bin type with unlimited availability (classic bin packing)
+   */
   public boolean isClassic() {
     return binTypes.size() == 1 && binTypes.get(0).available() == BinType.UNLIMITED;
   }
 
-  /** The largest capacity of any bin type in dimension {@code d}. */
+  /**
+   * The largest capacity of any bin type in dimension {@code d}.
+   *
+   * @param d the dimension, 0-based
+   * @return the largest capacity of any bin type in dimension {@code d}
+   */
   public int maxCapacity(int d) {
     int m = 0;
     for (BinType t : binTypes) {
@@ -97,7 +145,13 @@ public final class PackingInstance {
     return m;
   }
 
-  /** Whether item {@code item} fits alone into an empty bin of type {@code type}. */
+  /**
+   * Whether item {@code item} fits alone into an empty bin of type {@code type}.
+   *
+   * @param item the item index, 0-based
+   * @param type the bin type index, 0-based
+   * @return whether item {@code item} fits alone into an empty bin of type {@code type}
+   */
   public boolean fits(int item, int type) {
     BinType t = binTypes.get(type);
     for (int d = 0; d < dims; d++) {
@@ -108,7 +162,12 @@ public final class PackingInstance {
     return true;
   }
 
-  /** Sum of the item sizes in dimension {@code d}. */
+  /**
+   * Sum of the item sizes in dimension {@code d}.
+   *
+   * @param d the dimension, 0-based
+   * @return the sum of the item sizes in dimension {@code d}
+   */
   public long totalSize(int d) {
     long s = 0;
     for (int[] row : sizes) {
@@ -159,7 +218,12 @@ public final class PackingInstance {
       this.binTypes = List.copyOf(binTypes);
     }
 
-    /** Adds one item with the given size per dimension. */
+    /**
+     * Adds one item with the given size per dimension.
+     *
+     * @param size the item's size in each dimension, each at least 0
+     * @return this builder
+     */
     public Builder item(int... size) {
       int d = binTypes.get(0).dimensions();
       String owner = "item " + items.size() + " of packing instance " + name;
@@ -181,7 +245,13 @@ public final class PackingInstance {
       return this;
     }
 
-    /** Adds {@code copies} identical items. */
+    /**
+     * Adds {@code copies} identical items.
+     *
+     * @param copies how many items of this size
+     * @param size the item's size in each dimension, each at least 0
+     * @return this builder
+     */
     public Builder items(int copies, int... size) {
       for (int i = 0; i < copies; i++) {
         item(size);
@@ -189,7 +259,11 @@ public final class PackingInstance {
       return this;
     }
 
-    /** Builds the instance. */
+    /**
+     * Builds the instance.
+     *
+     * @return the packing instance built
+     */
     public PackingInstance build() {
       return new PackingInstance(
           name, binTypes.get(0).dimensions(), items.toArray(new int[0][]), binTypes);

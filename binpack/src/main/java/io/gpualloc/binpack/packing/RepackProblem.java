@@ -23,7 +23,13 @@ import java.util.function.ToLongFunction;
  */
 public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> nodeCosts) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param cluster the nodes, with their CPU, memory and GPUs
+   * @param requests the requests, with distinct names (used as allocation ids)
+   * @param nodeCosts cost of using each node, by node id, each at least 0
+   */
   public RepackProblem {
     if (cluster == null || requests == null || nodeCosts == null) {
       throw InvalidSpecException.of("repack problem", "cluster/requests/nodeCosts", null,
@@ -55,7 +61,13 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
     }
   }
 
-  /** Every node costs 1: minimise the number of nodes used. */
+  /**
+   * Every node costs 1: minimise the number of nodes used.
+   *
+   * @param cluster the nodes, with their CPU, memory and GPUs
+   * @param requests the requests, with distinct names (used as allocation ids)
+   * @return the problem with every node at cost 1
+   */
   public static RepackProblem of(Cluster cluster, List<Request> requests) {
     List<Long> costs = new ArrayList<>();
     for (int i = 0; i < cluster.nodeIdBound(); i++) {
@@ -64,7 +76,14 @@ public record RepackProblem(Cluster cluster, List<Request> requests, List<Long> 
     return new RepackProblem(cluster, requests, costs);
   }
 
-  /** Costs per node from a function of the node (for example by GPU model or node type). */
+  /**
+   * Costs per node from a function of the node (for example by GPU model or node type).
+   *
+   * @param cluster the nodes, with their CPU, memory and GPUs
+   * @param requests the requests, with distinct names (used as allocation ids)
+   * @param cost the cost of one node, at least 0
+   * @return the problem with each node's cost from {@code cost}
+   */
   public static RepackProblem withCosts(
       Cluster cluster, List<Request> requests, ToLongFunction<Node> cost) {
     List<Long> costs = new ArrayList<>();

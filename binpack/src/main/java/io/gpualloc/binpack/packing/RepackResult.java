@@ -28,7 +28,18 @@ public record RepackResult(
     String method,
     Duration wallTime) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param status how far the answer is proven ({@code INFEASIBLE} when some request fits no node)
+   * @param placements one placement per placed request, allocation id = request name
+   * @param unplaced names of requests left out (empty unless infeasible or out of time)
+   * @param nodesUsed number of distinct nodes used
+   * @param cost total cost of the nodes used
+   * @param lowerBound proven lower bound on the cost of placing every request
+   * @param method what produced the placements: {@code ledger-ffd} or {@code cp-sat+ledger}
+   * @param wallTime time spent
+   */
   public RepackResult {
     placements = List.copyOf(placements);
     unplaced = List.copyOf(unplaced);
@@ -38,7 +49,11 @@ public record RepackResult(
     }
   }
 
-  /** {@code cost - lowerBound} when every request is placed, else {@link Long#MAX_VALUE}. */
+  /**
+   * {@code cost - lowerBound} when every request is placed, else {@link Long#MAX_VALUE}.
+   *
+   * @return {@code cost - lowerBound} when every request is placed, else {@link Long#MAX_VALUE}
+   */
   public long gap() {
     return unplaced.isEmpty() ? cost - lowerBound : Long.MAX_VALUE;
   }

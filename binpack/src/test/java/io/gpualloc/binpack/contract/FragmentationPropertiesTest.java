@@ -44,7 +44,7 @@ class FragmentationPropertiesTest {
     TargetWorkload m = s.workload();
     io.gpualloc.binpack.FragmentationTracker t = new io.gpualloc.binpack.FragmentationTracker(m);
     ClusterState state = new ClusterState(s.cluster());
-    io.gpualloc.core.PlacementPolicy p = io.gpualloc.binpack.Policies.named("fgd",
+    io.gpualloc.core.PlacementPolicy p = io.gpualloc.binpack.Policies.named("fgd-exact",
         new io.gpualloc.binpack.PolicyConfig(s.seed(), m));
     java.util.List<io.gpualloc.core.Request> all = new java.util.ArrayList<>(s.pre());
     all.add(s.request());
@@ -67,7 +67,7 @@ class FragmentationPropertiesTest {
   void fgdDeltaMatchesTheMeasure(@ForAll("scenarios") Scenarios.Scenario s) {
     ClusterState state = s.state();
     TargetWorkload m = s.workload();
-    Decision d = io.gpualloc.binpack.Policies.named("fgd",
+    Decision d = io.gpualloc.binpack.Policies.named("fgd-exact",
         new io.gpualloc.binpack.PolicyConfig(s.seed(), m)).place(s.request(), state);
     if (d instanceof Decision.Placed p) {
       int node = p.placement().nodeId();

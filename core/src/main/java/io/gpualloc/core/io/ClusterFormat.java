@@ -60,6 +60,9 @@ public final class ClusterFormat {
    * Reads a cluster file whose GPU models come from the built-in catalog or its own {@code models}
    * list.
    *
+   *
+   * @param file the file
+   * @return the cluster read
    * @throws ParseException when the file cannot be read or is not a valid cluster
    */
   public static Cluster readCluster(Path file) {
@@ -70,6 +73,10 @@ public final class ClusterFormat {
    * Reads a cluster file whose GPU models come from {@code catalog} or its own {@code models}
    * list.
    *
+   *
+   * @param file the file
+   * @param catalog the GPU models that nodes may name besides those of the file's {@code models}
+   * @return the cluster read
    * @throws ParseException when the file cannot be read or is not a valid cluster
    */
   public static Cluster readCluster(Path file, GpuModelCatalog catalog) {
@@ -97,6 +104,10 @@ public final class ClusterFormat {
   /**
    * Reads a cluster from text, with the built-in GPU model catalog.
    *
+   *
+   * @param text the document
+   * @param format its format
+   * @return the cluster read
    * @throws ParseException when the text is not a valid cluster
    */
   public static Cluster readCluster(String text, Format format) {
@@ -106,10 +117,12 @@ public final class ClusterFormat {
   /**
    * Reads a cluster from text.
    *
+   *
    * @param text the document
    * @param format its format
    * @param source the name that error messages give the input (a file name, say)
    * @param catalog the GPU models that nodes may name besides those of the file's {@code models}
+   * @return the cluster read
    * @throws ParseException when the text is not a valid cluster
    */
   public static Cluster readCluster(
@@ -139,6 +152,10 @@ public final class ClusterFormat {
   /**
    * Writes a cluster; models not in the built-in catalog go into the file's {@code models} list.
    *
+   *
+   * @param cluster the cluster
+   * @param format its format
+   * @return the string written
    * @throws InvalidSpecException when the cluster uses a model whose name the catalog defines
    *     differently, or two different models of one name, which no file can express
    */
@@ -150,6 +167,11 @@ public final class ClusterFormat {
    * Writes a cluster; models not in {@code catalog} go into the file's {@code models} list, so
    * read it back with the same catalog.
    *
+   *
+   * @param cluster the cluster
+   * @param format its format
+   * @param catalog the GPU models that nodes may name besides those of the file's {@code models}
+   * @return the string written
    * @throws InvalidSpecException when the cluster uses a model whose name the catalog defines
    *     differently, or two different models of one name, which no file can express
    */
@@ -164,6 +186,9 @@ public final class ClusterFormat {
   /**
    * Writes a cluster to a file in the format its extension implies, with the built-in catalog.
    *
+   *
+   * @param cluster the cluster
+   * @param file the file
    * @throws InvalidSpecException as {@link #writeCluster(Cluster, Format)} does, or for an unknown
    *     file extension
    * @throws UncheckedIOException when the file cannot be written
@@ -176,6 +201,10 @@ public final class ClusterFormat {
    * Writes a cluster to a file in the format its extension implies; models not in {@code catalog}
    * go into the file's {@code models} list.
    *
+   *
+   * @param cluster the cluster
+   * @param file the file
+   * @param catalog the GPU models that nodes may name besides those of the file's {@code models}
    * @throws InvalidSpecException as {@link #writeCluster(Cluster, Format, GpuModelCatalog)} does,
    *     or for an unknown file extension
    * @throws UncheckedIOException when the file cannot be written
@@ -189,6 +218,9 @@ public final class ClusterFormat {
   /**
    * Reads a requests file.
    *
+   *
+   * @param file the file
+   * @return the list read
    * @throws ParseException when the file cannot be read or is not a valid request list
    */
   public static List<Request> readRequests(Path file) {
@@ -214,6 +246,10 @@ public final class ClusterFormat {
   /**
    * Reads requests from text.
    *
+   *
+   * @param text the document
+   * @param format its format
+   * @return the list read
    * @throws ParseException when the text is not a valid request list
    */
   public static List<Request> readRequests(String text, Format format) {
@@ -223,6 +259,11 @@ public final class ClusterFormat {
   /**
    * Reads requests from text, naming the input {@code source} in error messages.
    *
+   *
+   * @param text the document
+   * @param format its format
+   * @param source the name that error messages give the input (a file name, say)
+   * @return the list read
    * @throws ParseException when the text is not a valid request list
    */
   public static List<Request> readRequests(String text, Format format, String source) {
@@ -246,7 +287,13 @@ public final class ClusterFormat {
     return List.copyOf(new Decoder(source, limits).requests(root));
   }
 
-  /** Writes requests as a document with a {@code requests} list. */
+  /**
+   * Writes requests as a document with a {@code requests} list.
+   *
+   * @param requests the requests to write
+   * @param format its format
+   * @return the string written
+   */
   public static String writeRequests(Collection<Request> requests, Format format) {
     requireAll("requests", requests);
     require("format", format);
@@ -257,6 +304,9 @@ public final class ClusterFormat {
   /**
    * Writes requests to a file in the format its extension implies.
    *
+   *
+   * @param requests the requests to write
+   * @param file the file
    * @throws InvalidSpecException for an unknown file extension
    * @throws UncheckedIOException when the file cannot be written
    */
@@ -269,8 +319,12 @@ public final class ClusterFormat {
   /**
    * Reads a placements file; nodes are named, and resolved against {@code cluster}.
    *
-   * @throws ParseException when the file cannot be read, is not a valid placement list, or names
-   *     a node, GPU index, MIG profile or start slot that {@code cluster} does not have
+   *
+   * @param file the file
+   * @param cluster the cluster
+   * @return the list read
+   * @throws ParseException when the file cannot be read, is not a valid placement list, or names a
+   *     node, GPU index, MIG profile or start slot that {@code cluster} does not have
    */
   public static List<Placement> readPlacements(Path file, Cluster cluster) {
     return readPlacements(file, cluster, ReadLimits.defaults());
@@ -297,6 +351,11 @@ public final class ClusterFormat {
   /**
    * Reads placements from text; nodes are named, and resolved against {@code cluster}.
    *
+   *
+   * @param text the document
+   * @param format its format
+   * @param cluster the cluster
+   * @return the list read
    * @throws ParseException as {@link #readPlacements(Path, Cluster)} does
    */
   public static List<Placement> readPlacements(String text, Format format, Cluster cluster) {
@@ -306,6 +365,12 @@ public final class ClusterFormat {
   /**
    * Reads placements from text, naming the input {@code source} in error messages.
    *
+   *
+   * @param text the document
+   * @param format its format
+   * @param source the name that error messages give the input (a file name, say)
+   * @param cluster the cluster
+   * @return the list read
    * @throws ParseException as {@link #readPlacements(Path, Cluster)} does
    */
   public static List<Placement> readPlacements(
@@ -337,6 +402,11 @@ public final class ClusterFormat {
   /**
    * Writes placements, naming each node by its name in {@code cluster}.
    *
+   *
+   * @param placements the placements to write
+   * @param cluster the cluster
+   * @param format its format
+   * @return the string written
    * @throws InvalidSpecException when a placement's node id is not in {@code cluster}
    */
   public static String writePlacements(
@@ -351,6 +421,10 @@ public final class ClusterFormat {
   /**
    * Writes placements to a file in the format its extension implies.
    *
+   *
+   * @param placements the placements to write
+   * @param cluster the cluster
+   * @param file the file
    * @throws InvalidSpecException for an unknown node id or file extension
    * @throws UncheckedIOException when the file cannot be written
    */

@@ -15,6 +15,10 @@ public enum Format {
    * The format a file name implies: {@code .json} is JSON, {@code .yaml} and {@code .yml} are
    * YAML (case-insensitive).
    *
+   *
+   * @param file the file
+   * @return the format a file name implies: {@code .json} is JSON, {@code .yaml} and {@code .yml}
+   *     are YAML (case-insensitive)
    * @throws InvalidSpecException for any other extension
    */
   public static Format of(Path file) {

@@ -41,6 +41,7 @@ public final class CpSatPlanner implements MigPlanner {
 
   @Override
   public MigPlan plan(MigPlanProblem problem) {
+    io.gpualloc.binpack.packing.internal.OrTools.require("MigPlanners cp-sat plan");
     long t0 = System.nanoTime();
     PlanModel m = new PlanModel(problem);
     GreedyPlanner.Solution greedy = GreedyPlanner.solve(m);
