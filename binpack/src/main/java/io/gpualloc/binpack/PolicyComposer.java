@@ -125,6 +125,8 @@ public final class PolicyComposer {
     /**
      * Validates.
      *
+     * @param scorer the scorer
+     * @param weight its weight: finite and {@code >= 0}
      * @throws InvalidSpecException for a null scorer or a negative, NaN or infinite weight
      */
     public WeightedScorer {

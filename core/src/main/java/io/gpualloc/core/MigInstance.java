@@ -12,6 +12,8 @@ public record MigInstance(MigProfile profile, int start) {
   /**
    * Validates the start slot against the profile's table.
    *
+   * @param profile the instance's profile
+   * @param start the first memory slice, one of the profile's {@link MigProfile#startSlots()}
    * @throws InvalidSpecException when the profile is null or {@code start} is not one of its start
    *     slots
    */

@@ -14,6 +14,8 @@ public record NodeRejection(RejectReason reason, String detail) {
   /**
    * Validates.
    *
+   * @param reason the reason code, as counted in a summary
+   * @param detail what was needed and what was free; never blank
    * @throws InvalidSpecException when the reason is null or the detail blank
    */
   public NodeRejection {

@@ -19,6 +19,10 @@ public record MigGpuState(String name, MigLayout current, List<MigInstance> inUs
   /**
    * Validates that the instances in use are instances of the current layout.
    *
+   * @param name how reports name the GPU, for example {@code node-3/gpu-5}
+   * @param current the instances that exist now (empty when the GPU is not partitioned)
+   * @param inUse the instances of {@code current} that hold a workload; the planner never touches
+   *     them
    * @throws InvalidSpecException when a field is null or blank, or an instance in use is not in
    *     the current layout (or listed twice)
    */

@@ -38,6 +38,20 @@ public record MigPlan(MigPlanStatus status, MigPlanPhase phase, List<MigLayout> 
   /**
    * Validates the bound and copies the collections.
    *
+   * @param status how far the plan is proven
+   * @param phase what produced it
+   * @param targets the target layout of GPU {@code i} at position {@code i} (its current layout
+   *     when not reconfigured); every instance in use is in it
+   * @param assigned per GPU, how many demanded instances of each profile (by the demand's names) it
+   *     serves
+   * @param steps the reconfigurations, by GPU position
+   * @param served demanded instances served, per profile name
+   * @param unserved demanded instances not served, per profile name
+   * @param gpusUsed GPUs with an instance in use or serving demand
+   * @param gpusReconfigured GPUs whose layout changes
+   * @param objective the objective (see above)
+   * @param bound a proven upper bound on the objective, {@code >= objective}
+   * @param wallTime time spent
    * @throws InvalidSpecException when the bound is below the objective, or the status is OPTIMAL
    *     with a gap
    */

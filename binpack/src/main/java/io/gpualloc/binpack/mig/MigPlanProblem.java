@@ -23,6 +23,8 @@ public record MigPlanProblem(List<MigGpuState> gpus, Map<String, Integer> demand
   /**
    * Validates and copies.
    *
+   * @param gpus the fleet, GPU {@code i} at position {@code i}
+   * @param demand instances wanted per profile name, in a stable order
    * @throws InvalidSpecException when the fleet or demand is null, a count is negative, two GPUs
    *     share a name, or a demanded profile is offered by no GPU's model
    */

@@ -19,7 +19,16 @@ import java.util.List;
 public record MigReconfiguration(int gpu, String name, MigLayout from, MigLayout to,
     List<MigInstance> destroy, List<MigInstance> create) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param gpu the GPU's position in the fleet
+   * @param name the GPU's name
+   * @param from the layout now
+   * @param to the target layout
+   * @param destroy instances of {@code from} not in {@code to}, by start slot
+   * @param create instances of {@code to} not in {@code from}, by start slot
+   */
   public MigReconfiguration {
     destroy = List.copyOf(destroy);
     create = List.copyOf(create);
