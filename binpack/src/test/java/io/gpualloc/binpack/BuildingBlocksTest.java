@@ -58,7 +58,9 @@ class BuildingBlocksTest {
         new NodeFilter[0])), List.of(new PolicyComposer.WeightedScorer(
             Scorers.fragmentation(s.workload()), 1.0)), GpuPickers.named("first"),
         PolicyConfig.of(s.seed()));
-    Decision fgd = Policies.named("fgd", new PolicyConfig(s.seed(), s.workload())).place(r, state);
+    // the scorer is FGD's exact term: the policy that ranks by it is fgd-exact since main renamed fgd
+    Decision fgd =
+        Policies.named("fgd-exact", new PolicyConfig(s.seed(), s.workload())).place(r, state);
     Decision mine = composed.place(r, state);
     assertEquals(fgd.isPlaced(), mine.isPlaced());
     if (fgd instanceof Decision.Placed p && mine instanceof Decision.Placed q) {
