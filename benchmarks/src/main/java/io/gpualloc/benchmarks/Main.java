@@ -1,5 +1,6 @@
 package io.gpualloc.benchmarks;
 
+import io.gpualloc.benchmarks.gang.GangReplayCommand;
 import io.gpualloc.benchmarks.replay.ReplayCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  * <ul>
  *   <li>no arguments, {@code help}, {@code -h} or {@code --help}: prints {@link #usage()}, exit 0;
  *   <li>{@code replay ...}: the trace-replay simulator ({@link ReplayCommand});
+ *   <li>{@code gang-replay ...}: the gang replay ({@link GangReplayCommand});
  *   <li>{@code jmh [JMH options]}: JMH as is (without a benchmark name, the whole suite);
  *   <li>a benchmark name or pattern, or an argument starting with {@code -}: JMH with all
  *       arguments ({@code LedgerBenchmark -f 1});
@@ -33,6 +35,7 @@ public final class Main {
   /** The example programs of {@code io.gpualloc.examples}, by simple class name. */
   static final Map<String, String> EXAMPLES = Map.of(
       "QuickStart", "a cluster, whole/share/MIG grants, release",
+      "GangExample", "a 64-worker job placed rack-local, all or nothing; a second that no longer fits",
       "RepackExample", "repack a fragmented 50-node cluster with the proof gap (CP-SAT, 10 s)",
       "TopologyExample", "best GPU sets on a DGX-1; parse nvidia-smi topo -m text",
       "ModulePathExample", "place pods with fgd and try the exact packer (module-path demo)",
@@ -69,6 +72,10 @@ public final class Main {
     if (first.equals("replay")) {
       return ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
     }
+    if (first.equals("gang-replay")) {
+      System.setProperty("java.awt.headless", "true");
+      return GangReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
+    }
     if (first.equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return -1;
@@ -77,7 +84,8 @@ public final class Main {
       org.openjdk.jmh.Main.main(args);
       return -1;
     }
-    err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay, jmh, help,"
+    err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay,"
+        + " gang-replay, jmh, help,"
         + " or a JMH benchmark (" + String.join(", ", benchmarks().keySet())
         + ") (run without arguments for usage)");
     return ReplayCommand.EXIT_USAGE;
@@ -138,6 +146,9 @@ public final class Main {
         .append("  ").append(jar).append(" replay [options]\n")
         .append("      replay a workload through placement policies (replay --help lists the"
             + " options)\n")
+        .append("  ").append(jar).append(" gang-replay [options]\n")
+        .append("      replay a seeded stream of gangs through the gang placers (gang-replay"
+            + " --help)\n")
         .append("  ").append(jar).append(" <Benchmark> [JMH options]\n")
         .append("      run the JMH benchmarks whose name matches, e.g. LedgerBenchmark -f 1\n")
         .append("  ").append(jar).append(" jmh [JMH options]\n")
@@ -152,6 +163,9 @@ public final class Main {
     b.append("\nExact packing on the standard bin-packing sets (not JMH):\n")
         .append("  java -cp gpualloc-benchmarks.jar"
             + " io.gpualloc.benchmarks.packing.PackingBenchmark --help\n");
+    b.append("\nTime budgets of the exact solvers, first call in a fresh JVM included (not JMH):\n")
+        .append("  java -cp gpualloc-benchmarks.jar"
+            + " io.gpualloc.benchmarks.packing.BudgetCheck --help\n");
     b.append("\nExample programs (java -cp gpualloc-benchmarks.jar"
         + " io.gpualloc.examples.<Name>):\n");
     for (Map.Entry<String, String> e : new TreeMap<>(EXAMPLES).entrySet()) {

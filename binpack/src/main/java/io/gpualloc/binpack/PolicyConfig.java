@@ -27,13 +27,10 @@ public record PolicyConfig(long seed, TargetWorkload workload,
   /**
    * Validates and copies.
    *
-   * @param seed seed of all randomness; equal seeds give equal decisions on equal inputs
-   * @param workload FGD's target workload M; {@link TargetWorkload#empty()} for policies that need
-   *     none
-   * @param interconnects each node's interconnect by node name; nodes not listed have an unknown
-   *     interconnect (they cannot satisfy {@code REQUIRED} for two or more GPUs)
-   * @param topologyWeight the weight of the {@code topology} score term for {@code PREFERRED}
-   *     requests, per point of the best set's mean pair score; finite and {@code >= 0}
+   * @param seed seed of all randomness
+   * @param workload FGD's target workload M
+   * @param interconnects each node's interconnect by node name
+   * @param topologyWeight the weight of the {@code topology} score term, finite and {@code >= 0}
    * @throws InvalidSpecException for a null workload or interconnect map, or a negative, NaN or
    *     infinite weight
    */

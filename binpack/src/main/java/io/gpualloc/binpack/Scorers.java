@@ -103,8 +103,8 @@ public final class Scorers {
    * FGD's term as a scorer, named {@code fragmentation}: minus the growth of the node's
    * fragmentation against the target workload M if the request goes there (milli-GPU), with FGD's
    * GPU choice (whole GPUs at the lowest free indexes, each share where the fragmentation grows
-   * least). Larger is better, so a weight of 1 ranks nodes as the {@code fgd} policy does (ties
-   * aside).
+   * least). Larger is better, so a weight of 1 ranks nodes as the {@code fgd-exact} policy does
+   * (ties aside).
    *
    * @param workload the target workload M, not empty
    * @return the scorer

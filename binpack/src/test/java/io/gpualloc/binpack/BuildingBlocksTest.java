@@ -46,7 +46,7 @@ class BuildingBlocksTest {
   }
 
   @Property(tries = 80)
-  void theFragmentationScorerRanksTheNodeFgdChoosesFirst(
+  void theFragmentationScorerRanksTheNodeFgdExactChoosesFirst(
       @ForAll("scenarios") Scenarios.Scenario s) {
     Request r = s.request();
     GpuDemand d = r.gpu();
@@ -58,9 +58,7 @@ class BuildingBlocksTest {
         new NodeFilter[0])), List.of(new PolicyComposer.WeightedScorer(
             Scorers.fragmentation(s.workload()), 1.0)), GpuPickers.named("first"),
         PolicyConfig.of(s.seed()));
-    // the scorer is FGD's exact term: the policy that ranks by it is fgd-exact since main renamed fgd
-    Decision fgd =
-        Policies.named("fgd-exact", new PolicyConfig(s.seed(), s.workload())).place(r, state);
+    Decision fgd = Policies.named("fgd-exact", new PolicyConfig(s.seed(), s.workload())).place(r, state);
     Decision mine = composed.place(r, state);
     assertEquals(fgd.isPlaced(), mine.isPlaced());
     if (fgd instanceof Decision.Placed p && mine instanceof Decision.Placed q) {

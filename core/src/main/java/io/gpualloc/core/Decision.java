@@ -90,14 +90,10 @@ public sealed interface Decision {
      *
      * @param requestName the request's name
      * @param nodeCount the member nodes considered (removed node ids do not count)
-     * @param reasonByNode the reason per node id (position = node id, {@link
-     *     RejectReason#NODE_REMOVED} for a removed id); empty when the request was rejected before
-     *     looking at nodes, then {@code message} says why
-     * @param detailByNode what each node lacked, with the numbers (position = node id, for example
-     *     {@code cpu: needs 4000m, 2000m free}); empty, or as long as {@code reasonByNode}
+     * @param reasonByNode the reason per node id, or empty
+     * @param detailByNode what each node lacked, with the numbers, or empty
      * @param counts how many nodes were rejected for each reason
-     * @param message a sentence for people (for example the details of a few nodes, with their
-     *     names), or the empty string
+     * @param message a sentence for people, or the empty string
      * @throws InvalidSpecException for a blank name, a negative node count, null lists, counts or
      *     message, or lists whose lengths disagree with {@code nodeCount}
      */

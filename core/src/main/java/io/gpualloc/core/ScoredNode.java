@@ -25,8 +25,7 @@ public record ScoredNode(int nodeId, String nodeName, double score, Map<String, 
    * @param nodeName the node's name
    * @param score the policy's score for the node; larger is better
    * @param breakdown the score's terms in order (term name to weighted value)
-   * @param grants the GPUs (shares, MIG instances) the policy would grant on this node; empty for a
-   *     CPU-only request
+   * @param grants the GPUs the policy would grant on this node
    * @throws InvalidSpecException for a negative id, a blank name, a NaN score or null parts
    */
   public ScoredNode {

@@ -1,0 +1,270 @@
+package io.gpualloc.benchmarks.gang;
+
+import io.gpualloc.binpack.gang.GangPlacers;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gang-replay}: the gang placers against a seeded job stream on the two synthetic clusters
+ * of issue 12, at several offered loads (see {@link GangReplay}); a table on stdout, {@code
+ * gang-summary.csv} and a PNG chart of utilisation against load.
+ */
+@Command(name = "gang-replay", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Replays a seeded stream of single pods and gangs (1 to 512 GPUs) through gang"
+        + " placers on a 1,024-node H100 cluster and a GB200 NVL72 cluster at offered loads;"
+        + " prints utilisation, admitted GPU-hours, waits, domains spanned and decision latency"
+        + " per placer; writes gang-summary.csv and gang-utilisation.png.")
+public final class GangReplayCommand implements Callable<Integer> {
+  /** The placers compared by default: the baselines and greedy (cp-sat is slow per decision). */
+  public static final String DEFAULT_PLACERS =
+      "kueue-best-fit,kueue-least-free,slurm-tree,volcano-hard,greedy";
+
+  @Option(names = "--clusters", split = ",", paramLabel = "NAME",
+      description = "h100, nvl72 (default: ${DEFAULT-VALUE})", defaultValue = "h100,nvl72")
+  List<String> clusters;
+
+  @Option(names = "--placers", split = ",", paramLabel = "NAME",
+      description = "gang placers (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_PLACERS)
+  List<String> placers;
+
+  @Option(names = "--loads", split = ",", paramLabel = "F",
+      description = "offered GPU loads (default: ${DEFAULT-VALUE})", defaultValue = "0.70,0.85,0.95")
+  List<Double> loads;
+
+  @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--jobs", description = "jobs per run (default: ${DEFAULT-VALUE})",
+      defaultValue = "2000")
+  int jobs;
+
+  @Option(names = "--reserve-after", paramLabel = "EVENTS", description = "batch mode: the"
+      + " first 8 pending jobs go to GangBatch as one batch after each event, and a job waiting"
+      + " this many events gets the reservation rule; 0 for best-effort FIFO without batches"
+      + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
+  int reserveAfter;
+
+  @Option(names = "--threads", description = "parallel runs (default: available processors)")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--out", paramLabel = "DIR", description = "output directory (default:"
+      + " ${DEFAULT-VALUE})", defaultValue = "results/gang-replay")
+  Path out;
+
+  @Option(names = "--no-progress", description = "no progress bar")
+  boolean noProgress;
+
+  @Option(names = "--no-chart", description = "no PNG chart")
+  boolean noChart;
+
+  private final PrintStream stdout;
+
+  /** A command printing to {@code System.out}. */
+  public GangReplayCommand() {
+    this(System.out);
+  }
+
+  GangReplayCommand(PrintStream stdout) {
+    this.stdout = stdout;
+  }
+
+  /**
+   * Runs the command line and exits with its status.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs the command line and returns its status (for tests).
+   *
+   * @param args the arguments
+   * @return the exit status
+   */
+  public static int run(String... args) {
+    return new CommandLine(new GangReplayCommand()).execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    CommandLine cl = new CommandLine(this);
+    for (String p : placers) {
+      if (!GangPlacers.names().contains(p)) {
+        throw new CommandLine.ParameterException(cl, "unknown placer '" + p + "'; allowed: "
+            + String.join(", ", GangPlacers.names()));
+      }
+    }
+    List<GangReplay.ClusterSpec> specs = new ArrayList<>();
+    for (String c : clusters) {
+      switch (c) {
+        case "h100" -> specs.add(GangReplay.h100());
+        case "nvl72" -> specs.add(GangReplay.nvl72());
+        default -> throw new CommandLine.ParameterException(cl,
+            "unknown cluster '" + c + "'; allowed: h100, nvl72");
+      }
+    }
+    for (double l : loads) {
+      if (!(l > 0 && l <= 2)) {
+        throw new CommandLine.ParameterException(cl, "--loads has " + l + "; allowed: 0 < F <= 2");
+      }
+    }
+    if (reserveAfter < 0) {
+      throw new CommandLine.ParameterException(cl, "--reserve-after " + reserveAfter
+          + "; allowed: >= 0");
+    }
+    if (jobs < 30 || threads < 1) {
+      throw new CommandLine.ParameterException(cl, "--jobs " + jobs + " / --threads " + threads
+          + "; allowed: --jobs >= 30, --threads >= 1");
+    }
+    List<Callable<GangReplay.Result>> tasks = new ArrayList<>();
+    for (GangReplay.ClusterSpec c : specs) {
+      for (double l : loads) {
+        for (String p : placers) {
+          tasks.add(() -> GangReplay.run(c, p, l, seed, jobs, reserveAfter));
+        }
+      }
+    }
+    long t0 = System.nanoTime();
+    List<GangReplay.Result> results = runAll(tasks);
+    stdout.print(table(results));
+    Files.createDirectories(out);
+    writeCsv(results, out.resolve("gang-summary.csv"));
+    stdout.printf(Locale.ROOT, "%d runs in %.1f s on %d threads; CSV in %s%n", results.size(),
+        (System.nanoTime() - t0) / 1e9, threads, out.toAbsolutePath().normalize());
+    if (!noChart) {
+      Path png = out.resolve("gang-utilisation.png");
+      chart(results, png);
+      stdout.println("chart: " + png.toAbsolutePath().normalize());
+    }
+    return 0;
+  }
+
+  private List<GangReplay.Result> runAll(List<Callable<GangReplay.Result>> tasks)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "gang-replay");
+      t.setDaemon(true);
+      return t;
+    });
+    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
+        .setTaskName("gang-replay").setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+        .continuousUpdate().build()) {
+      List<Future<GangReplay.Result>> futures = new ArrayList<>();
+      for (Callable<GangReplay.Result> task : tasks) {
+        futures.add(pool.submit(() -> {
+          GangReplay.Result r = task.call();
+          if (bar != null) {
+            bar.step();
+          }
+          return r;
+        }));
+      }
+      List<GangReplay.Result> results = new ArrayList<>();
+      for (Future<GangReplay.Result> f : futures) {
+        try {
+          results.add(f.get());
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  static String table(List<GangReplay.Result> results) {
+    StringBuilder sb = new StringBuilder();
+    String last = "";
+    for (GangReplay.Result r : results) {
+      String head = r.cluster() + String.format(Locale.ROOT, " at %.0f%% offered load",
+          r.load() * 100);
+      if (!head.equals(last)) {
+        sb.append('\n').append(head).append('\n');
+        sb.append(String.format(Locale.ROOT, "%-17s %7s %10s %9s %9s %10s %-18s %9s %9s%n",
+            "placer", "util %", "GPU-hours", "wait h", "p95 h", "large h", "spans (low..high)",
+            "p50 us", "p99 us"));
+        last = head;
+      }
+      StringBuilder spans = new StringBuilder();
+      for (double s : r.spans()) {
+        spans.append(spans.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.1f", s));
+      }
+      sb.append(String.format(Locale.ROOT, "%-17s %7.1f %10.0f %9.2f %9.2f %10.2f %-18s %9.0f %9.0f%n",
+          r.placer(), r.utilisation() * 100, r.admittedGpuHours(), r.meanWait(), r.p95Wait(),
+          r.largeWait(), spans, r.latencyP50Micros(), r.latencyP99Micros()));
+    }
+    return sb.toString();
+  }
+
+  static void writeCsv(List<GangReplay.Result> results, Path file) throws IOException {
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("cluster,placer,load,seed,utilisation,admitted_gpu_hours,mean_wait_h,p95_wait_h,"
+          + "large_wait_h,spans,latency_p50_us,latency_p99_us,decisions\n");
+      for (GangReplay.Result r : results) {
+        StringBuilder spans = new StringBuilder();
+        for (double s : r.spans()) {
+          spans.append(spans.length() == 0 ? "" : ";").append(String.format(Locale.ROOT, "%.3f",
+              s));
+        }
+        w.write(String.format(Locale.ROOT, "%s,%s,%.2f,%d,%.4f,%.1f,%.4f,%.4f,%.4f,%s,%.1f,%.1f,%d%n",
+            r.cluster(), r.placer(), r.load(), r.seed(), r.utilisation(), r.admittedGpuHours(),
+            r.meanWait(), r.p95Wait(), r.largeWait(), spans, r.latencyP50Micros(),
+            r.latencyP99Micros(), r.decisions()));
+      }
+    }
+  }
+
+  private static void chart(List<GangReplay.Result> results, Path png) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(600)
+        .title("gang replay: GPU utilisation against offered load")
+        .xAxisTitle("offered load, %").yAxisTitle("utilisation, %").build();
+    chart.getStyler().setMarkerSize(6);
+    List<String> series = new ArrayList<>();
+    for (GangReplay.Result r : results) {
+      String name = r.cluster() + " " + r.placer();
+      if (series.contains(name)) {
+        continue;
+      }
+      series.add(name);
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (GangReplay.Result q : results) {
+        if (q.cluster().equals(r.cluster()) && q.placer().equals(r.placer())) {
+          x.add(q.load() * 100);
+          y.add(q.utilisation() * 100);
+        }
+      }
+      chart.addSeries(name, x, y);
+    }
+    BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+}
