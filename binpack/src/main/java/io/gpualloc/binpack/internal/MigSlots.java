@@ -285,7 +285,7 @@ public final class MigSlots {
 
   /**
    * The capacity of a dynamic GPU of {@code model} for every occupancy mask, used compute slice
-   * count and {@code +me} state (2^memorySlices x (computeSlices + 1) x 2 entries, 4,608 for an
+   * count and {@code +me} state (2^memorySlices x (computeSlices + 1) x 2 entries, 4,096 for an
    * H100), each computed as {@link #capacity(Gpu, int, int, boolean, Map)} computes it.
    */
   static double[] table(GpuModel model, Map<String, Double> mix) {
