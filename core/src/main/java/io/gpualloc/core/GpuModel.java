@@ -1,6 +1,7 @@
 package io.gpualloc.core;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A GPU model: its name, memory, compute capability and, when it supports MIG, the MIG geometry and
@@ -121,22 +122,9 @@ public record GpuModel(
    *     profiles and the closest names ({@link UnknownGpuModelException#closeMatches()})
    */
   public MigProfile migProfile(String profileName) {
-    Checks.notNull("GPU model " + name, "profileName", profileName);
-    for (MigProfile p : migProfiles) {
-      if (p.name().equals(profileName)) {
-        return p;
-      }
-    }
-    String key = Names.profileKey(profileName);
-    for (MigProfile p : migProfiles) {
-      if (Names.profileKey(p.name()).equals(key)) {
-        return p;
-      }
-      for (String a : p.aliases()) {
-        if (Names.profileKey(a).equals(key)) {
-          return p;
-        }
-      }
+    Optional<MigProfile> found = findMigProfile(profileName);
+    if (found.isPresent()) {
+      return found.get();
     }
     if (!supportsMig()) {
       throw new UnknownGpuModelException(
@@ -156,6 +144,39 @@ public record GpuModel(
     throw new UnknownGpuModelException(
         "MIG profile '" + profileName + "' is not in the table of GPU model " + name
             + "; allowed: " + names + "." + Names.maybe(close), close);
+  }
+
+  /**
+   * The MIG profile with this name or one of its aliases, matched exactly as {@link
+   * #migProfile(String)} matches it, or empty when the model has none: for callers, such as
+   * placement policies, that skip a GPU without the profile rather than fail.
+   *
+   * @param profileName a profile name
+   * @return the profile, or empty when the model has no such profile (or no MIG)
+   * @throws InvalidSpecException when {@code profileName} is null
+   */
+  public Optional<MigProfile> findMigProfile(String profileName) {
+    Checks.notNull("GPU model " + name, "profileName", profileName);
+    for (MigProfile p : migProfiles) {
+      if (p.name().equals(profileName)) {
+        return Optional.of(p);
+      }
+    }
+    if (migProfiles.isEmpty()) {
+      return Optional.empty();
+    }
+    String key = Names.profileKey(profileName);
+    for (MigProfile p : migProfiles) {
+      if (Names.profileKey(p.name()).equals(key)) {
+        return Optional.of(p);
+      }
+      for (String a : p.aliases()) {
+        if (Names.profileKey(a).equals(key)) {
+          return Optional.of(p);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

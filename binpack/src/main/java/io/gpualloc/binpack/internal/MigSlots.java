@@ -14,6 +14,7 @@ import io.gpualloc.core.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +51,24 @@ public final class MigSlots {
    */
   public static @Nullable List<GpuGrant> pick(Request r, ClusterView v, int node,
       Map<String, Double> mix) {
-    Choice c = choose(r, v, node, mix);
+    return pick(r, v, node, mix, true);
+  }
+
+  /**
+   * The grants as {@link #pick(Request, ClusterView, int, Map)}, with the capacity of a dynamic
+   * GPU read from a precomputed table ({@code tables}) or computed on each call. Both give the same
+   * decisions; the switch exists so that one benchmark run can compare them.
+   *
+   * @param r a request with a MIG demand
+   * @param v the view
+   * @param node a schedulable node
+   * @param mix weight per profile name (empty: every profile weighs 1)
+   * @param tables whether to use the capacity tables
+   * @return the grants, or null
+   */
+  public static @Nullable List<GpuGrant> pick(Request r, ClusterView v, int node,
+      Map<String, Double> mix, boolean tables) {
+    Choice c = choose(r, v, node, mix, tables);
     if (c != null) {
       return c.grants;
     }
@@ -80,14 +98,30 @@ public final class MigSlots {
    * @return the loss, 0 or more, or NaN
    */
   public static double loss(Request r, ClusterView v, int node, Map<String, Double> mix) {
-    Choice c = choose(r, v, node, mix);
+    return loss(r, v, node, mix, true);
+  }
+
+  /**
+   * The loss as {@link #loss(Request, ClusterView, int, Map)}, with or without the capacity tables
+   * (see {@link #pick(Request, ClusterView, int, Map, boolean)}).
+   *
+   * @param r a request with a MIG demand
+   * @param v the view
+   * @param node a schedulable node
+   * @param mix weight per profile name (empty: uniform)
+   * @param tables whether to use the capacity tables
+   * @return the loss, 0 or more, or NaN
+   */
+  public static double loss(Request r, ClusterView v, int node, Map<String, Double> mix,
+      boolean tables) {
+    Choice c = choose(r, v, node, mix, tables);
     return c == null ? Double.NaN : c.loss;
   }
 
   private record Choice(List<GpuGrant> grants, double loss) {}
 
   private static @Nullable Choice choose(Request r, ClusterView v, int node,
-      Map<String, Double> mix) {
+      Map<String, Double> mix, boolean tables) {
     GpuDemand.Mig d = (GpuDemand.Mig) r.gpu();
     Node n = v.cluster().node(node);
     int base = v.cluster().gpuOffset(node);
@@ -100,6 +134,7 @@ public final class MigSlots {
     boolean[] usable = new boolean[gpus];
     MigProfile[] profile = new MigProfile[gpus];
     double[] capacity = new double[gpus];
+    double[][] table = new double[gpus][];
     for (int i = 0; i < gpus; i++) {
       Gpu g = n.gpus().get(i);
       if (filtered && !r.allowsGpu(g)) {
@@ -119,7 +154,11 @@ public final class MigSlots {
       compute[i] = mode == GpuMode.FREE ? 0
           : (int) Math.ceil(usedMilli * (double) model.migComputeSlices() / 1000.0 - 1e-9);
       meFree[i] = meFree(v, base + i, model, mask[i], compute[i]);
-      capacity[i] = capacity(g, mask[i], compute[i], meFree[i], mix);
+      if (tables && g.fixedMigLayout() == null) {
+        table[i] = i > 0 && table[i - 1] != null && n.gpus().get(i - 1).model() == model
+            ? table[i - 1] : table(model, mix);
+      }
+      capacity[i] = capacity(g, table[i], mask[i], compute[i], meFree[i], mix);
     }
     List<GpuGrant> out = new ArrayList<>(d.count());
     double total = 0;
@@ -139,8 +178,8 @@ public final class MigSlots {
           if (!fits(g, p, s, mask[i], compute[i], meFree[i])) {
             continue;
           }
-          double after = capacity(g, mask[i] | p.mask(s), compute[i] + p.computeSlices(),
-              meFree[i] && !p.mediaExtension(), mix);
+          double after = capacity(g, table[i], mask[i] | p.mask(s),
+              compute[i] + p.computeSlices(), meFree[i] && !p.mediaExtension(), mix);
           double loss = capacity[i] - after;
           if (loss < bestLoss - 1e-9) {
             bestLoss = loss;
@@ -208,6 +247,79 @@ public final class MigSlots {
     return true;
   }
 
+  /** Capacity tables by model (identity) and mix (equality); bounded, rebuilt when cleared. */
+  private static final ConcurrentHashMap<TableKey, double[]> TABLES = new ConcurrentHashMap<>();
+
+  private static final int MAX_TABLES = 256;
+
+  /** A model by identity (its record equality would hash the whole profile table) and a mix. */
+  private static final class TableKey {
+    private final GpuModel model;
+    private final Map<String, Double> mix;
+
+    TableKey(GpuModel model, Map<String, Double> mix) {
+      this.model = model;
+      this.mix = mix;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TableKey && ((TableKey) o).model == model
+          && ((TableKey) o).mix.equals(mix);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * System.identityHashCode(model) + mix.hashCode();
+    }
+  }
+
+  /** The index of a state in a capacity table, or -1 when the state is outside it. */
+  private static int index(GpuModel model, int mask, int compute, boolean meFree) {
+    int slices = model.migComputeSlices();
+    if (mask < 0 || mask >= 1 << model.migMemorySlices() || compute < 0 || compute > slices) {
+      return -1;
+    }
+    return (mask * (slices + 1) + compute) * 2 + (meFree ? 1 : 0);
+  }
+
+  /**
+   * The capacity of a dynamic GPU of {@code model} for every occupancy mask, used compute slice
+   * count and {@code +me} state (2^memorySlices x (computeSlices + 1) x 2 entries, 4,096 for an
+   * H100), each computed as {@link #capacity(Gpu, int, int, boolean, Map)} computes it.
+   */
+  static double[] table(GpuModel model, Map<String, Double> mix) {
+    TableKey key = new TableKey(model, mix);
+    double[] t = TABLES.get(key);
+    if (t != null) {
+      return t;
+    }
+    if (TABLES.size() >= MAX_TABLES) {
+      TABLES.clear();
+    }
+    int slices = model.migComputeSlices();
+    double[] out = new double[(1 << model.migMemorySlices()) * (slices + 1) * 2];
+    for (int mask = 0; mask < 1 << model.migMemorySlices(); mask++) {
+      for (int c = 0; c <= slices; c++) {
+        out[index(model, mask, c, false)] = dynamicCapacity(model, mask, c, false, mix);
+        out[index(model, mask, c, true)] = dynamicCapacity(model, mask, c, true, mix);
+      }
+    }
+    TABLES.putIfAbsent(new TableKey(model, Map.copyOf(mix)), out);
+    return out;
+  }
+
+  private static double capacity(Gpu g, double @Nullable [] table, int mask, int compute,
+      boolean meFree, Map<String, Double> mix) {
+    if (table != null) {
+      int at = index(g.model(), mask, compute, meFree);
+      if (at >= 0) {
+        return table[at];
+      }
+    }
+    return capacity(g, mask, compute, meFree, mix);
+  }
+
   /**
    * The MIG capacity of a GPU in a state (see the class comment).
    *
@@ -233,6 +345,12 @@ public final class MigSlots {
       }
       return sum;
     }
+    return dynamicCapacity(model, mask, compute, meFree, mix);
+  }
+
+  private static double dynamicCapacity(GpuModel model, int mask, int compute, boolean meFree,
+      Map<String, Double> mix) {
+    double sum = 0;
     int freeCompute = model.migComputeSlices() - compute;
     List<MigProfile> table = model.migProfiles();
     for (int j = 0; j < table.size(); j++) {

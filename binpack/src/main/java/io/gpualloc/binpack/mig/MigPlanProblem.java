@@ -2,7 +2,6 @@ package io.gpualloc.binpack.mig;
 
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.InvalidSpecException;
-import io.gpualloc.core.UnknownGpuModelException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,14 +67,6 @@ public record MigPlanProblem(List<MigGpuState> gpus, Map<String, Integer> demand
    * @return true when {@link GpuModel#migProfile(String)} finds it
    */
   public static boolean offers(GpuModel model, String name) {
-    if (!model.supportsMig()) {
-      return false;
-    }
-    try {
-      model.migProfile(name);
-      return true;
-    } catch (UnknownGpuModelException e) {
-      return false;
-    }
+    return model.findMigProfile(name).isPresent();
   }
 }
