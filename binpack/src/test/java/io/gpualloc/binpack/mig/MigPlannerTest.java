@@ -54,6 +54,27 @@ class MigPlannerTest {
   }
 
   @Test
+  void aTinyBudgetGivesTheGreedyPlanAsTheFallback() {
+    // 1 ms: too little to load OR-Tools' native library or to run CP-SAT, whether or not an
+    // earlier test loaded it; the plan is the greedy planner's, marked as the fallback
+    List<MigGpuState> fleet = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      fleet.add(MigGpuState.idle("gpu-" + i, H100));
+    }
+    MigPlanProblem problem = new MigPlanProblem(fleet,
+        demand("1g.10gb", 7, "3g.40gb", 2, "7g.80gb", 1));
+    MigPlan greedy = MigPlanners.named("greedy", OPTS).plan(problem);
+    MigPlan plan = MigPlanners.named("cp-sat", OPTS.withTimeLimit(Duration.ofMillis(1)))
+        .plan(problem);
+    assertEquals(MigPlanStatus.TIMEOUT_FALLBACK, plan.status(), plan.summary());
+    assertEquals(MigPlanPhase.GREEDY, plan.phase(), plan.summary());
+    assertEquals(greedy.targets(), plan.targets(), plan.summary());
+    assertEquals(greedy.assigned(), plan.assigned(), plan.summary());
+    assertEquals(greedy.servedTotal(), plan.servedTotal(), plan.summary());
+    assertTrue(plan.bound() >= greedy.objective(), plan.summary());
+  }
+
+  @Test
   void aGpuAlreadyInUseIsReconfiguredAroundItsInstanceRatherThanTakingANewGpu() {
     MigLayout current = MigLayout.parse(H100, "1g.10gb@0, 1g.10gb@1, 3g.40gb@4");
     MigInstance busy = current.instances().get(2);
