@@ -23,9 +23,10 @@ import java.time.Duration;
  * greedy plan as a hint; an answer worse than the greedy one (or none) falls back to it.
  *
  * <p>One deadline from the start of the call covers every step (as in {@code CpSatPacker}): the
- * greedy plan, the native load (only with at least 2 s left, else the greedy plan comes back as
+ * greedy plan (its reconfiguration loop cut at half the budget when CP-SAT may follow, else just
+ * before the deadline; a cut plan is feasible and serves less), the native load (only with at least 2 s left, else the greedy plan comes back as
  * {@code TIMEOUT_FALLBACK}), the model build (checked every 32 GPUs, abandoned past CP-SAT's stop)
- * and CP-SAT, which gets what is left minus a margin (a twentieth of the budget, at least 20 ms)
+ * and CP-SAT, which gets what is left minus a margin (a tenth of the budget, at least 50 ms)
  * for handing the model over and checking the plan.
  */
 public final class CpSatPlanner implements MigPlanner {
@@ -60,7 +61,12 @@ public final class CpSatPlanner implements MigPlanner {
     long deadline = t0 + budget;
     OrTools.requireClasses("MigPlanners cp-sat plan");
     PlanModel m = new PlanModel(problem);
-    GreedyPlanner.Solution greedy = GreedyPlanner.solve(m);
+    // greedy's reconfiguration loop is quadratic in the fleet: it stops at half the budget when
+    // CP-SAT may follow, else just before the deadline (the packer's rule for MBS, in spirit)
+    boolean cpSat = OrTools.loaded() || budget / 2 >= LOAD_RESERVE_NANOS;
+    long margin = Math.max(budget / 10, 50_000_000L);
+    GreedyPlanner.Solution greedy = GreedyPlanner.solve(m,
+        cpSat ? t0 + budget / 2 : deadline - margin, true);
     long greedyObjective = greedy.objective(m);
     if (!OrTools.loaded()) {
       // the native load cannot be cut short: only with enough of the budget left for it
@@ -70,7 +76,7 @@ public final class CpSatPlanner implements MigPlanner {
       OrTools.require("MigPlanners cp-sat plan");
     }
     // CP-SAT stops by this instant, leaving a margin to hand the model over and check the plan
-    long cpDeadline = deadline - Math.max(budget / 20, 20_000_000L);
+    long cpDeadline = deadline - margin;
     CpModel model = new CpModel();
     int gs = m.gpus;
     int ps = m.profiles.length;
