@@ -56,7 +56,7 @@ class MigPlannerTest {
   @Test
   void aTinyBudgetGivesTheGreedyPlanAsTheFallback() {
     // 1 ms: too little to load OR-Tools' native library or to run CP-SAT, whether or not an
-    // earlier test loaded it; the plan is the greedy planner's, marked as the fallback
+    // earlier test loaded it; the plan is the (possibly cut) greedy plan, marked as the fallback
     List<MigGpuState> fleet = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       fleet.add(MigGpuState.idle("gpu-" + i, H100));
@@ -68,9 +68,15 @@ class MigPlannerTest {
         .plan(problem);
     assertEquals(MigPlanStatus.TIMEOUT_FALLBACK, plan.status(), plan.summary());
     assertEquals(MigPlanPhase.GREEDY, plan.phase(), plan.summary());
-    assertEquals(greedy.targets(), plan.targets(), plan.summary());
-    assertEquals(greedy.assigned(), plan.assigned(), plan.summary());
-    assertEquals(greedy.servedTotal(), plan.servedTotal(), plan.summary());
+    // greedy itself may have been cut short: a valid plan that serves no more than greedy's
+    assertEquals(fleet.size(), plan.targets().size(), plan.summary());
+    for (int g = 0; g < fleet.size(); g++) {
+      assertEquals(H100, plan.targets().get(g).model());
+    }
+    plan.served().forEach((profile, n) ->
+        assertTrue(n <= problem.demand().get(profile), plan.summary()));
+    assertTrue(plan.servedTotal() <= greedy.servedTotal(), plan.summary());
+    assertTrue(plan.objective() <= greedy.objective(), plan.summary());
     assertTrue(plan.bound() >= greedy.objective(), plan.summary());
   }
 
