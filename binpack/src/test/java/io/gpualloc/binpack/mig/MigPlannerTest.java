@@ -54,6 +54,33 @@ class MigPlannerTest {
   }
 
   @Test
+  void aTinyBudgetGivesTheGreedyPlanAsTheFallback() {
+    // 1 ms: too little to load OR-Tools' native library or to run CP-SAT, whether or not an
+    // earlier test loaded it; the plan is the (possibly cut) greedy plan, marked as the fallback
+    List<MigGpuState> fleet = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      fleet.add(MigGpuState.idle("gpu-" + i, H100));
+    }
+    MigPlanProblem problem = new MigPlanProblem(fleet,
+        demand("1g.10gb", 7, "3g.40gb", 2, "7g.80gb", 1));
+    MigPlan greedy = MigPlanners.named("greedy", OPTS).plan(problem);
+    MigPlan plan = MigPlanners.named("cp-sat", OPTS.withTimeLimit(Duration.ofMillis(1)))
+        .plan(problem);
+    assertEquals(MigPlanStatus.TIMEOUT_FALLBACK, plan.status(), plan.summary());
+    assertEquals(MigPlanPhase.GREEDY, plan.phase(), plan.summary());
+    // greedy itself may have been cut short: a valid plan that serves no more than greedy's
+    assertEquals(fleet.size(), plan.targets().size(), plan.summary());
+    for (int g = 0; g < fleet.size(); g++) {
+      assertEquals(H100, plan.targets().get(g).model());
+    }
+    plan.served().forEach((profile, n) ->
+        assertTrue(n <= problem.demand().get(profile), plan.summary()));
+    assertTrue(plan.servedTotal() <= greedy.servedTotal(), plan.summary());
+    assertTrue(plan.objective() <= greedy.objective(), plan.summary());
+    assertTrue(plan.bound() >= greedy.objective(), plan.summary());
+  }
+
+  @Test
   void aGpuAlreadyInUseIsReconfiguredAroundItsInstanceRatherThanTakingANewGpu() {
     MigLayout current = MigLayout.parse(H100, "1g.10gb@0, 1g.10gb@1, 3g.40gb@4");
     MigInstance busy = current.instances().get(2);

@@ -39,10 +39,24 @@ import java.util.Map;
  * answer's (or the minimums when greedy found none). Identical nodes (same domains above the host
  * level, same room) are one class with a count when the gang has one pod set. Returns the better
  * of the two answers, so it is never worse than greedy.
+ *
+ * <p>One deadline from the start of the call covers every step (as in {@code CpSatPacker}): the
+ * greedy answer, the native load (only with at least 2 s left, else the greedy answer comes back
+ * as {@code FALLBACK}), the model build (checked while building, abandoned past CP-SAT's stop) and
+ * CP-SAT, which gets what is left minus a margin (a twentieth of the budget, at least 20 ms) for
+ * handing the model over and adopting its answer.
  */
 public final class CpSatGangPlacer implements BudgetedGangPlacer {
+  /** Below this much of the budget left, a call does not load OR-Tools' native library. */
+  private static final long LOAD_RESERVE_NANOS = 2_000_000_000L;
+
   private final GreedyGangPlacer greedy;
   private final SolverOptions options;
+
+  /** What CP-SAT leaves of the budget for handing the model over and adopting its answer. */
+  private static long margin(long budget) {
+    return Math.max(budget / 20, 20_000_000L);
+  }
 
   /**
    * A placer with these interconnects, selector and solver options.
@@ -64,9 +78,10 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
 
   @Override
   public GangSolveResult solve(Gang gang, ClusterView view, ClusterTopology topology) {
-    OrTools.require("GangPlacers.cpSat"); // loads the natives once per process, outside the budget
     long start = System.nanoTime();
-    long deadline = start + options.timeLimit().toNanos();
+    long budget = options.timeLimit().toNanos();
+    long deadline = start + budget;
+    OrTools.requireClasses("GangPlacers.cpSat");
     Search search = greedy.search(gang, view, topology);
     GangDecision first = search.run();
     Model model = new Model(search, first);
@@ -76,9 +91,22 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
       return result(first, GangSolveStatus.FALLBACK, GangSolvePhase.GREEDY, greedyObjective, 0,
           start);
     }
-    model.build();
-    double seconds = (deadline - System.nanoTime()) / 1e9;
-    if (seconds <= 0.001) {
+    if (!OrTools.loaded()) {
+      // the native load cannot be cut short: only with enough of the budget left for it
+      if (deadline - System.nanoTime() < LOAD_RESERVE_NANOS) {
+        return result(first, GangSolveStatus.FALLBACK, GangSolvePhase.GREEDY, greedyObjective, 0,
+            start);
+      }
+      OrTools.require("GangPlacers.cpSat");
+    }
+    // CP-SAT stops by this instant, leaving a margin to hand the model over and read the answer
+    long cpDeadline = deadline - margin(budget);
+    if (!model.build(cpDeadline)) {
+      return result(first, GangSolveStatus.FALLBACK, GangSolvePhase.GREEDY, greedyObjective, 0,
+          start);
+    }
+    double seconds = (cpDeadline - System.nanoTime()) / 1e9;
+    if (seconds <= 0.01) {
       return result(first, GangSolveStatus.FALLBACK, GangSolvePhase.GREEDY, greedyObjective, 0,
           start);
     }
@@ -234,10 +262,20 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
       return o;
     }
 
-    void build() {
+    /**
+     * Builds the model, checking the clock as it goes.
+     *
+     * @param until the instant by which it must be built with time to spare for the solve
+     * @return false when it was abandoned because time ran out
+     */
+    boolean build(long until) {
       // classes: candidate nodes (room for some pod set), grouped when one pod set
       Map<String, Integer> byKey = new LinkedHashMap<>();
+      int tick = 0;
       for (int n : tree.liveNodes) {
+        if ((++tick & 255) == 0 && System.nanoTime() >= until) {
+          return false;
+        }
         boolean any = false;
         for (int i = 0; i < sets; i++) {
           any |= room[i][n] > 0;
@@ -272,6 +310,9 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
       x = new IntVar[sets][cc];
       k = new IntVar[cc];
       for (int c = 0; c < cc; c++) {
+        if ((c & 63) == 63 && System.nanoTime() >= until) {
+          return false;
+        }
         int[] ns = classNodes.get(c);
         int size = ns.length;
         k[c] = cp.newIntVar(0, size, "k" + c);
@@ -383,8 +424,12 @@ public final class CpSatGangPlacer implements BudgetedGangPlacer {
       for (int c = 0; c < cc; c++) {
         obj.addTerm(k[c], freeGpu[classNodes.get(c)[0]]);
       }
+      if (System.nanoTime() >= until) {
+        return false;
+      }
       cp.minimize(obj);
       hint();
+      return System.nanoTime() < until;
     }
 
     /**

@@ -13,7 +13,7 @@ import io.gpualloc.binpack.mig.MigPlanProblem;
 import io.gpualloc.binpack.mig.MigPlanStatus;
 import io.gpualloc.binpack.mig.MigPlanner;
 import io.gpualloc.binpack.packing.SolverOptions;
-import io.gpualloc.binpack.packing.internal.CpSatModels;
+import io.gpualloc.binpack.packing.internal.OrTools;
 import java.time.Duration;
 
 /**
@@ -21,8 +21,18 @@ import java.time.Duration;
  * GPU and profile for the instances it serves (at most what the chosen option offers, and only on
  * a used GPU), demand caps, and the lexicographic objective as one weighted sum. Started from the
  * greedy plan as a hint; an answer worse than the greedy one (or none) falls back to it.
+ *
+ * <p>One deadline from the start of the call covers every step (as in {@code CpSatPacker}): the
+ * greedy plan (its reconfiguration loop cut at half the budget when CP-SAT may follow, else just
+ * before the deadline; a cut plan is feasible and serves less), the native load (only with at least 2 s left, else the greedy plan comes back as
+ * {@code TIMEOUT_FALLBACK}), the model build (checked every 32 GPUs, abandoned past CP-SAT's stop)
+ * and CP-SAT, which gets what is left minus a margin (a tenth of the budget, at least 50 ms)
+ * for handing the model over and checking the plan.
  */
 public final class CpSatPlanner implements MigPlanner {
+  /** Below this much of the budget left, a call does not load OR-Tools' native library. */
+  private static final long LOAD_RESERVE_NANOS = 2_000_000_000L;
+
   private final SolverOptions options;
 
   /**
@@ -34,6 +44,11 @@ public final class CpSatPlanner implements MigPlanner {
     this.options = options;
   }
 
+  private static MigPlan fallback(PlanModel m, GreedyPlanner.Solution greedy, long t0) {
+    return m.plan(greedy.option, greedy.assign, MigPlanStatus.TIMEOUT_FALLBACK,
+        MigPlanPhase.GREEDY, m.trivialBound(), Duration.ofNanos(System.nanoTime() - t0));
+  }
+
   @Override
   public String name() {
     return "cp-sat";
@@ -41,12 +56,27 @@ public final class CpSatPlanner implements MigPlanner {
 
   @Override
   public MigPlan plan(MigPlanProblem problem) {
-    io.gpualloc.binpack.packing.internal.OrTools.require("MigPlanners cp-sat plan");
     long t0 = System.nanoTime();
+    long budget = options.timeLimit().toNanos();
+    long deadline = t0 + budget;
+    OrTools.requireClasses("MigPlanners cp-sat plan");
     PlanModel m = new PlanModel(problem);
-    GreedyPlanner.Solution greedy = GreedyPlanner.solve(m);
+    // greedy's reconfiguration loop is quadratic in the fleet: it stops at half the budget when
+    // CP-SAT may follow, else just before the deadline (the packer's rule for MBS, in spirit)
+    boolean cpSat = OrTools.loaded() || budget / 2 >= LOAD_RESERVE_NANOS;
+    long margin = Math.max(budget / 10, 50_000_000L);
+    GreedyPlanner.Solution greedy = GreedyPlanner.solve(m,
+        cpSat ? t0 + budget / 2 : deadline - margin, true);
     long greedyObjective = greedy.objective(m);
-    CpSatModels.load();
+    if (!OrTools.loaded()) {
+      // the native load cannot be cut short: only with enough of the budget left for it
+      if (deadline - System.nanoTime() < LOAD_RESERVE_NANOS) {
+        return fallback(m, greedy, t0);
+      }
+      OrTools.require("MigPlanners cp-sat plan");
+    }
+    // CP-SAT stops by this instant, leaving a margin to hand the model over and check the plan
+    long cpDeadline = deadline - margin;
     CpModel model = new CpModel();
     int gs = m.gpus;
     int ps = m.profiles.length;
@@ -55,6 +85,9 @@ public final class CpSatPlanner implements MigPlanner {
     BoolVar[] used = new BoolVar[gs];
     LinearExprBuilder objective = LinearExpr.newBuilder();
     for (int g = 0; g < gs; g++) {
+      if ((g & 31) == 31 && System.nanoTime() >= cpDeadline) {
+        return fallback(m, greedy, t0);
+      }
       int options = m.free[g].length;
       x[g] = new BoolVar[options];
       LinearExprBuilder one = LinearExpr.newBuilder();
@@ -96,9 +129,13 @@ public final class CpSatPlanner implements MigPlanner {
       model.addLessOrEqual(total, m.demand[p]);
     }
     model.maximize(objective);
+    double seconds = (cpDeadline - System.nanoTime()) / 1e9;
+    if (seconds <= 0.01) {
+      return fallback(m, greedy, t0);
+    }
     CpSolver solver = new CpSolver();
     solver.getParameters()
-        .setMaxTimeInSeconds(Math.max(0.01, options.timeLimit().toNanos() / 1e9))
+        .setMaxTimeInSeconds(seconds)
         .setNumWorkers(options.workers())
         .setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)))
         .setLogSearchProgress(false);
@@ -106,8 +143,7 @@ public final class CpSatPlanner implements MigPlanner {
     Duration wall = Duration.ofNanos(System.nanoTime() - t0);
     long trivial = m.trivialBound();
     if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
-      return m.plan(greedy.option, greedy.assign, MigPlanStatus.TIMEOUT_FALLBACK,
-          MigPlanPhase.GREEDY, trivial, wall);
+      return fallback(m, greedy, t0);
     }
     long bound = Math.min(trivial, (long) Math.floor(solver.bestObjectiveBound() + 1e-6));
     long found = Math.round(solver.objectiveValue());

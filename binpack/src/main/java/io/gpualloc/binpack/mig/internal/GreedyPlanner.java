@@ -72,6 +72,19 @@ public final class GreedyPlanner implements MigPlanner {
    * @return the solution
    */
   public static Solution solve(PlanModel m) {
+    return solve(m, 0, false);
+  }
+
+  /**
+   * The greedy solution, cut short at a deadline: once {@link System#nanoTime()} passes it, no
+   * further GPU is reconfigured (the solution stays feasible, it serves less).
+   *
+   * @param m the model
+   * @param deadline the instant, in {@link System#nanoTime()} terms
+   * @param timed whether the deadline applies
+   * @return the solution
+   */
+  public static Solution solve(PlanModel m, long deadline, boolean timed) {
     Solution s = new Solution(m.gpus, m.profiles.length);
     int[] rem = m.demand.clone();
     boolean[] serving = new boolean[m.gpus];
@@ -88,7 +101,7 @@ public final class GreedyPlanner implements MigPlanner {
         }
       }
     }
-    while (true) {
+    while (!timed || System.nanoTime() - deadline < 0) {
       int bestG = -1;
       int bestO = -1;
       int bestGain = 0;

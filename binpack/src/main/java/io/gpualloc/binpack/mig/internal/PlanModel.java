@@ -63,9 +63,18 @@ public final class PlanModel {
     this.usedWeight = gpus + 1L;
     this.servedWeight = usedWeight * usedWeight;
     Map<GpuModel, List<MigLayout>> maximal = new IdentityHashMap<>();
+    // GPUs in the same state (layout, with its model, and instances in use) have the same
+    // options: computed once and shared (the arrays are never written after construction)
+    Map<List<Object>, Integer> sameState = new HashMap<>();
     for (int g = 0; g < gpus; g++) {
       MigGpuState s = problem.gpus().get(g);
       inUse[g] = !s.inUse().isEmpty();
+      Integer twin = sameState.putIfAbsent(List.of(s.current(), s.inUse()), g);
+      if (twin != null) {
+        free[g] = free[twin];
+        layout[g] = layout[twin];
+        continue;
+      }
       MigProfile[] col = columns(s.model());
       List<int[]> vectors = new ArrayList<>();
       List<MigLayout> layouts = new ArrayList<>();
