@@ -245,15 +245,19 @@ public final class Fit {
         || !r.uuidInclude().isEmpty() || !r.uuidExclude().isEmpty();
   }
 
-  /** The model's MIG profile of that name, or null. */
+  /**
+   * The model's MIG profile of that name or one of its spellings, resolved as the ledger resolves
+   * it ({@link GpuModel#migProfile(String)}), or null when the model has no such profile.
+   */
   public static @Nullable MigProfile profile(GpuModel model, String name) {
     for (MigProfile p : model.migProfiles()) {
       if (p.name().equals(name)) {
-        return p;
+        return p; // the common case, without building a lookup key
       }
     }
-    return null;
+    return model.findMigProfile(name).orElse(null);
   }
+
 
   /** Whether GPU {@code index} of the node can take one share of {@code s}, filters included. */
   public static boolean canTakeShare(Request r, ClusterView v, int node, int index) {
@@ -308,7 +312,7 @@ public final class Fit {
       }
       return out;
     }
-    List<GpuGrant> mig = migGrants(r, v, node);
+    List<GpuGrant> mig = MigSlots.pick(r, v, node);
     return mig == null ? List.of() : mig;
   }
 
