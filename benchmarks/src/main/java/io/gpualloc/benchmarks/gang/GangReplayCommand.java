@@ -3,13 +3,16 @@ package io.gpualloc.benchmarks.gang;
 import io.gpualloc.binpack.gang.GangPlacers;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +26,9 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code gang-replay}: the gang placers against a seeded job stream on the two synthetic clusters
@@ -36,36 +41,64 @@ import picocli.CommandLine.Option;
         + " prints utilisation, admitted GPU-hours, waits, domains spanned and decision latency"
         + " per placer; writes gang-summary.csv and gang-utilisation.png.")
 public final class GangReplayCommand implements Callable<Integer> {
-  /** The placers compared by default: the baselines and greedy (cp-sat is slow per decision). */
+  /** The placers compared by default: the baselines, greedy and the two batch modes. */
   public static final String DEFAULT_PLACERS =
-      "kueue-best-fit,kueue-least-free,slurm-tree,volcano-hard,greedy";
+      "kueue-best-fit,kueue-least-free,slurm-tree,volcano-hard,greedy,batch,batch-cp-sat";
+
+  /** The exit code for a bad command line. */
+  public static final int EXIT_USAGE = 2;
+
+  /** The job streams by option value. */
+  enum StreamName {
+    realistic(GangReplay.Stream.REALISTIC),
+    whole_node(GangReplay.Stream.WHOLE_NODE);
+
+    final GangReplay.Stream stream;
+
+    StreamName(GangReplay.Stream stream) {
+      this.stream = stream;
+    }
+  }
 
   @Option(names = "--clusters", split = ",", paramLabel = "NAME",
       description = "h100, nvl72 (default: ${DEFAULT-VALUE})", defaultValue = "h100,nvl72")
   List<String> clusters;
 
   @Option(names = "--placers", split = ",", paramLabel = "NAME",
-      description = "gang placers (default: ${DEFAULT-VALUE})", defaultValue = DEFAULT_PLACERS)
+      description = "gang placers, or the batch modes batch and batch-cp-sat (default:"
+          + " ${DEFAULT-VALUE})", defaultValue = DEFAULT_PLACERS)
   List<String> placers;
 
   @Option(names = "--loads", split = ",", paramLabel = "F",
-      description = "offered GPU loads (default: ${DEFAULT-VALUE})", defaultValue = "0.70,0.85,0.95")
+      description = "offered GPU loads, each > 0 and <= 2 (default: ${DEFAULT-VALUE})",
+      defaultValue = "0.70,0.85,0.95")
   List<Double> loads;
 
   @Option(names = "--seed", description = "seed (default: ${DEFAULT-VALUE})", defaultValue = "1")
   long seed;
 
-  @Option(names = "--jobs", description = "jobs per run (default: ${DEFAULT-VALUE})",
-      defaultValue = "2000")
+  @Option(names = "--jobs", description = "jobs per run, " + MIN_JOBS + " to " + MAX_JOBS
+      + " (default: ${DEFAULT-VALUE})", defaultValue = "2000")
   int jobs;
 
-  @Option(names = "--reserve-after", paramLabel = "EVENTS", description = "batch mode: the"
-      + " first 8 pending jobs go to GangBatch as one batch after each event, and a job waiting"
-      + " this many events gets the reservation rule; 0 for best-effort FIFO without batches"
-      + " (default: ${DEFAULT-VALUE})", defaultValue = "0")
+  @Option(names = "--stream", paramLabel = "NAME", description = "job stream: realistic (single"
+      + " pods, partial- and whole-node gangs, a heavy tail of 16-512 GPU gangs, leaders, elastic"
+      + " gangs) or whole_node (the first stream: whole-node gangs of one pod set) (default:"
+      + " ${DEFAULT-VALUE})", defaultValue = "realistic")
+  StreamName stream;
+
+  @Option(names = "--reserve-after", paramLabel = "EVENTS", description = "batch modes: a job"
+      + " waiting this many events gets the reservation rule; 0 for none (default:"
+      + " ${DEFAULT-VALUE})", defaultValue = "20")
   int reserveAfter;
 
-  @Option(names = "--threads", description = "parallel runs (default: available processors)")
+  @Option(names = "--solver-ms", paramLabel = "MS", description = "CP-SAT budget of cp-sat per"
+      + " decision and of batch-cp-sat per batch, 1 to " + MAX_SOLVER_MS + " ms (default:"
+      + " ${DEFAULT-VALUE})", defaultValue = "100")
+  long solverMillis;
+
+  @Option(names = "--threads", description = "parallel runs, >= 1 (default: available"
+      + " processors)")
   int threads = Runtime.getRuntime().availableProcessors();
 
   @Option(names = "--out", paramLabel = "DIR", description = "output directory (default:"
@@ -78,15 +111,24 @@ public final class GangReplayCommand implements Callable<Integer> {
   @Option(names = "--no-chart", description = "no PNG chart")
   boolean noChart;
 
-  private final PrintStream stdout;
+  @Spec
+  CommandSpec spec;
 
-  /** A command printing to {@code System.out}. */
+  static final int MIN_JOBS = 30;
+  static final int MAX_JOBS = 1_000_000;
+  static final long MAX_SOLVER_MS = 60_000;
+
+  private final PrintStream stdout;
+  private final PrintStream stderr;
+
+  /** A command printing to {@code System.out} and {@code System.err}. */
   public GangReplayCommand() {
-    this(System.out);
+    this(System.out, System.err);
   }
 
-  GangReplayCommand(PrintStream stdout) {
+  GangReplayCommand(PrintStream stdout, PrintStream stderr) {
     this.stdout = stdout;
+    this.stderr = stderr;
   }
 
   /**
@@ -95,56 +137,121 @@ public final class GangReplayCommand implements Callable<Integer> {
    * @param args the arguments
    */
   public static void main(String[] args) {
-    System.setProperty("java.awt.headless", "true");
     System.exit(run(args));
   }
 
   /**
-   * Runs the command line and returns its status (for tests).
+   * Runs the command line on {@code System.out} and {@code System.err} and returns its status.
    *
    * @param args the arguments
-   * @return the exit status
+   * @return the exit status (see {@link #run(String[], PrintStream, PrintStream)})
    */
   public static int run(String... args) {
-    return new CommandLine(new GangReplayCommand()).execute(args);
+    return run(args, System.out, System.err);
   }
 
-  @Override
-  public Integer call() throws Exception {
-    CommandLine cl = new CommandLine(this);
+  /**
+   * Runs the command line. Every option is checked before any work starts: a bad value prints one
+   * line to {@code err} and returns {@link #EXIT_USAGE}, without the usage text, a stack trace, a
+   * progress bar or any output file.
+   *
+   * @param args the options after {@code gang-replay}
+   * @param out where the table, usage and help go
+   * @param err where errors and the progress bar go
+   * @return 0 on success or help, {@link #EXIT_USAGE} for a bad command line, 1 when a run failed
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    System.setProperty("java.awt.headless", "true");
+    CommandLine cl = new CommandLine(new GangReplayCommand(out, err))
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true));
+    cl.setParameterExceptionHandler((e, a) -> {
+      err.println("gang-replay: " + oneLine(e.getMessage()) + " (see gang-replay --help)");
+      return EXIT_USAGE;
+    });
+    cl.setExecutionExceptionHandler((e, c, parsed) -> {
+      e.printStackTrace(err);
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  private static String oneLine(String message) {
+    return String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").strip();
+  }
+
+  private CommandLine.ParameterException bad(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
+  /** Checks every option; nothing is built, written or started before this passes. */
+  private void validate() {
+    List<String> allowed = new ArrayList<>(GangPlacers.names());
+    allowed.addAll(GangReplay.BATCH_MODES);
+    Set<String> seen = new HashSet<>();
     for (String p : placers) {
-      if (!GangPlacers.names().contains(p)) {
-        throw new CommandLine.ParameterException(cl, "unknown placer '" + p + "'; allowed: "
-            + String.join(", ", GangPlacers.names()));
+      if (!allowed.contains(p)) {
+        throw bad("--placers has unknown placer '" + p + "'; allowed: "
+            + String.join(", ", allowed));
+      }
+      if (!seen.add(p)) {
+        throw bad("--placers names '" + p + "' twice; allowed: each placer once");
       }
     }
-    List<GangReplay.ClusterSpec> specs = new ArrayList<>();
+    seen.clear();
     for (String c : clusters) {
-      switch (c) {
-        case "h100" -> specs.add(GangReplay.h100());
-        case "nvl72" -> specs.add(GangReplay.nvl72());
-        default -> throw new CommandLine.ParameterException(cl,
-            "unknown cluster '" + c + "'; allowed: h100, nvl72");
+      if (!c.equals("h100") && !c.equals("nvl72")) {
+        throw bad("--clusters has unknown cluster '" + c + "'; allowed: h100, nvl72");
+      }
+      if (!seen.add(c)) {
+        throw bad("--clusters names '" + c + "' twice; allowed: each cluster once");
       }
     }
     for (double l : loads) {
       if (!(l > 0 && l <= 2)) {
-        throw new CommandLine.ParameterException(cl, "--loads has " + l + "; allowed: 0 < F <= 2");
+        throw bad("--loads has " + l + "; allowed: > 0 and <= 2");
       }
     }
-    if (reserveAfter < 0) {
-      throw new CommandLine.ParameterException(cl, "--reserve-after " + reserveAfter
-          + "; allowed: >= 0");
+    if (jobs < MIN_JOBS || jobs > MAX_JOBS) {
+      throw bad("--jobs is " + jobs + "; allowed: " + MIN_JOBS + " to " + MAX_JOBS);
     }
-    if (jobs < 30 || threads < 1) {
-      throw new CommandLine.ParameterException(cl, "--jobs " + jobs + " / --threads " + threads
-          + "; allowed: --jobs >= 30, --threads >= 1");
+    if (reserveAfter < 0) {
+      throw bad("--reserve-after is " + reserveAfter + "; allowed: >= 0 (0: no reservation)");
+    }
+    if (given("--reserve-after") && placers.stream().noneMatch(GangReplay.BATCH_MODES::contains)) {
+      throw bad("--reserve-after applies to the batch modes only; allowed: omit it, or add batch"
+          + " or batch-cp-sat to --placers");
+    }
+    if (solverMillis < 1 || solverMillis > MAX_SOLVER_MS) {
+      throw bad("--solver-ms is " + solverMillis + "; allowed: 1 to " + MAX_SOLVER_MS);
+    }
+    if (threads < 1) {
+      throw bad("--threads is " + threads + "; allowed: >= 1");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw bad("--out " + out + " is a file; allowed: a directory (created when missing)");
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    List<GangReplay.ClusterSpec> specs = new ArrayList<>();
+    for (String c : clusters) {
+      specs.add(c.equals("h100") ? GangReplay.h100() : GangReplay.nvl72());
     }
     List<Callable<GangReplay.Result>> tasks = new ArrayList<>();
     for (GangReplay.ClusterSpec c : specs) {
       for (double l : loads) {
         for (String p : placers) {
-          tasks.add(() -> GangReplay.run(c, p, l, seed, jobs, reserveAfter));
+          GangReplay.Setup setup = new GangReplay.Setup(p, stream.stream, reserveAfter,
+              solverMillis);
+          tasks.add(() -> GangReplay.run(c, setup, l, seed, jobs));
         }
       }
     }
@@ -172,7 +279,7 @@ public final class GangReplayCommand implements Callable<Integer> {
     });
     try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
         .setTaskName("gang-replay").setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stderr))
         .continuousUpdate().build()) {
       List<Future<GangReplay.Result>> futures = new ArrayList<>();
       for (Callable<GangReplay.Result> task : tasks) {

@@ -1,6 +1,9 @@
 package io.gpualloc.binpack.gang;
 
 import io.gpualloc.binpack.gang.internal.Batch;
+import io.gpualloc.binpack.packing.SolverOptions;
+import io.gpualloc.binpack.packing.internal.OrTools;
+import io.gpualloc.core.MissingDependencyException;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.topology.ClusterTopology;
@@ -44,5 +47,40 @@ public final class GangBatch {
           ">= 0 (0: no reservation)");
     }
     return Batch.run(List.copyOf(pending), view, topology, placer, reserveAfterRounds);
+  }
+
+  /**
+   * Places the pending gangs like {@link #place}, then, when the greedy orders leave a gang out,
+   * lets a CP-SAT model choose which gangs to admit: it maximises priority-weighted GPUs under the
+   * free GPU capacity of every domain a gang's REQUIRED level names and of the cluster. Each chosen
+   * set is realised by placing its gangs with {@code placer} in a fixed order (the reserved gang,
+   * then by priority, size and name; the rest after them); when a chosen gang does not fit, the
+   * chosen gang of least value is dropped and the set realised again. The better of this and the
+   * greedy batch is kept, so the answer never admits fewer weighted GPUs than {@link #place}.
+   *
+   * @param pending the gangs, distinct names
+   * @param view the ledger or a snapshot (not changed)
+   * @param topology the domains of {@code view.cluster()}
+   * @param placer the gang placer
+   * @param reserveAfterRounds rounds a gang waits before the reservation rule applies; 0 turns it
+   *     off
+   * @param solver the CP-SAT time budget, workers and seed
+   * @return the batch with its status, phase and bound
+   * @throws InvalidSpecException as {@link #place}, or for null solver options
+   * @throws MissingDependencyException when OR-Tools is not on the class path
+   */
+  public static BatchSolveResult placeWithSelection(List<PendingGang> pending, ClusterView view,
+      ClusterTopology topology, GangPlacer placer, int reserveAfterRounds, SolverOptions solver) {
+    if (pending == null || view == null || topology == null || placer == null || solver == null) {
+      throw InvalidSpecException.of("gang batch", "pending/view/topology/placer/solver", null,
+          "non-null arguments");
+    }
+    if (reserveAfterRounds < 0) {
+      throw InvalidSpecException.of("gang batch", "reserveAfterRounds", reserveAfterRounds,
+          ">= 0 (0: no reservation)");
+    }
+    OrTools.require("GangBatch.placeWithSelection");
+    return Batch.runWithSelection(List.copyOf(pending), view, topology, placer,
+        reserveAfterRounds, solver);
   }
 }

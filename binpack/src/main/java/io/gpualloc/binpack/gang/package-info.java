@@ -12,7 +12,9 @@
  *
  * <p>Start with {@code GangPlacers.greedy(GangOptions.defaults()).placeAndCommit(gang, state,
  * ClusterTopology.of(cluster, levels))}; {@code docs/gangs.md} explains the model and the
- * algorithm.
+ * algorithm. Several pending gangs go to {@link io.gpualloc.binpack.gang.GangBatch} in one pass;
+ * {@link io.gpualloc.binpack.gang.GangBatch#placeWithSelection} adds a CP-SAT choice of the
+ * admitted gangs and answers with a {@link io.gpualloc.binpack.gang.BatchSolveResult}.
  */
 @NullMarked
 package io.gpualloc.binpack.gang;

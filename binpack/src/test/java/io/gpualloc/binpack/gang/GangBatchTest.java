@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpualloc.binpack.packing.SolverOptions;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.Placement;
 import io.gpualloc.topology.ClusterTopology;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -41,6 +43,35 @@ class GangBatchTest {
     assertNull(r.reservedFor());
     state.allocateAll(r.placements());
     assertEquals(4, state.allocationCount());
+  }
+
+  /**
+   * Nine free 8-GPU nodes, gangs of 6, 5, 4 and 4 whole nodes: largest first admits 6 (48 GPUs),
+   * smallest first 4 + 4 (64), the optimum is 5 + 4 (72), which the CP-SAT selection finds.
+   */
+  @Test
+  void theSelectionAdmitsWhatNeitherGreedyOrderDoes() {
+    Cluster c = GangClusters.cluster(1, 3, 3, 8);
+    ClusterState state = new ClusterState(c);
+    ClusterTopology t = ClusterTopology.of(c, GangClusters.LEVELS);
+    List<PendingGang> pending = List.of(new PendingGang(gang("a", 6, 0), 0),
+        new PendingGang(gang("b", 5, 0), 0), new PendingGang(gang("c", 4, 0), 0),
+        new PendingGang(gang("d", 4, 0), 0));
+    BatchSolveResult r = GangBatch.placeWithSelection(pending, state, t, greedy, 0,
+        SolverOptions.defaults().withTimeLimit(Duration.ofSeconds(5)));
+    assertEquals(64_000, r.greedyWeightedGpuMilli());
+    assertEquals(72_000, r.result().admittedWeightedGpuMilli());
+    assertEquals(GangSolvePhase.CP_SAT, r.phase());
+    assertEquals(GangSolveStatus.OPTIMAL, r.status());
+    assertEquals(72_000, r.bound());
+    assertTrue(r.result().decisions().get(1).isPlaced());
+    assertTrue(!r.result().decisions().get(0).isPlaced());
+    assertEquals(2, r.result().admitted());
+    assertEquals("b", r.result().order().get(0)); // chosen gangs first, largest first
+    state.allocateAll(r.result().placements());
+    assertEquals(9, state.allocationCount());
+    assertThrows(InvalidSpecException.class, () -> GangBatch.placeWithSelection(pending, state, t,
+        greedy, 0, null));
   }
 
   @Test

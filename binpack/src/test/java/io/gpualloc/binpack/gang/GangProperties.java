@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpualloc.core.ClusterState;
+import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.Placement;
 import io.gpualloc.topology.ClusterTopology;
 import java.util.ArrayList;
@@ -74,16 +75,20 @@ class GangProperties {
 
   /** Every promise a placed answer makes, checked from the placements alone. */
   static void check(GangScenario s, GangDecision.Placed p) {
-    ClusterTopology t = s.topology;
+    check(s.gang, s.state, s.topology, p);
+  }
+
+  /** Every promise a placed answer of {@code gang} on {@code view} makes. */
+  static void check(Gang gang, ClusterView view, ClusterTopology t, GangDecision.Placed p) {
     Map<String, List<Placement>> bySet = new HashMap<>();
     Set<String> ids = new HashSet<>();
     for (GangDecision.Member m : p.members()) {
       bySet.computeIfAbsent(m.podSet(), k -> new ArrayList<>()).add(m.placement());
       assertTrue(ids.add(m.placement().allocationId()));
-      assertTrue(s.state.isSchedulable(m.placement().nodeId()));
+      assertTrue(view.isSchedulable(m.placement().nodeId()));
     }
     List<Placement> all = p.placements();
-    for (PodSet ps : s.gang.podSets()) {
+    for (PodSet ps : gang.podSets()) {
       List<Placement> list = bySet.getOrDefault(ps.name(), List.of());
       assertTrue(list.size() >= ps.minCount() && list.size() <= ps.count(), ps + " " + list);
       assertEquals(list.size(), p.podsPlaced().get(ps.name()));
@@ -103,10 +108,10 @@ class GangProperties {
         }
       }
     }
-    if (s.gang.topology() != null && s.gang.topology().mode() == TopologyMode.REQUIRED) {
-      assertTrue(lowest(t, all) <= t.levels().indexOf(s.gang.topology().level()));
+    if (gang.topology() != null && gang.topology().mode() == TopologyMode.REQUIRED) {
+      assertTrue(lowest(t, all) <= t.levels().indexOf(gang.topology().level()));
     }
-    for (CoLocation c : s.gang.coLocations()) {
+    for (CoLocation c : gang.coLocations()) {
       List<Placement> both = new ArrayList<>(bySet.getOrDefault(c.first(), List.of()));
       both.addAll(bySet.getOrDefault(c.second(), List.of()));
       assertTrue(lowest(t, both) <= t.levels().indexOf(c.level()), c.toString());
