@@ -221,14 +221,16 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     Explain.sortDescending(order, 0, f, key, tie);
     boolean direct = isDirect(r);
-    NodeCache cache = direct ? null : nodeCache(shape(r), v, n, r.memoryMib());
+    Shape sh = direct ? null : shape(r);
+    NodeCache cache = direct ? null : nodeCache(sh, v, n, r.memoryMib());
+    NodeCache picks = direct ? null : grantCache(sh, v, n);
     for (int j = 0; j < f; j++) {
       int i = order[j];
       int node = candNode[i];
       List<GpuGrant> grants;
       if (j == 0 && d instanceof Decision.Placed p) {
         grants = p.placement().grants();
-      } else if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof List<?> l) {
+      } else if (picks != null && picks.fresh(v, node) && picks.value[node] instanceof List<?> l) {
         @SuppressWarnings("unchecked")
         List<GpuGrant> g = (List<GpuGrant>) l;
         grants = g;
@@ -236,8 +238,8 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         long[] codes = engine.nodeCodes(v, node);
         grants = List.copyOf(direct ? directGrants(r, v, node, codes)
             : chooseGpus(r, v, node, codes));
-        if (cache != null) {
-          cache.put(v, node, grants);
+        if (picks != null) {
+          picks.put(v, node, grants);
         }
       }
       b.scored(node, key[i],
@@ -266,6 +268,19 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       }
       c = new NodeCache(v, cluster, n);
       shape.nodes.put(memoryMib, c);
+    }
+    return c;
+  }
+
+  /**
+   * The shape's per-node cache of grants for {@code v}, reset for another view: grants do not
+   * depend on the request's host memory (rejections do), so one cache serves every memory size.
+   */
+  private NodeCache grantCache(Shape shape, ClusterView v, int n) {
+    NodeCache c = shape.grants;
+    if (c == null || c.view != v || c.cluster != cluster || c.value.length != n) {
+      c = new NodeCache(v, cluster, n);
+      shape.grants = c;
     }
     return c;
   }
@@ -772,10 +787,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
     /**
-     * Per-node grants and rejections, by the request's host memory (which Delta ignores but a
+     * Per-node rejections, by the request's host memory (which Delta ignores but a
      * rejection reports).
      */
     final Map<Integer, NodeCache> nodes = new HashMap<>();
+    /** Per-node grants of the candidates, for any host memory. */
+    @Nullable NodeCache grants;
     /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
