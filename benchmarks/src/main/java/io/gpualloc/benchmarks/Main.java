@@ -162,6 +162,9 @@ public final class Main {
     b.append("\nExact packing on the standard bin-packing sets (not JMH):\n")
         .append("  java -cp gpualloc-benchmarks.jar"
             + " io.gpualloc.benchmarks.packing.PackingBenchmark --help\n");
+    b.append("\nTime budgets of the exact solvers, first call in a fresh JVM included (not JMH):\n")
+        .append("  java -cp gpualloc-benchmarks.jar"
+            + " io.gpualloc.benchmarks.packing.BudgetCheck --help\n");
     b.append("\nExample programs (java -cp gpualloc-benchmarks.jar"
         + " io.gpualloc.examples.<Name>):\n");
     for (Map.Entry<String, String> e : new TreeMap<>(EXAMPLES).entrySet()) {

@@ -44,6 +44,7 @@ class MainTest {
     }
     assertTrue(o.out().contains("allocateRelease"), o.out());
     assertTrue(o.out().contains("io.gpualloc.benchmarks.packing.PackingBenchmark --help"));
+    assertTrue(o.out().contains("io.gpualloc.benchmarks.packing.BudgetCheck --help"));
     Set<String> examples = exampleProgramsInSource();
     assertEquals(examples, Main.EXAMPLES.keySet());
     for (String e : examples) {
@@ -68,7 +69,7 @@ class MainTest {
     assertEquals("", o.out());
     assertEquals(1, o.err().lines().count(), o.err());
     assertTrue(o.err().startsWith("gpualloc-benchmarks: unknown command 'replya'; allowed:"
-        + " replay, jmh, help, or a JMH benchmark (Dgx1SelectionBenchmark"), o.err());
+        + " replay, gang-replay, jmh, help, or a JMH benchmark (Dgx1SelectionBenchmark"), o.err());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.gpualloc.core;
 
+import java.util.List;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -10,14 +11,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Invariant 4 with a linearizability checker: Lincheck runs small concurrent scenarios of {@code
- * allocate}, {@code release} and the lock-free {@code freeCpuMilli} read on one {@link
- * ClusterState} and checks that every outcome equals some sequential execution of the same
+ * allocate}, {@code allocateAll} (a gang of two), {@code release}, {@code fork} (reads through the
+ * fork) and the reads ({@code version} lock-free, a snapshot, {@code allocationCount}) on one
+ * {@link ClusterState} and checks that every outcome equals some sequential execution of the same
  * operations (the sequential specification is this class run on one thread).
  *
- * <p>Opt-in, because Lincheck instruments every class it runs and takes minutes on a loaded 2-core
- * machine: {@code mvn -pl core verify -Dtest=LedgerLinearizabilityTest
- * -Dsurefire.failIfNoSpecifiedTests=false -Dgpualloc.lincheck=true}. The always-on check of
- * invariant 4 is {@link LedgerConcurrencyTest}.
+ * <p>Two configurations. The bounded one ({@link #modelCheckingBounded}, {@link #stressBounded})
+ * runs in every {@code mvn verify}: few, small scenarios (2 threads of 2 operations for model
+ * checking, 3 of 2 for stress), sized to take seconds, not minutes, on a loaded 2-core machine.
+ * The long one ({@link #modelChecking}, {@link #stress}: more and larger scenarios) is opt-in:
+ * {@code mvn -pl core verify -Dtest=LedgerLinearizabilityTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dgpualloc.lincheck=true}. {@link LedgerConcurrencyTest}
+ * adds a many-thread stress check of invariant 4.
  */
 @Param(name = "id", gen = IntGen.class, conf = "0:3")
 @Param(name = "gpu", gen = IntGen.class, conf = "0:1")
@@ -44,16 +49,55 @@ public class LedgerLinearizabilityTest {
         Placement.builder("a" + id, 0).cpuMilli(1000).share(gpu, 400, 0).build()));
   }
 
+  /**
+   * Allocates a gang of two 300-milli shares (GPUs 0 and 1, 500 millicores each) under ids {@code
+   * g<id>} and {@code h<id>}: both or neither.
+   */
+  @Operation
+  public String allocateGang(@Param(name = "id") int id) {
+    return outcome(() -> state.allocateAll(List.of(
+        Placement.builder("g" + id, 0).cpuMilli(500).share(0, 300, 0).build(),
+        Placement.builder("h" + id, 0).cpuMilli(500).share(1, 300, 0).build())));
+  }
+
+  /** Releases a gang's first member (the second stays: release is per allocation). */
+  @Operation
+  public String releaseGang(@Param(name = "id") int id) {
+    return outcome(() -> state.release("g" + id));
+  }
+
+  /** Forks, allocates on the fork, and reads the fork: the original must not change. */
+  @Operation
+  public String forkAndRead() {
+    ClusterState f = state.fork();
+    String before = f.freeWholeGpus(0) + "/" + f.freeCpuMilli(0) + "/" + f.allocationCount();
+    String tried = outcome(() -> f.allocate(
+        Placement.builder("fork-only", 0).cpuMilli(100).build()));
+    return before + " " + tried;
+  }
+
+  /** The number of allocations. */
+  @Operation
+  public int allocationCount() {
+    return state.allocationCount();
+  }
+
   /** Releases id {@code id}. */
   @Operation
   public String release(@Param(name = "id") int id) {
     return outcome(() -> state.release("a" + id));
   }
 
-  /** The lock-free read. */
+  /**
+   * The lock-free version read: a gang publishes its versions once, when it commits, so this read
+   * is linearizable. (The lock-free capacity reads such as {@code freeCpuMilli} are not, and are
+   * documented not to be: with gangs in the mix, Lincheck's long model checking finds a read that
+   * sees the first member's CPU taken and not the second's, a state no sequential order explains.
+   * They are left out here; {@link LedgerConcurrencyTest} checks them under stress.)
+   */
   @Operation
-  public int freeCpu() {
-    return state.freeCpuMilli(0);
+  public long version() {
+    return state.version();
   }
 
   /**
@@ -82,17 +126,31 @@ public class LedgerLinearizabilityTest {
         "Lincheck is opt-in: -Dgpualloc.lincheck=true");
   }
 
+  /** Bounded model checking, in every build. */
+  @Test
+  void modelCheckingBounded() {
+    new ModelCheckingOptions().iterations(2).invocationsPerIteration(15)
+        .threads(2).actorsPerThread(2).check(this.getClass());
+  }
+
+  /** Bounded stress, in every build. */
+  @Test
+  void stressBounded() {
+    new StressOptions().iterations(6).invocationsPerIteration(200)
+        .threads(3).actorsPerThread(2).check(this.getClass());
+  }
+
   @Test
   void modelChecking() {
     optIn();
-    new ModelCheckingOptions().iterations(12).invocationsPerIteration(200)
+    new ModelCheckingOptions().iterations(30).invocationsPerIteration(500)
         .threads(2).actorsPerThread(3).check(this.getClass());
   }
 
   @Test
   void stress() {
     optIn();
-    new StressOptions().iterations(12).invocationsPerIteration(500)
+    new StressOptions().iterations(30).invocationsPerIteration(2000)
         .threads(3).actorsPerThread(3).check(this.getClass());
   }
 }

@@ -148,9 +148,26 @@ public final class TopoMatrix {
    *     counts differ, or the two disagree on a PCIe-only pair or a NUMA node
    */
   public static NodeInterconnect parse(String source, String topoM, String topoMp) {
+    return parse(source, topoM, topoMp, ReadLimits.defaults());
+  }
+
+  /**
+   * As {@link #parse(String, String, String)}, with {@code limits} applied to each text.
+   *
+   * @param source a name for messages
+   * @param topoM the text of {@code topo -m}
+   * @param topoMp the text of {@code topo -mp}
+   * @param limits the limits to enforce on each text (see the class comment)
+   * @return the merged interconnect
+   * @throws ParseException as {@link #parse(String, String, String)} does, and when a text
+   *     exceeds {@code limits}
+   * @throws InvalidSpecException when {@code limits} is null
+   */
+  public static NodeInterconnect parse(
+      String source, String topoM, String topoMp, ReadLimits limits) {
     String src = source == null || source.isBlank() ? "topo" : source;
-    NodeInterconnect m = parse(src + " (topo -m)", topoM);
-    NodeInterconnect mp = parse(src + " (topo -mp)", topoMp);
+    NodeInterconnect m = parse(src + " (topo -m)", topoM, limits);
+    NodeInterconnect mp = parse(src + " (topo -mp)", topoMp, limits);
     return merge(src, m, mp, topoM, topoMp);
   }
 
@@ -534,7 +551,10 @@ public final class TopoMatrix {
       }
       GpuLocation[] at = new GpuLocation[d];
       for (int c = 0; c < d; c++) {
-        at[c] = locationOf(c, leaf, tree, rc, d, gpuIndex[c] >= 0 ? numa[gpuIndex[c]] : -1);
+        // GPU columns only (the only ones used): locationOf costs O(d), so this is O(gpus * d)
+        if (gpuIndex[c] >= 0) {
+          at[c] = locationOf(c, leaf, tree, rc, d, numa[gpuIndex[c]]);
+        }
       }
       try {
         NodeInterconnect.Builder b = NodeInterconnect.builder(source, gpus);
@@ -588,8 +608,11 @@ public final class TopoMatrix {
         parent[i] = i;
       }
       for (int r = 0; r < d; r++) {
+        if (cells[r] == null) {
+          continue; // rows not in the text: skipping them keeps the parse linear in its length
+        }
         for (int c = 0; c < d; c++) {
-          LinkClass x = cells[r] == null ? null : cells[r][c];
+          LinkClass x = cells[r][c];
           if (x != null && !x.isNvLink() && x != LinkClass.UNKNOWN && x.compareTo(upTo) <= 0) {
             parent[find(parent, r)] = find(parent, c);
           }

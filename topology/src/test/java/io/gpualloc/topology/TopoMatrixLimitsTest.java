@@ -18,13 +18,18 @@ class TopoMatrixLimitsTest {
 
   /** One GPU and {@code nics} NIC columns, with the GPU row: the input of issue 10 at 40,000. */
   static String manyNics(int nics) {
+    return manyNics(nics, "SYS");
+  }
+
+  /** As {@link #manyNics(int)}, with {@code cell} between the GPU and every NIC. */
+  static String manyNics(int nics, String cell) {
     StringBuilder sb = new StringBuilder("\tGPU0");
     for (int i = 0; i < nics; i++) {
       sb.append("\tNIC").append(i);
     }
     sb.append("\tCPU Affinity\nGPU0\t X ");
     for (int i = 0; i < nics; i++) {
-      sb.append("\tSYS");
+      sb.append('\t').append(cell);
     }
     return sb.append("\t0-7\n").toString();
   }
@@ -47,6 +52,16 @@ class TopoMatrixLimitsTest {
     assertEquals(1, ic.gpuCount());
     assertEquals(40_000, ic.nics().size());
     assertEquals("NIC39999", ic.nics().get(39_999).name());
+  }
+
+  @Test
+  void fortyThousandNicsOnTheGpusSwitchParseWhenTheLimitAllowsThem() {
+    // PIX cells put all 40,001 devices on one switch: the switch inference stays linear.
+    NodeInterconnect ic = TopoMatrix.parse("pix", manyNics(40_000, "PIX"),
+        ReadLimits.defaults().withMaxNicsPerNode(40_000));
+    assertEquals(40_000, ic.nics().size());
+    assertEquals(LinkClass.PIX, ic.nics().get(123).toGpu().get(0));
+    assertEquals(1, ic.location(0).switchPath().size());
   }
 
   @Test

@@ -34,6 +34,22 @@ import org.jspecify.annotations.Nullable;
  *       SolverOptions#maxArcs()} arcs) on the assignment model with symmetry breaking.
  * </ol>
  *
+ * <h2>One deadline</h2>
+ *
+ * The time budget is one deadline for the whole call, which every step checks: the heuristics (MBS'
+ * is cut short after a quarter of the budget, or three quarters when OR-Tools will not run), the
+ * arc-flow graph build (abandoned past its share, then the assignment model is used), the LP and
+ * the MIP (their time limits are what is left after building their models), the CP-SAT model build
+ * (checked while building; the assignment model is skipped outright when its estimated size cannot
+ * be built and handed over in the time left) and CP-SAT itself, which gets what is left minus a
+ * margin for handing the model over and stopping. The one step that cannot be cut is loading
+ * OR-Tools' native library (extracting about 70 MB from its jar and linking it: a fraction of a
+ * second on a quiet machine, seconds under load). A call loads it only when at least {@value
+ * #LOAD_RESERVE_MILLIS} ms of its budget are left; otherwise it skips the OR-Tools steps and
+ * returns the heuristic answer with its bound. So calls with budgets of about 2 s or less never use
+ * OR-Tools until the host calls {@link #preload()}, which it should do when it starts. {@code
+ * benchmarks/.../packing/BudgetCheck} measures the elapsed time over the budget.
+ *
  * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
  * PackingStatus#TIMEOUT_FALLBACK}. Every returned packing is checked against the instance. With
  * one worker and a fixed seed the search is deterministic except where the time limit cuts it.
@@ -44,29 +60,48 @@ import org.jspecify.annotations.Nullable;
  * BinPackers} and the bounds of {@link LowerBounds} need no OR-Tools).
  */
 public final class CpSatPacker {
+  /** Below this many milliseconds left, a call does not load OR-Tools' native library. */
+  public static final int LOAD_RESERVE_MILLIS = 2000;
+
   private CpSatPacker() {}
 
   /**
-   * Solves {@code instance} under {@code options}.
+   * Loads OR-Tools' native library now (once per JVM), so that no later {@link #solve} spends its
+   * budget on it.
+   *
+   * @throws io.gpualloc.core.MissingDependencyException when OR-Tools or its native library for
+   *     this platform is not on the class path
+   */
+  public static void preload() {
+    OrTools.require("CpSatPacker.preload");
+  }
+
+  /**
+   * Solves {@code instance} under {@code options}, returning by the time limit (see the class
+   * comment for how each step keeps to it).
    *
    * @param instance the items and bin types
-   * @param options time budget, workers, seed and model choice
+   * @param options time budget, workers, seed, arc limit and model choice
    * @return the best packing found, its status and its lower bound
    * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
+   *     (checked before any work), or its native library cannot be loaded when the call loads it
    */
   public static PackingResult solve(PackingInstance instance, SolverOptions options) {
     long start = System.nanoTime();
     long budget = options.timeLimit().toNanos();
-    // The first call in a JVM extracts and loads OR-Tools' native library (seconds on a busy
-    // machine); it counts against the budget, so do it before the remaining time is computed.
-    OrTools.require("CpSatPacker.solve");
+    long deadline = start + budget;
+    // OR-Tools' classes up front; its native library only when the budget allows (see below).
+    OrTools.requireClasses("CpSatPacker.solve");
     Problem p = new Problem(instance);
     Bounds bounds = LowerBounds.of(instance);
     long lbCost = LowerBounds.costOf(instance, bounds.best());
 
     Packing best = null;
     String source = "none";
-    for (BinPacker h : BinPackers.portfolio(start + budget / 4)) {
+    // MBS' gets a quarter of the budget when OR-Tools will run after it, else three quarters
+    // (a call that cannot load the native library answers from the heuristics).
+    boolean orTools = OrTools.loaded() || budget * 3 / 4 >= LOAD_RESERVE_MILLIS * 1_000_000L;
+    for (BinPacker h : BinPackers.portfolio(start + (orTools ? budget / 4 : budget * 3 / 4))) {
       Packing q = h.pack(instance);
       if (best == null || BinPackers.better(q, best, instance)) {
         best = q;
@@ -85,9 +120,19 @@ public final class CpSatPacker {
       return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "none", source, start);
     }
 
+    if (!OrTools.loaded()) {
+      // The first use in a JVM extracts and loads OR-Tools' native library.
+      if (deadline - System.nanoTime() < LOAD_RESERVE_MILLIS * 1_000_000L) {
+        return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none",
+            source, start);
+      }
+      OrTools.require("CpSatPacker.solve");
+    }
     ArcFlowGraph graph = null;
     if (options.model() != SolverOptions.Model.ASSIGNMENT && p.classic() && best.isComplete()) {
-      graph = ArcFlowGraph.build(p, options.maxArcs());
+      // At most a third of what is left; a graph that takes longer is too big to pay off.
+      graph = ArcFlowGraph.build(p, options.maxArcs(),
+          System.nanoTime() + (deadline - System.nanoTime()) / 3);
     }
     String lpNote = "";
     if (graph != null) {
@@ -136,9 +181,9 @@ public final class CpSatPacker {
             source, start);
       }
     }
-    // 5% of the rest is kept for CP-SAT's own overshoot, decomposition and the final check.
-    double seconds = 0.95 * (budget - (System.nanoTime() - start)) / 1e9;
-    if (seconds <= 0.005) {
+    // Decomposition and the final feasibility check are linear; keep 2% for them.
+    long cpDeadline = deadline - budget / 50;
+    if (cpDeadline - System.nanoTime() <= 0) {
       return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none",
           source, start);
     }
@@ -147,12 +192,12 @@ public final class CpSatPacker {
     if (graph != null) {
       model = "arc-flow" + lpNote;
       int lbBins = (int) (p.cost[0] == 0 ? bounds.best() : lbCost / p.cost[0]);
-      out = CpSatModels.arcFlow(graph, lbBins, best.binCount(), best, seconds, options.workers(),
-          options.seed());
+      out = CpSatModels.arcFlow(graph, lbBins, best.binCount(), best, cpDeadline,
+          options.workers(), options.seed());
     } else {
       model = "assignment";
-      out = CpSatModels.assignment(p, lbCost, best.isComplete() ? best : null, ubCost, seconds,
-          options.workers(), options.seed());
+      out = CpSatModels.assignment(p, lbCost, best.isComplete() ? best : null, ubCost,
+          cpDeadline, options.workers(), options.seed());
     }
     long binCost = p.classic() ? p.cost[0] : 1;
     long solverBound = graph != null ? out.bound() * binCost : out.bound();

@@ -12,6 +12,9 @@
  *   <li>{@link io.gpualloc.core.testing.ViewState} and {@link
  *       io.gpualloc.core.testing.LedgerInvariants}: all reads of a {@link
  *       io.gpualloc.core.ClusterView} captured at once, and the named invariant checks.
+ *   <li>{@link io.gpualloc.core.testing.Fuzz}: mutation fuzzing of the readers (mutants of valid
+ *       seed files, the outcome check, hang and allocation detectors, the long run behind {@code
+ *       -Dgpualloc.fuzz.long=true}); each module's {@code *FuzzProperties} uses it.
  * </ul>
  *
  * <p>Typical use in another module's property: draw a cluster from {@link

@@ -87,10 +87,19 @@ public final class ArcFlowGraph {
    * compression).
    */
   public static @Nullable ArcFlowGraph build(Problem p, int maxArcs) {
+    return build(p, maxArcs, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #build(Problem, int)}, and null as well when {@code deadline} (a {@link
+   * System#nanoTime()} value, {@code Long.MAX_VALUE} for none) passes during the build, which
+   * checks it every few thousand steps.
+   */
+  public static @Nullable ArcFlowGraph build(Problem p, int maxArcs, long deadline) {
     if (!p.classic()) {
       return null;
     }
-    Builder b = new Builder(p);
+    Builder b = new Builder(p, deadline);
     return b.run(maxArcs) ? new ArcFlowGraph(b) : null;
   }
 
@@ -163,7 +172,17 @@ public final class ArcFlowGraph {
     int[] lossArc = new int[0];
     final long[] radix;
 
-    Builder(Problem p) {
+    private final long deadline;
+    private int steps;
+
+    /** True when the deadline has passed; reads the clock every 4,096 calls. */
+    private boolean late() {
+      return deadline != Long.MAX_VALUE && (++steps & 4095) == 0
+          && System.nanoTime() - deadline > 0;
+    }
+
+    Builder(Problem p, long deadline) {
+      this.deadline = deadline;
       this.p = p;
       this.itemType = new int[p.n];
       this.radix = new long[p.dims];
@@ -207,6 +226,9 @@ public final class ArcFlowGraph {
             if (!fits) {
               break;
             }
+            if (late()) {
+              return false;
+            }
             long c = code(to);
             Integer next = id.get(c);
             if (next == null) {
@@ -227,6 +249,9 @@ public final class ArcFlowGraph {
       }
       rawNodes = loads.size() + 1;
       rawArcs = arcs.size() + loads.size();
+      if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+        return false;
+      }
       compress(loads, arcs, id);
       return tail.length <= maxArcs;
     }

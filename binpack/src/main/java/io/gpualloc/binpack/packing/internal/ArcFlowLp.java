@@ -43,7 +43,7 @@ public final class ArcFlowLp {
     double firstLp = -1;
     while (remaining.length > 0 && System.nanoTime() < deadline) {
       Problem sub = p.subset(remaining);
-      ArcFlowGraph g = ArcFlowGraph.build(sub, maxArcs);
+      ArcFlowGraph g = ArcFlowGraph.build(sub, maxArcs, deadline);
       if (g == null) {
         break;
       }
@@ -105,7 +105,7 @@ public final class ArcFlowLp {
     }
     List<Packing.Bin> bins = new ArrayList<>(fixed);
     if (remaining.length > 0) {
-      Packing tail = packRest(p, remaining);
+      Packing tail = packRest(p, remaining, deadline);
       if (!tail.isComplete()) {
         return new Result(firstLp, null);
       }
@@ -120,7 +120,7 @@ public final class ArcFlowLp {
     return new Result(firstLp, new Packing(bins, List.of()));
   }
 
-  private static Packing packRest(Problem p, int[] remaining) {
+  private static Packing packRest(Problem p, int[] remaining, long deadline) {
     int[] cap = p.cap[0];
     PackingInstance.Builder b = PackingInstance.builder("rest", BinType.of(cap));
     for (int i : remaining) {
@@ -128,7 +128,13 @@ public final class ArcFlowLp {
     }
     PackingInstance in = b.build();
     Packing best = null;
+    List<BinPacker> heuristics = new ArrayList<>();
     for (BinPacker h : BinPackers.portfolio()) {
+      // MBS' searches up to 20,000 nodes per bin: bounded by the deadline here.
+      heuristics.add(h instanceof GreedyPackers.MinimumBinSlack
+          ? new GreedyPackers.MinimumBinSlack(20_000, deadline) : h);
+    }
+    for (BinPacker h : heuristics) {
       Packing q = h.pack(in);
       if (best == null || q.binCount() < best.binCount()) {
         best = q;
@@ -219,12 +225,16 @@ public final class ArcFlowLp {
       return -1;
     }
     try {
-      long ms = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-      s.setTimeLimit(ms);
       int arcs = g.arcCount();
       MPVariable[] f = flowModel(s, g, -1, null);
       MPObjective obj = s.objective();
       obj.setMinimization();
+      // The time limit is what is left after building the model.
+      long ms = (deadline - System.nanoTime()) / 1_000_000;
+      if (ms < 2) {
+        return -1;
+      }
+      s.setTimeLimit(ms);
       MPSolver.ResultStatus st = s.solve();
       if (st != MPSolver.ResultStatus.OPTIMAL) {
         return -1;

@@ -46,15 +46,19 @@ public final class ArcFlowMip {
       return new Outcome(Kind.UNKNOWN, null);
     }
     try {
+      if ((deadline - System.nanoTime()) / 1_000_000 < 10) {
+        return new Outcome(Kind.UNKNOWN, null);
+      }
+      MPConstraint bins = s.makeConstraint(lb, ub - 1, "bins");
+      MPVariable[] f = ArcFlowLp.flowModel(s, g, ub - 1, bins);
+      MPObjective obj = s.objective();
+      obj.setMinimization();
+      // The time limit is what is left after building the model.
       long ms = (deadline - System.nanoTime()) / 1_000_000;
       if (ms < 10) {
         return new Outcome(Kind.UNKNOWN, null);
       }
       s.setTimeLimit(ms);
-      MPConstraint bins = s.makeConstraint(lb, ub - 1, "bins");
-      MPVariable[] f = ArcFlowLp.flowModel(s, g, ub - 1, bins);
-      MPObjective obj = s.objective();
-      obj.setMinimization();
       MPSolver.ResultStatus st = s.solve();
       if (st == MPSolver.ResultStatus.INFEASIBLE) {
         return new Outcome(Kind.NONE_BETTER, null);

@@ -21,6 +21,15 @@ public final class CpSatModels {
 
   private static volatile boolean loaded;
 
+  /**
+   * Whether OR-Tools' native library is loaded in this JVM.
+   *
+   * @return true after the first successful {@link #load()}
+   */
+  public static boolean isLoaded() {
+    return loaded;
+  }
+
   /** Loads OR-Tools' native library once. */
   public static void load() {
     if (!loaded) {
@@ -54,6 +63,33 @@ public final class CpSatModels {
    */
   public record Outcome(Kind kind, @Nullable Packing packing, long bound) {}
 
+  /**
+   * The seconds CP-SAT may run so that the call returns by {@code deadline}: what is left minus a
+   * margin for the work around the search that the solver's own limit does not cover (handing the
+   * model to the native solver, presolve overrun, reading the solution back). The margin is the
+   * larger of twice the model's build time (the hand-over and presolve grow with the model as the
+   * build does) and 50 ms plus 10% of what is left. Zero or less means: do not start.
+   */
+  static double solveSeconds(long deadline, long buildNanos) {
+    long left = deadline - System.nanoTime();
+    long margin = Math.max(2 * buildNanos, 50_000_000L + left / 10);
+    return (left - margin) / 1e9;
+  }
+
+  /**
+   * A conservative cost of one Boolean of the assignment model: building it in Java and handing it
+   * to the native solver (measured at about 1 to 2 us on a busy 2-core machine; doubled).
+   */
+  static final long NANOS_PER_BOOLEAN = 4_000;
+
+  /** The smallest time limit worth starting CP-SAT with, in seconds. */
+  static final double MIN_SOLVE_SECONDS = 0.02;
+
+  /** True every 4,096th call when {@code deadline} has passed. */
+  private static boolean late(long deadline, int step) {
+    return (step & 4095) == 0 && System.nanoTime() - deadline > 0;
+  }
+
   private static CpSolver solver(double seconds, int workers, long seed) {
     CpSolver s = new CpSolver();
     s.getParameters()
@@ -84,13 +120,17 @@ public final class CpSatModels {
    * Solves the arc-flow model: an integer flow per arc, flow conservation, demand covered, minimise
    * the flow out of the source. Bins are read back by decomposing the flow into paths.
    */
-  public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, Packing hint, double seconds,
+  public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, Packing hint, long deadline,
       int workers, long seed) {
     load();
+    long buildStart = System.nanoTime();
     CpModel m = new CpModel();
     int arcs = g.arcCount();
     IntVar[] f = new IntVar[arcs];
     for (int a = 0; a < arcs; a++) {
+      if (late(deadline, a)) {
+        return new Outcome(Kind.UNKNOWN, null, 0);
+      }
       int cap = g.arcType[a] >= 0 ? Math.min(ub, maxCopies(g, a, ub)) : ub;
       f[a] = m.newIntVar(0, cap, "f" + a);
     }
@@ -138,6 +178,10 @@ public final class CpSatModels {
         m.addHint(f[a], hintFlow[a]);
       }
       m.addHint(z, ub);
+    }
+    double seconds = solveSeconds(deadline, System.nanoTime() - buildStart);
+    if (seconds < MIN_SOLVE_SECONDS) {
+      return new Outcome(Kind.UNKNOWN, null, 0);
     }
     CpSolver s = solver(seconds, workers, seed);
     Kind k = kind(s.solve(m));
@@ -218,8 +262,9 @@ public final class CpSatModels {
    * each type.
    */
   public static Outcome assignment(Problem p, long lbCost, @Nullable Packing hint, long ubCost,
-      double seconds, int workers, long seed) {
+      long deadline, int workers, long seed) {
     load();
+    long buildStart = System.nanoTime();
     int n = p.n;
     // Rank items by decreasing normalised size sum.
     Integer[] rankOrder = new Integer[n];
@@ -251,13 +296,29 @@ public final class CpSatModels {
       }
     }
     int sc = slots.size();
+    // Skip a model whose building and hand-over cannot fit what is left (estimated per Boolean).
+    long vars = sc;
+    for (int i = 0; i < n; i++) {
+      for (int b = 0; b < sc; b++) {
+        if (slots.get(b)[1] <= rank[i] && p.fitsType(i, slots.get(b)[0])) {
+          vars++;
+        }
+      }
+    }
+    if (vars * NANOS_PER_BOOLEAN > deadline - System.nanoTime()) {
+      return new Outcome(Kind.UNKNOWN, null, 0);
+    }
     CpModel m = new CpModel();
+    int step = 0;
     BoolVar[] y = new BoolVar[sc];
     BoolVar[][] x = new BoolVar[n][sc];
     for (int b = 0; b < sc; b++) {
       y[b] = m.newBoolVar("y" + b);
     }
     for (int i = 0; i < n; i++) {
+      if (System.nanoTime() - deadline > 0) {
+        return new Outcome(Kind.UNKNOWN, null, 0);
+      }
       LinearExprBuilder one = LinearExpr.newBuilder();
       for (int b = 0; b < sc; b++) {
         int t = slots.get(b)[0];
@@ -270,6 +331,9 @@ public final class CpSatModels {
       m.addEquality(one, 1);
     }
     for (int b = 0; b < sc; b++) {
+      if (late(deadline, ++step)) {
+        return new Outcome(Kind.UNKNOWN, null, 0);
+      }
       int t = slots.get(b)[0];
       for (int d = 0; d < p.dims; d++) {
         LinearExprBuilder load = LinearExpr.newBuilder();
@@ -297,6 +361,10 @@ public final class CpSatModels {
     m.minimize(objective);
     if (hint != null) {
       addAssignmentHint(p, m, x, y, slots, rank, hint);
+    }
+    double seconds = solveSeconds(deadline, System.nanoTime() - buildStart);
+    if (seconds < MIN_SOLVE_SECONDS) {
+      return new Outcome(Kind.UNKNOWN, null, 0);
     }
     CpSolver s = solver(seconds, workers, seed);
     Kind k = kind(s.solve(m));

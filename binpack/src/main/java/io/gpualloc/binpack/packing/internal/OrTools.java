@@ -20,6 +20,35 @@ public final class OrTools {
   private static volatile boolean present;
 
   /**
+   * Whether OR-Tools' native library is loaded (by {@link #require(String)}).
+   *
+   * @return true once {@link #require(String)} succeeded in this JVM
+   */
+  public static boolean loaded() {
+    return present;
+  }
+
+  /**
+   * Checks that OR-Tools' Java classes can be loaded, without loading the native library (which
+   * takes from a fraction of a second to seconds, so budgeted solvers defer it: see {@code
+   * CpSatPacker}).
+   *
+   * @param feature the public entry point asking, named in the error
+   * @throws MissingDependencyException when OR-Tools is not on the class path
+   */
+  public static void requireClasses(String feature) {
+    if (present) {
+      return;
+    }
+    try {
+      Class.forName("com.google.ortools.Loader", false, OrTools.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new MissingDependencyException(feature, "OR-Tools (com.google.ortools.Loader)",
+          ARTIFACT, e);
+    }
+  }
+
+  /**
    * Checks that OR-Tools' Java classes can be loaded and loads its native library.
    *
    * @param feature the public entry point asking, named in the error
