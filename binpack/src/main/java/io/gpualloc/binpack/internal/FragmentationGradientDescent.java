@@ -224,6 +224,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     Shape sh = direct ? null : shape(r);
     NodeCache cache = direct ? null : nodeCache(sh, v, n, r.memoryMib());
     NodeCache picks = direct ? null : grantCache(sh, v, n);
+    double[] parts = new double[2]; // copied by the builder
     for (int j = 0; j < f; j++) {
       int i = order[j];
       int node = candNode[i];
@@ -242,19 +243,17 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
           picks.put(v, node, grants);
         }
       }
-      b.scored(node, key[i],
-          new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
+      parts[0] = deltaMilli(candDelta[i]);
+      parts[1] = key[i];
+      b.scored(node, key[i], parts, grants);
     }
-    boolean[] feasible = new boolean[n];
-    for (int i = 0; i < f; i++) {
-      feasible[candNode[i]] = true;
-    }
-    NodeRejection[] why = new NodeRejection[n];
-    for (int node = 0; node < n; node++) {
-      if (!feasible[node]) {
-        why[node] = cachedRejection(r, v, node, cache);
-        b.rejected(node, why[node]);
+    // candNode is in ascending node order: the others are the gaps
+    for (int node = 0, k = 0; node < n; node++) {
+      if (k < f && candNode[k] == node) {
+        k++;
+        continue;
       }
+      b.rejected(node, cachedRejection(r, v, node, cache));
     }
     return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
   }
