@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable. Stored as arrays: the indexed accessors ({@link #nodeId(int)}, {@link
  * #score(int)}, {@link #term(int, int)}, {@link #grants(int)}) read them without allocating;
- * {@link #node(int)} and {@link #nodes()} build {@link ScoredNode} records on demand.
+ * {@link #node(int)} and {@link #nodes()} build {@link ScoredNode} records on demand. A list
+ * holds what the policy saw when it was built: later changes to the ledger (and the policy's
+ * caches moving on) do not show in it. Safe to read from several threads: its state is in final
+ * fields, and the one part built on first use (the position of each node id) is deterministic
+ * and published through a volatile field.
  *
  * <p>Normalisation for hosts ({@link #normalized(int)}): min-max over the scored nodes, rounded
  * down, with the policy's winner alone at the top. See the method for the exact rule.
