@@ -3,8 +3,8 @@
  * packing.
  *
  * <p>OR-Tools is optional ({@code requires static}): only {@code CpSatPacker}, {@code
- * GpuRepacker} and the {@code cp-sat} gang placer use it, and they check for it before any work. Its Java jar declares no module
- * name, so it is read as the automatic module {@code ortools.java}, the name derived from the
+ * GpuRepacker}, the {@code cp-sat} gang placer and the {@code cp-sat} MIG planner use it, and they
+ * check for it before any work. Its Java jar declares no module name, so it is read as the automatic module {@code ortools.java}, the name derived from the
  * file {@code ortools-java-<version>.jar}; see docs/modules.md.
  */
 @SuppressWarnings("requires-automatic")
@@ -16,4 +16,5 @@ module io.gpualloc.binpack {
   exports io.gpualloc.binpack;
   exports io.gpualloc.binpack.gang;
   exports io.gpualloc.binpack.packing;
+  exports io.gpualloc.binpack.mig;
 }

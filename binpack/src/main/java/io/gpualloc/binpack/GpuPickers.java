@@ -7,8 +7,11 @@ import java.util.List;
 
 /**
  * The built-in GPU pickers, by name: which GPUs (or MIG slots) of the chosen node a request gets.
- * Whole GPUs always go to the lowest free (healthy, allowed) indexes and MIG instances to the
- * lowest free start slots; the pickers differ for shares.
+ * Whole GPUs always go to the lowest free (healthy, allowed) indexes and MIG instances to the GPU
+ * and start slot that lower the GPU's MIG capacity least (the MIG fragmentation measure of {@code
+ * docs/mig.md}; this is the MIG step of every named policy); the pickers differ for shares.
+ * {@code first-slot} is the old MIG step, kept as a baseline: MIG instances at the lowest free
+ * start slots of the lowest GPUs, shares as {@code first}.
  */
 public final class GpuPickers {
   private GpuPickers() {}
@@ -17,10 +20,11 @@ public final class GpuPickers {
    * The names {@link #named} knows.
    *
    * @return {@code first} (lowest index), {@code tightest} (least free compute, then memory, then
-   *     index: best fit), {@code loosest} (most free compute: worst fit)
+   *     index: best fit), {@code loosest} (most free compute: worst fit), {@code first-slot}
+   *     ({@code first}, with MIG instances at the lowest free start slots)
    */
   public static List<String> names() {
-    return List.of("first", "tightest", "loosest");
+    return List.of("first", "tightest", "loosest", "first-slot");
   }
 
   /**
@@ -40,6 +44,9 @@ public final class GpuPickers {
     }
     if ("loosest".equals(name)) {
       return Baselines.picker("loosest", Fit.ShareOrder.LOOSEST);
+    }
+    if ("first-slot".equals(name)) {
+      return Baselines.firstSlotPicker();
     }
     throw InvalidSpecException.of("GPU picker registry", "name", name,
         String.join(", ", names()) + ("random".equals(name) ? ". Maybe GpuPickers.random(seed)"

@@ -58,6 +58,9 @@ public final class Policies {
             List.of(1.0), Baselines.picker("hami-gpu-" + gpu, order), Ties.NODE_ID, c));
       }
     }
+    REGISTRY.put("mig-fragmentation", c -> framework("mig-fragmentation",
+        List.of(Scorers.migFragmentation(java.util.Map.of())), List.of(1.0), tightest(),
+        Ties.NODE_ID, c));
     REGISTRY.put("fgd", c -> fgd("fgd", FragmentationGradientDescent.Mode.SIMULATOR, c));
     REGISTRY.put("fgd-exact", c -> fgd("fgd-exact", FragmentationGradientDescent.Mode.EXACT, c));
     REGISTRY.put("fgd-bucketed",

@@ -32,6 +32,7 @@ public final class Scorers {
         () -> Baselines.scorer("hami-node-binpack", false, Baselines::hamiUtilisation));
     BY_NAME.put("hami-node-spread", () -> Baselines.scorer("hami-node-spread", false,
         (r, v, n) -> 100 - Baselines.hamiUtilisation(r, v, n)));
+    BY_NAME.put("mig-fragmentation", () -> migFragmentation(Map.of()));
   }
 
   private Scorers() {}
@@ -40,7 +41,8 @@ public final class Scorers {
    * The names {@link #named} knows, in a stable order.
    *
    * @return {@code best-fit}, {@code worst-fit}, {@code dot-product}, {@code gpu-packing},
-   *     {@code gpu-clustering}, {@code hami-node-binpack}, {@code hami-node-spread}
+   *     {@code gpu-clustering}, {@code hami-node-binpack}, {@code hami-node-spread}, {@code
+   *     mig-fragmentation} (with the uniform profile mix)
    */
   public static List<String> names() {
     return List.copyOf(BY_NAME.keySet());
@@ -62,6 +64,39 @@ public final class Scorers {
               ? ". Maybe Scorers.fragmentation(workload)" : ""));
     }
     return s.get();
+  }
+
+  /**
+   * The MIG fragmentation term as a scorer, named {@code mig-fragmentation}: for a MIG request,
+   * minus the MIG capacity its instances cost on the node's best GPUs and start slots (how much of
+   * the profile mix could no longer be placed there, in weighted compute slices; see {@code
+   * docs/mig.md}); 0 for other requests. Larger is better, so nodes where the instances fill a
+   * hole rank before nodes where they break up free space.
+   *
+   * @param mix weight per MIG profile name (names of any model; a profile not named weighs 0);
+   *     empty for the uniform mix (every profile weighs 1)
+   * @return the scorer
+   * @throws InvalidSpecException for a null mix or a negative or non-finite weight
+   */
+  public static NodeScorer migFragmentation(Map<String, Double> mix) {
+    if (mix == null) {
+      throw InvalidSpecException.of("MIG fragmentation scorer", "mix", null,
+          "a map of profile name to weight (empty: uniform)");
+    }
+    for (Map.Entry<String, Double> e : mix.entrySet()) {
+      if (e.getValue() == null || !(e.getValue() >= 0) || e.getValue().isInfinite()) {
+        throw InvalidSpecException.of("MIG fragmentation scorer", "mix[" + e.getKey() + "]",
+            e.getValue(), "a finite weight >= 0");
+      }
+    }
+    Map<String, Double> copy = Map.copyOf(mix);
+    return Baselines.scorer("mig-fragmentation", false, (r, v, n) -> {
+      if (!(r.gpu() instanceof io.gpualloc.core.GpuDemand.Mig)) {
+        return 0;
+      }
+      double loss = io.gpualloc.binpack.internal.MigSlots.loss(r, v, n, copy);
+      return Double.isNaN(loss) ? -1e9 : -loss;
+    });
   }
 
   /**

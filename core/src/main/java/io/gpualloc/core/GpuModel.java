@@ -47,9 +47,20 @@ public record GpuModel(
       Checks.between(owner, "migComputeSlices", migComputeSlices, 1, 31);
       Checks.between(owner, "migMemorySlices", migMemorySlices, 1, 31);
       java.util.HashSet<String> seen = new java.util.HashSet<>();
+      java.util.HashSet<Integer> ids = new java.util.HashSet<>();
       for (MigProfile p : migProfiles) {
         if (!seen.add(p.name())) {
           throw InvalidSpecException.of(owner, "migProfiles", p.name(), "unique profile names");
+        }
+        for (String a : p.aliases()) {
+          if (!seen.add(a)) {
+            throw InvalidSpecException.of(owner + " profile " + p.name(), "aliases", a,
+                "a name no other profile of the model has or is aliased as");
+          }
+        }
+        if (p.profileId() >= 0 && !ids.add(p.profileId())) {
+          throw InvalidSpecException.of(owner + " profile " + p.name(), "profileId",
+              p.profileId(), "an id no other profile of the model has (or -1 when unknown)");
         }
         if (p.computeSlices() > migComputeSlices) {
           throw InvalidSpecException.of(
@@ -99,16 +110,32 @@ public record GpuModel(
   }
 
   /**
-   * The MIG profile with this name.
+   * The MIG profile with this name or one of its aliases. Spellings devices and tools report are
+   * accepted: any case, the {@code MIG } prefix of {@code nvidia-smi -L}, the {@code
+   * nvidia.com/mig-} resource prefix, and {@code .me} for {@code +me} (as the GPU Operator's config
+   * names write it); on GB200 {@code 1g.24gb} finds {@code 1g.23gb} (profile id 19).
    *
-   * @param profileName the MIG profile name, e.g. {@code 3g.40gb}
-   * @return the MIG profile with this name
-   * @throws UnknownGpuModelException when the model has no such profile
+   * @param profileName a profile name
+   * @return the profile
+   * @throws UnknownGpuModelException when the model has no such profile; the message lists the
+   *     profiles and the closest names ({@link UnknownGpuModelException#closeMatches()})
    */
   public MigProfile migProfile(String profileName) {
+    Checks.notNull("GPU model " + name, "profileName", profileName);
     for (MigProfile p : migProfiles) {
       if (p.name().equals(profileName)) {
         return p;
+      }
+    }
+    String key = Names.profileKey(profileName);
+    for (MigProfile p : migProfiles) {
+      if (Names.profileKey(p.name()).equals(key)) {
+        return p;
+      }
+      for (String a : p.aliases()) {
+        if (Names.profileKey(a).equals(key)) {
+          return p;
+        }
       }
     }
     if (!supportsMig()) {
@@ -116,13 +143,45 @@ public record GpuModel(
           "MIG profile '" + profileName + "' requested on GPU model " + name
               + ", which does not support MIG");
     }
+    List<String> known = new java.util.ArrayList<>();
+    for (MigProfile p : migProfiles) {
+      known.add(p.name());
+      known.addAll(p.aliases());
+    }
+    List<String> close = Names.closeMatches(profileName, known, false);
     StringBuilder names = new StringBuilder();
     for (MigProfile p : migProfiles) {
       names.append(names.length() == 0 ? "" : ", ").append(p.name());
     }
     throw new UnknownGpuModelException(
         "MIG profile '" + profileName + "' is not in the table of GPU model " + name
-            + "; allowed: " + names);
+            + "; allowed: " + names + "." + Names.maybe(close), close);
+  }
+
+  /**
+   * The MIG profile with this GPU-instance profile id, as {@code nvidia-smi mig -lgip} prints it.
+   * Ids are stable across driver versions where names are not (GB200 boards report {@code 1g.23gb}
+   * or {@code 1g.24gb} for id 19), so a host that reads ids from NVML should look profiles up here.
+   *
+   * @param profileId a profile id, 0 or more
+   * @return the profile
+   * @throws UnknownGpuModelException when the model has no profile with this id, naming the ids it
+   *     has
+   */
+  public MigProfile migProfileById(int profileId) {
+    StringBuilder ids = new StringBuilder();
+    for (MigProfile p : migProfiles) {
+      if (p.profileId() == profileId && profileId >= 0) {
+        return p;
+      }
+      if (p.profileId() >= 0) {
+        ids.append(ids.length() == 0 ? "" : ", ").append(p.profileId()).append(" (")
+            .append(p.name()).append(')');
+      }
+    }
+    throw new UnknownGpuModelException(
+        "MIG profile id " + profileId + " is not in the table of GPU model " + name
+            + "; allowed: " + (ids.length() == 0 ? "none (the model has no MIG profile ids)" : ids));
   }
 
   /**

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,18 +19,27 @@ import java.util.Set;
  * openb trace's anonymised {@code G2}, {@code G3}, for example). There is no global mutable
  * registry.
  *
- * <p>Lookups are exact on the name first, then case-insensitive, then through aliases (the names
- * the openb trace and {@code nvidia-smi} use, such as {@code V100M16} or {@code A100-SXM4-80GB}).
+ * <p>Lookups are exact on the name first, then by a spelling-tolerant key (any case, a leading
+ * {@code NVIDIA } or {@code Tesla } dropped, spaces as dashes), then through aliases: the names the
+ * openb trace uses ({@code V100M16}), the ones {@code nvidia-smi --query-gpu=name} prints ({@code
+ * NVIDIA H100 80GB HBM3}, {@code NVIDIA A100-SXM4-80GB}, {@code NVIDIA A100 80GB PCIe}, {@code
+ * Tesla V100-SXM2-16GB}) and the SXM4/SXM5 spellings ({@code H100-80GB-SXM5}). An unknown name is
+ * an {@link UnknownGpuModelException} that lists the closest known names.
  */
 public final class GpuModelCatalog {
   private static final GpuModelCatalog BUILT_IN = loadBuiltIn();
 
   private final Map<String, GpuModel> models;
+  /** Alias key ({@link Names#modelKey}) to model name. */
   private final Map<String, String> aliases;
+  /** Alias key to the alias as written, for suggestions. */
+  private final Map<String, String> aliasSpellings;
 
-  private GpuModelCatalog(Map<String, GpuModel> models, Map<String, String> aliases) {
+  private GpuModelCatalog(Map<String, GpuModel> models, Map<String, String> aliases,
+      Map<String, String> aliasSpellings) {
     this.models = models;
     this.aliases = aliases;
+    this.aliasSpellings = aliasSpellings;
   }
 
   /**
@@ -49,7 +57,7 @@ public final class GpuModelCatalog {
    * @return an empty catalog, for hosts that define every model themselves
    */
   public static GpuModelCatalog empty() {
-    return new GpuModelCatalog(Map.of(), Map.of());
+    return new GpuModelCatalog(Map.of(), Map.of(), Map.of());
   }
 
   /**
@@ -73,7 +81,7 @@ public final class GpuModelCatalog {
     }
     LinkedHashMap<String, GpuModel> copy = new LinkedHashMap<>(models);
     copy.put(model.name(), model);
-    return new GpuModelCatalog(java.util.Collections.unmodifiableMap(copy), aliases);
+    return new GpuModelCatalog(java.util.Collections.unmodifiableMap(copy), aliases, aliasSpellings);
   }
 
   /**
@@ -100,10 +108,20 @@ public final class GpuModelCatalog {
   public GpuModel get(String name) {
     GpuModel m = find(name);
     if (m == null) {
+      List<String> known = new ArrayList<>(models.keySet());
+      known.addAll(aliasSpellings.values());
+      List<String> close = new ArrayList<>();
+      for (String c : Names.closeMatches(String.valueOf(name), known, true)) {
+        String canonical = find(c).name();
+        if (!close.contains(canonical)) {
+          close.add(canonical);
+        }
+      }
       throw new UnknownGpuModelException(
           "GPU model '" + name + "' is not in the catalog; known: " + String.join(", ", models.keySet())
-              + ". Maybe register it with GpuModelCatalog.with(GpuModel.of(\"" + name
-              + "\", memoryMib)).");
+              + "." + (close.isEmpty() ? " Maybe register it" : Names.maybe(close)
+                  + " Otherwise register it") + " with GpuModelCatalog.with(GpuModel.of(\"" + name
+                  + "\", memoryMib)).", close);
     }
     return m;
   }
@@ -144,9 +162,9 @@ public final class GpuModelCatalog {
     if (m != null) {
       return m;
     }
-    String key = name.toLowerCase(Locale.ROOT);
+    String key = Names.modelKey(name);
     for (Map.Entry<String, GpuModel> e : models.entrySet()) {
-      if (e.getKey().toLowerCase(Locale.ROOT).equals(key)) {
+      if (Names.modelKey(e.getKey()).equals(key)) {
         return e.getValue();
       }
     }
@@ -163,22 +181,23 @@ public final class GpuModelCatalog {
 
     LinkedHashMap<String, GpuModel> m = new LinkedHashMap<>();
     LinkedHashMap<String, String> a = new LinkedHashMap<>();
+    LinkedHashMap<String, String> spelled = new LinkedHashMap<>();
     // name, GiB, compute capability, MIG table key (or null)
     Object[][] rows = {
-      {"P100-16GB", 16, "6.0", null, "P100"},
+      {"P100-16GB", 16, "6.0", null, "P100,P100-PCIE-16GB,P100-SXM2-16GB"},
       {"V100-16GB", 16, "7.0", null, "V100M16,V100-SXM2-16GB,V100-PCIE-16GB"},
       {"V100-32GB", 32, "7.0", null, "V100M32,V100-SXM2-32GB,V100-PCIE-32GB"},
       {"T4", 16, "7.5", null, "Tesla-T4"},
       {"A10", 24, "8.6", null, "A10-24GB"},
       {"A30", 24, "8.0", "A30-24GB", "A30-24GB"},
-      {"A100-40GB", 40, "8.0", "A100-40GB", "A100-SXM4-40GB,A100-PCIE-40GB"},
-      {"A100-80GB", 80, "8.0", "A100-80GB", "A100-SXM4-80GB,A100-PCIE-80GB"},
+      {"A100-40GB", 40, "8.0", "A100-40GB", "A100-SXM4-40GB,A100-PCIE-40GB,A100-40GB-SXM4,A100-40GB-PCIe"},
+      {"A100-80GB", 80, "8.0", "A100-80GB", "A100-SXM4-80GB,A100-PCIE-80GB,A100 80GB PCIe,A100-80GB-SXM4"},
       {"L4", 24, "8.9", null, ""},
       {"L40S", 48, "8.9", null, ""},
-      {"H100-80GB-SXM", 80, "9.0", "H100-80GB-SXM5", "H100-SXM5-80GB,H100-80GB-HBM3,H100-80GB"},
-      {"H100-80GB-PCIe", 80, "9.0", "H100-80GB-PCIe", "H100-PCIE-80GB"},
+      {"H100-80GB-SXM", 80, "9.0", "H100-80GB-SXM5", "H100-80GB-SXM5,H100-SXM5-80GB,H100 80GB HBM3,H100-SXM-80GB,H100-80GB"},
+      {"H100-80GB-PCIe", 80, "9.0", "H100-80GB-PCIe", "H100-PCIE-80GB,H100 PCIe"},
       {"H100-94GB-NVL", 94, "9.0", "H100-94GB-NVL", "H100-NVL"},
-      {"H200-141GB", 141, "9.0", "H200-141GB", "H200,H200-SXM5-141GB"},
+      {"H200-141GB", 141, "9.0", "H200-141GB", "H200,H200-SXM5-141GB,H200-141GB-SXM5,H200 NVL"},
       {"GH200-96GB", 96, "9.0", "GH200-96GB", "GH200"},
       {"GH200-144GB", 144, "9.0", "GH200-144GB", ""},
       {"B200-180GB", 180, "10.0", "B200-180GB", "B200"},
@@ -203,12 +222,13 @@ public final class GpuModelCatalog {
       m.put(name, model);
       for (String alias : ((String) r[4]).split(",")) {
         if (!alias.isEmpty()) {
-          a.put(alias.toLowerCase(Locale.ROOT), name);
+          a.put(Names.modelKey(alias), name);
+          spelled.put(Names.modelKey(alias), alias);
         }
       }
     }
-    return new GpuModelCatalog(
-        java.util.Collections.unmodifiableMap(m), java.util.Collections.unmodifiableMap(a));
+    return new GpuModelCatalog(java.util.Collections.unmodifiableMap(m),
+        java.util.Collections.unmodifiableMap(a), java.util.Collections.unmodifiableMap(spelled));
   }
 
   private static void readMigTable(Map<String, int[]> geometry, Map<String, List<MigProfile>> out) {
@@ -241,7 +261,8 @@ public final class GpuModelCatalog {
               Integer.parseInt(f[7]),
               starts,
               Integer.parseInt(f[9]),
-              Boolean.parseBoolean(f[10])));
+              Boolean.parseBoolean(f[10]),
+              f.length > 11 ? List.of(f[11].split(",")) : List.of()));
         }
       }
     } catch (IOException e) {

@@ -114,10 +114,28 @@ final class Ledger {
   private void initNode(int id, Node node, int offset) {
     nodeFreeCpu[id] = node.cpuMilli();
     nodeFreeMem[id] = node.memoryMib();
-    nodeFreeWhole[id] = node.gpuCount();
+    int whole = 0;
     for (int k = 0; k < node.gpuCount(); k++) {
       gpuCapacityMem[offset + k] = node.gpu(k).model().memoryMib();
+      if (node.gpu(k).isStaticMig()) {
+        gpuMode[offset + k] = MIG; // its instances exist whether used or not
+      } else {
+        whole++;
+      }
     }
+    nodeFreeWhole[id] = whole;
+  }
+
+  /** Whether {@code profile} at {@code start} is one of the fixed layout's instances. */
+  private static boolean isFixedInstance(MigLayout fixed, MigProfile profile, int start) {
+    List<MigInstance> xs = fixed.instances();
+    for (int i = 0; i < xs.size(); i++) {
+      MigInstance x = xs.get(i);
+      if (x.start() == start) {
+        return x.profile().equals(profile);
+      }
+    }
+    return false;
   }
 
   /** Whether the id is a member's; slots above the bound are flagged RETIRED until issued. */
@@ -139,9 +157,15 @@ final class Ledger {
     if (m != FREE && m != MIG || gpuUnhealthy[gpuId]) {
       return false;
     }
-    GpuModel model = cluster.gpu(gpuId).model();
+    Gpu gpu = cluster.gpu(gpuId);
+    GpuModel model = gpu.model();
     if (!model.migProfiles().contains(profile) || !profile.isValidStart(start)) {
       return false;
+    }
+    MigLayout fixed = gpu.fixedMigLayout();
+    if (fixed != null) {
+      return isFixedInstance(fixed, profile, start)
+          && (gpuMigMask[gpuId] & profile.mask(start)) == 0;
     }
     return (gpuMigMask[gpuId] & profile.mask(start)) == 0
         && gpuMigCompute[gpuId] + profile.computeSlices() <= model.migComputeSlices()
@@ -319,10 +343,17 @@ final class Ledger {
       gpuUsedMem[gpu] += s.memoryMib();
     } else {
       GpuGrant.Mig m = (GpuGrant.Mig) g;
-      GpuModel model = cluster.gpu(gpu).model();
+      Gpu device = cluster.gpu(gpu);
+      GpuModel model = device.model();
       MigProfile profile = model.migProfile(m.profile());
       if (mode != FREE && mode != MIG) {
         throw busy(p, index, gpu, "a FREE or MIG GPU for a MIG instance");
+      }
+      MigLayout fixed = device.fixedMigLayout();
+      if (fixed != null && !isFixedInstance(fixed, profile, m.startSlot())) {
+        throw conflict(p, "grants[" + index + "]", profile.name() + "@" + m.startSlot(),
+            "an instance of GPU " + g.gpuIndex() + "'s fixed layout " + fixed
+                + " (the GPU is pre-partitioned; no instance is created on it)");
       }
       int mask = profile.mask(m.startSlot());
       if ((gpuMigMask[gpu] & mask) != 0) {
@@ -376,7 +407,8 @@ final class Ledger {
       }
     } else {
       GpuGrant.Mig m = (GpuGrant.Mig) g;
-      GpuModel model = cluster.gpu(gpu).model();
+      Gpu device = cluster.gpu(gpu);
+      GpuModel model = device.model();
       MigProfile profile = model.migProfile(m.profile());
       int mask = profile.mask(m.startSlot());
       expect(gpuMode[gpu] == MIG && (gpuMigMask[gpu] & mask) == mask, gpu,
@@ -390,8 +422,10 @@ final class Ledger {
       gpuUsedMem[gpu] -= model.migMemoryMib(profile);
       if (--gpuGrants[gpu] == 0) {
         expect(gpuMigMask[gpu] == 0 && gpuUsedCompute[gpu] == 0, gpu, "empty GPU holds nothing");
-        gpuMode[gpu] = FREE;
-        freed(node, gpu);
+        if (!device.isStaticMig()) { // a static GPU stays partitioned
+          gpuMode[gpu] = FREE;
+          freed(node, gpu);
+        }
       }
     }
   }

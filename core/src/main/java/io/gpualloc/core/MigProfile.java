@@ -19,6 +19,9 @@ import java.util.List;
  * @param startSlots valid start slots, in memory-slice units, ascending
  * @param placementSize memory slices one instance occupies
  * @param mediaExtension whether this is a {@code +me} profile
+ * @param aliases other names boards report for the same profile id and slices (GB200 boards
+ *     print {@code 1g.24gb} or {@code 1g.23gb} for profile 19, depending on SKU and firmware); they
+ *     find the profile in {@link GpuModel#migProfile(String)}, {@link #name()} stays canonical
  */
 public record MigProfile(
     String name,
@@ -29,10 +32,32 @@ public record MigProfile(
     int maxCount,
     List<Integer> startSlots,
     int placementSize,
-    boolean mediaExtension) {
+    boolean mediaExtension,
+    List<String> aliases) {
 
   /**
-   * Validates every field and copies the start slots.
+   * A profile without aliases.
+   *
+   * @param name profile name
+   * @param profileId profile id or -1
+   * @param computeSlices compute slices
+   * @param memorySlices memory slices
+   * @param memoryMib usable memory in MiB
+   * @param maxCount instances available when used alone
+   * @param startSlots valid start slots, ascending
+   * @param placementSize memory slices one instance occupies
+   * @param mediaExtension whether this is a {@code +me} profile
+   * @throws InvalidSpecException when a field is out of range
+   */
+  public MigProfile(String name, int profileId, int computeSlices, int memorySlices,
+      int memoryMib, int maxCount, List<Integer> startSlots, int placementSize,
+      boolean mediaExtension) {
+    this(name, profileId, computeSlices, memorySlices, memoryMib, maxCount, startSlots,
+        placementSize, mediaExtension, List.of());
+  }
+
+  /**
+   * Validates every field and copies the start slots and aliases.
    *
    * @param name profile name, for example {@code 3g.40gb}
    * @param profileId GPU-instance profile id as {@code nvidia-smi mig -lgip} prints it, or -1 when
@@ -44,6 +69,9 @@ public record MigProfile(
    * @param startSlots valid start slots, in memory-slice units, ascending
    * @param placementSize memory slices one instance occupies
    * @param mediaExtension whether this is a {@code +me} profile
+   * @param aliases other names boards report for the same profile
+   * @throws InvalidSpecException when a field is out of range, the start slots are not ascending
+   *     within 31 memory slices, or an alias is blank or repeats the name
    */
   public MigProfile {
     String owner = "MIG profile " + name;
@@ -66,6 +94,27 @@ public record MigProfile(
       }
       prev = s;
     }
+    aliases = Checks.list(owner, "aliases", aliases);
+    java.util.HashSet<String> seen = new java.util.HashSet<>();
+    seen.add(name);
+    for (String a : aliases) {
+      Checks.name(owner, "aliases", a);
+      if (!seen.add(a)) {
+        throw InvalidSpecException.of(owner, "aliases", a, "names other than " + seen);
+      }
+    }
+  }
+
+  /**
+   * A copy of this profile with these aliases.
+   *
+   * @param more the aliases, replacing any the profile has
+   * @return the new profile
+   * @throws InvalidSpecException when an alias is blank or repeats a name
+   */
+  public MigProfile withAliases(List<String> more) {
+    return new MigProfile(name, profileId, computeSlices, memorySlices, memoryMib, maxCount,
+        startSlots, placementSize, mediaExtension, more);
   }
 
   /**

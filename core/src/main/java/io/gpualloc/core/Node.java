@@ -183,6 +183,36 @@ public record Node(
     }
 
     /**
+     * Adds {@code count} pre-partitioned GPUs of {@code layout}'s model, each with that fixed
+     * layout, default UUIDs, all on NUMA node 0.
+     *
+     * @param count how many GPUs
+     * @param layout the fixed layout every one of them carries
+     * @return this builder
+     * @throws InvalidSpecException when the count is negative or the layout null
+     */
+    public Builder staticMigGpus(int count, MigLayout layout) {
+      Checks.atLeast("node " + name, "gpu count", count, 0);
+      Checks.notNull("node " + name, "layout", layout);
+      for (int i = 0; i < count; i++) {
+        int index = gpus.size();
+        gpus.add(new Gpu(index, "GPU-" + name + "-" + index, layout.model(), 0, layout));
+      }
+      return this;
+    }
+
+    /**
+     * Adds one GPU as given; its index must be the next position.
+     *
+     * @param gpu the GPU
+     * @return this builder
+     */
+    public Builder gpu(Gpu gpu) {
+      gpus.add(gpu);
+      return this;
+    }
+
+    /**
      * Builds the node, validating it.
      *
      * @return the node built

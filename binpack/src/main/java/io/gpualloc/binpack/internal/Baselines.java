@@ -241,6 +241,29 @@ public final class Baselines {
     return new Picker();
   }
 
+  /**
+   * The {@code first} picker with the old MIG step: instances at the lowest free start slots of the
+   * lowest GPUs ({@link Fit#migGrants}), the baseline of the MIG fragmentation measure.
+   */
+  public static GpuPicker firstSlotPicker() {
+    final class FirstSlot implements GpuPicker, FrameworkPolicy.StateOnly {
+      @Override
+      public String name() {
+        return "first-slot";
+      }
+
+      @Override
+      public List<GpuGrant> pick(Request request, ClusterView view, int nodeId) {
+        if (request.gpu() instanceof GpuDemand.Mig) {
+          List<GpuGrant> mig = Fit.migGrants(request, view, nodeId);
+          return mig == null ? List.of() : mig;
+        }
+        return Fit.grants(request, view, nodeId, Fit.ShareOrder.FIRST);
+      }
+    }
+    return new FirstSlot();
+  }
+
   /** Shares on uniformly random GPUs among those that fit (seeded); other demands as first-fit. */
   public static GpuPicker randomPicker(long seed) {
     return new GpuPicker() {

@@ -308,7 +308,7 @@ public final class Fit {
       }
       return out;
     }
-    List<GpuGrant> mig = migGrants(r, v, node);
+    List<GpuGrant> mig = MigSlots.pick(r, v, node);
     return mig == null ? List.of() : mig;
   }
 

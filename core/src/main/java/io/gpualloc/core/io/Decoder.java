@@ -7,6 +7,8 @@ import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
 import io.gpualloc.core.IntraNodeTopology;
+import io.gpualloc.core.MigConfigs;
+import io.gpualloc.core.MigLayout;
 import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Maps a parsed {@link Tree} into core records; every problem becomes a ParseException. */
 final class Decoder {
@@ -28,11 +31,12 @@ final class Decoder {
   static final List<String> MIG_FIELDS = List.of("computeSlices", "memorySlices", "profiles");
   static final List<String> PROFILE_FIELDS = List.of(
       "name", "profileId", "computeSlices", "memorySlices", "memoryMib", "maxCount", "startSlots",
-      "placementSize", "mediaExtension");
+      "placementSize", "mediaExtension", "aliases");
   static final List<String> NODE_FIELDS =
       List.of("name", "labels", "cpuMilli", "memoryMib", "gpus");
-  static final List<String> COMPACT_GPU_FIELDS = List.of("model", "count", "numaNodes");
-  static final List<String> GPU_FIELDS = List.of("index", "uuid", "model", "numa");
+  static final List<String> COMPACT_GPU_FIELDS =
+      List.of("model", "count", "numaNodes", "migLayout");
+  static final List<String> GPU_FIELDS = List.of("index", "uuid", "model", "numa", "migLayout");
   static final List<String> REQUESTS_FIELDS = List.of("requests");
   static final List<String> REQUEST_FIELDS = List.of(
       "name", "cpuMilli", "memoryMib", "gpu", "modelInclude", "modelExclude", "uuidInclude",
@@ -131,8 +135,9 @@ final class Decoder {
         List<Integer> starts = pf.integers("startSlots");
         int size = pf.integer("placementSize");
         boolean me = pf.bool("mediaExtension", false);
+        List<String> aliases = pf.strings("aliases");
         profiles.add(src.build(pf.obj, path, Map.of(),
-            () -> new MigProfile(pname, id, cs, ms, mem, max, starts, size, me)));
+            () -> new MigProfile(pname, id, cs, ms, mem, max, starts, size, me, aliases)));
       }
     }
     int cs = computeSlices;
@@ -164,7 +169,10 @@ final class Decoder {
       }
       Node shape = src.build(f.obj, path, NODE_ALIASES,
           () -> Node.builder(name).gpus(count, model, numa).build());
-      gpus.addAll(shape.gpus());
+      MigLayout fixed = fixedLayout(c, model);
+      for (Gpu gpu : shape.gpus()) {
+        gpus.add(gpu.withFixedMigLayout(fixed));
+      }
     } else if (g instanceof Tree.Arr) {
       List<Tree> items = f.list("gpus");
       checkSize(f, "gpus", items, limits.maxGpusPerNode(), "maxGpusPerNode");
@@ -175,7 +183,9 @@ final class Decoder {
         String uuid = gf.string("uuid", "GPU-" + name + "-" + index);
         GpuModel model = lookup(gf, catalog);
         int numa = gf.integer("numa", 0);
-        gpus.add(src.build(gf.obj, gp, GPU_ALIASES, () -> new Gpu(index, uuid, model, numa)));
+        MigLayout fixed = fixedLayout(gf, model);
+        gpus.add(src.build(gf.obj, gp, GPU_ALIASES,
+            () -> new Gpu(index, uuid, model, numa, fixed)));
       }
     } else if (g != null) {
       throw src.error(g, f.pathOf("gpus"),
@@ -183,6 +193,20 @@ final class Decoder {
               + g.describe());
     }
     return src.build(f.obj, path, NODE_ALIASES, () -> new Node(name, labels, cpu, mem, gpus));
+  }
+
+  /**
+   * The fixed MIG layout at {@code migLayout}: a GPU Operator config name ({@code all-balanced})
+   * or instances ({@code "3g.40gb@0, 3g.40gb@4"}); null when absent.
+   */
+  private @Nullable MigLayout fixedLayout(Fields f, GpuModel model) {
+    if (!f.has("migLayout")) {
+      return null;
+    }
+    String text = f.string("migLayout");
+    return src.build(f.obj, f.pathOf("migLayout"), Map.of(),
+        () -> text.trim().startsWith("all-") ? MigConfigs.named(model, text.trim())
+            : MigLayout.parse(model, text));
   }
 
   private GpuModel lookup(Fields f, GpuModelCatalog catalog) {

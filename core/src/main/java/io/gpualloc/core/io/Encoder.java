@@ -11,6 +11,7 @@ import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
 import io.gpualloc.core.IntraNodeTopology;
 import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.MigLayout;
 import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
@@ -99,6 +100,12 @@ final class Encoder {
         if (p.mediaExtension()) {
           po.put("mediaExtension", true);
         }
+        if (!p.aliases().isEmpty()) {
+          ArrayNode aliases = po.putArray("aliases");
+          for (String a : p.aliases()) {
+            aliases.add(a);
+          }
+        }
       }
     }
     return o;
@@ -124,6 +131,10 @@ final class Encoder {
       if (numaNodes > 1) {
         g.put("numaNodes", numaNodes);
       }
+      MigLayout fixed = n.gpus().get(0).fixedMigLayout();
+      if (fixed != null) {
+        g.put("migLayout", layoutText(fixed));
+      }
       return o;
     }
     ArrayNode list = o.putArray("gpus");
@@ -133,8 +144,20 @@ final class Encoder {
       go.put("uuid", g.uuid());
       go.put("model", g.model().name());
       go.put("numa", g.numaNode());
+      if (g.fixedMigLayout() != null) {
+        go.put("migLayout", layoutText(g.fixedMigLayout()));
+      }
     }
     return o;
+  }
+
+  /** A layout as {@link MigLayout#parse} reads it; "-" for the empty layout. */
+  private static String layoutText(MigLayout l) {
+    if (l.isEmpty()) {
+      return "-";
+    }
+    String s = l.toString();
+    return s.substring(1, s.length() - 1);
   }
 
   /**
@@ -143,9 +166,11 @@ final class Encoder {
    */
   private static int compactNumaNodes(Node n) {
     GpuModel model = n.gpus().get(0).model();
+    MigLayout fixed = n.gpus().get(0).fixedMigLayout();
     int maxNuma = 0;
     for (Gpu g : n.gpus()) {
-      if (g.model() != model && !g.model().equals(model)) {
+      if (g.model() != model && !g.model().equals(model)
+          || !java.util.Objects.equals(g.fixedMigLayout(), fixed)) {
         return 0;
       }
       maxNuma = Math.max(maxNuma, g.numaNode());
@@ -153,7 +178,12 @@ final class Encoder {
     int numaNodes = maxNuma + 1;
     List<Gpu> expected =
         Node.builder(n.name()).gpus(n.gpuCount(), model, numaNodes).build().gpus();
-    return expected.equals(n.gpus()) ? numaNodes : 0;
+    for (int k = 0; k < expected.size(); k++) {
+      if (!expected.get(k).withFixedMigLayout(fixed).equals(n.gpus().get(k))) {
+        return 0;
+      }
+    }
+    return numaNodes;
   }
 
   static ObjectNode requests(Collection<Request> requests) {

@@ -52,7 +52,8 @@ public final class LedgerArbitraries {
   }
 
   /**
-   * Nodes named {@code name}: 0-8 GPUs (one or two models), CPU 0-64 cores, memory 0-256 GiB, a
+   * Nodes named {@code name}: 0-8 GPUs (one or two models; about a third of the MIG-capable ones
+   * pre-partitioned with a random, usually maximal, layout), CPU 0-64 cores, memory 0-256 GiB, a
    * {@code zone} label and sometimes a {@code pool} label.
    */
   public static Arbitrary<Node> nodes(String name) {
@@ -62,15 +63,28 @@ public final class LedgerArbitraries {
     Arbitrary<String> zone = Arbitraries.of("z0", "z1", "z2");
     Arbitrary<String> pool = Arbitraries.of("", "train", "serve");
     Arbitrary<GpuModel> second = gpuModels().injectNull(0.8);
-    return Combinators.combine(gpus, gpuModels(), second, cpu, mem, zone, pool)
-        .as((count, first, other, c, m, z, p) -> {
+    // which MIG-capable GPUs are pre-partitioned, and with which layouts (0: none is)
+    Arbitrary<Long> partitioning = Arbitraries.longs().between(0, 1 << 20);
+    return Combinators.combine(gpus, gpuModels(), second, cpu, mem, zone, pool, partitioning)
+        .as((count, first, other, c, m, z, p, part) -> {
           Node.Builder b = Node.builder(name).cpuMilli(c).memoryMib(m).label("zone", z);
           if (!p.isEmpty()) {
             b.label("pool", p);
           }
           GpuModel secondModel = other == null ? first : other;
+          java.util.Random r = new java.util.Random(part);
           for (int i = 0; i < count; i++) {
-            b.gpu(i < (count + 1) / 2 ? first : secondModel, i * 2 / Math.max(1, count));
+            GpuModel model = i < (count + 1) / 2 ? first : secondModel;
+            int numa = i * 2 / Math.max(1, count);
+            if (part != 0 && model.supportsMig() && r.nextInt(3) == 0) {
+              List<io.gpualloc.core.MigLayout> layouts = r.nextInt(4) == 0
+                  ? io.gpualloc.core.MigLayouts.all(model)
+                  : io.gpualloc.core.MigLayouts.maximal(model);
+              b.gpu(new io.gpualloc.core.Gpu(i, "GPU-" + name + "-" + i, model, numa,
+                  layouts.get(r.nextInt(layouts.size()))));
+            } else {
+              b.gpu(model, numa);
+            }
           }
           return b.build();
         });

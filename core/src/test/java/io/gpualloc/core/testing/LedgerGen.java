@@ -4,6 +4,10 @@ import io.gpualloc.core.Cluster;
 import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
+import io.gpualloc.core.Gpu;
+import io.gpualloc.core.MigInstance;
+import io.gpualloc.core.MigLayout;
+import io.gpualloc.core.MigLayouts;
 import io.gpualloc.core.MigProfile;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
@@ -50,7 +54,17 @@ public final class LedgerGen {
     GpuModel first = MODELS.get(r.nextInt(MODELS.size()));
     GpuModel second = r.nextInt(5) == 0 ? MODELS.get(r.nextInt(MODELS.size())) : first;
     for (int i = 0; i < gpus; i++) {
-      b.gpu(i < (gpus + 1) / 2 ? first : second, i * 2 / Math.max(1, gpus));
+      GpuModel model = i < (gpus + 1) / 2 ? first : second;
+      int numa = i * 2 / Math.max(1, gpus);
+      if (model.supportsMig() && r.nextInt(3) == 0) {
+        // pre-partitioned: a random layout of the model, usually a full one
+        List<MigLayout> layouts = r.nextInt(4) == 0 ? MigLayouts.all(model)
+            : MigLayouts.maximal(model);
+        b.gpu(new Gpu(i, "GPU-" + name + "-" + i, model, numa,
+            layouts.get(r.nextInt(layouts.size()))));
+      } else {
+        b.gpu(model, numa);
+      }
     }
     return b.build();
   }
@@ -98,7 +112,8 @@ public final class LedgerGen {
       int gpu = r.nextInt(100) == 0 ? gpus : r.nextInt(gpus);
       GpuModel model = node.gpu(Math.min(gpu, gpus - 1)).model();
       int kind = r.nextInt(10);
-      if (model.supportsMig() ? kind < 4 : kind == 0) {
+      boolean staticGpu = node.gpu(Math.min(gpu, gpus - 1)).isStaticMig();
+      if (model.supportsMig() ? kind < (staticGpu ? 9 : 4) : kind == 0) {
         if (lastMigGpu >= 0 && r.nextInt(3) == 0) {
           gpu = lastMigGpu; // several instances on one GPU in one placement
           model = node.gpu(gpu).model();
@@ -107,7 +122,7 @@ public final class LedgerGen {
         }
         used[gpu] = true;
         lastMigGpu = gpu < gpus ? gpu : -1;
-        b.grant(mig(model, r, gpu));
+        b.grant(mig(node.gpu(Math.min(gpu, gpus - 1)), r, gpu));
       } else {
         if (used[gpu]) {
           continue;
@@ -140,7 +155,13 @@ public final class LedgerGen {
     return GpuGrant.share(gpu, compute, mem);
   }
 
-  private static GpuGrant mig(GpuModel model, Random r, int gpu) {
+  private static GpuGrant mig(Gpu device, Random r, int gpu) {
+    GpuModel model = device.model();
+    MigLayout fixed = device.fixedMigLayout();
+    if (fixed != null && !fixed.isEmpty() && r.nextInt(5) != 0) {
+      MigInstance x = fixed.instances().get(r.nextInt(fixed.size())); // mostly its own instances
+      return GpuGrant.mig(gpu, x.profile().name(), x.start());
+    }
     if (!model.supportsMig() || r.nextInt(60) == 0) {
       return GpuGrant.mig(gpu, r.nextBoolean() ? "3g.40gb" : "9g.999gb", 0);
     }

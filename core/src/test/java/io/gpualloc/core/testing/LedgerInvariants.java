@@ -109,10 +109,14 @@ public final class LedgerInvariants {
             ? null : "a WHOLE GPU holds exactly one grant, all of it";
         case SHARED -> grants >= 1 && mask == 0
             ? null : "a SHARED GPU holds shares and no MIG instance";
-        case MIG -> grants >= 1 && mask != 0 && cluster.gpu(k).model().supportsMig()
+        case MIG -> (grants >= 1 && mask != 0 || cluster.gpu(k).isStaticMig() && grants == 0
+                && mask == 0) && cluster.gpu(k).model().supportsMig()
             && Integer.bitCount(mask) <= cluster.gpu(k).model().migMemorySlices()
-            ? null : "a MIG GPU holds instances within its memory slices";
+            ? null : "a MIG GPU holds instances within its memory slices (or is pre-partitioned)";
       };
+      if (rule == null && cluster.gpu(k).isStaticMig() && mode != GpuMode.MIG) {
+        rule = "a pre-partitioned GPU is always MIG";
+      }
       if (rule != null) {
         throw new AssertionError("ONE_MODE_PER_GPU gpu " + k + " (" + mode + ", " + grants
             + " grants, mask " + Integer.toBinaryString(mask) + ", free " + s.freeCompute(k)
@@ -157,6 +161,13 @@ public final class LedgerInvariants {
           if (!(profile.startSlots().contains(m.startSlot()))) {
             throw new AssertionError("MIG_LAYOUT gpu " + gpu + ": "
                 + profile.name() + " at invalid start " + m.startSlot() + " (" + holder + ")");
+          }
+          io.gpualloc.core.MigLayout fixed = cluster.gpu(gpu).fixedMigLayout();
+          if (fixed != null && !fixed.instances().contains(
+              new io.gpualloc.core.MigInstance(profile, m.startSlot()))) {
+            throw new AssertionError("STATIC_MIG gpu " + gpu + ": " + profile.name() + "@"
+                + m.startSlot() + " of " + holder + " is not an instance of its fixed layout "
+                + fixed);
           }
           int instance = profile.mask(m.startSlot());
           int before = mask.getOrDefault(gpu, 0);

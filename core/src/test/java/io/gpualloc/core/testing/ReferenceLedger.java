@@ -32,8 +32,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>a GPU holds either one whole grant, or only shares (compute summing to at most 1000 milli,
  *       memory to at most its capacity), or only MIG instances (at valid start slots of its model's
  *       table, memory slices pairwise disjoint, compute slices within the model's, at most one
- *       {@code +me}).
+ *       {@code +me}); on a pre-partitioned GPU ({@code Gpu.isStaticMig()}) only MIG instances,
+ *       each exactly one of its fixed layout's (profile and start slot).
  * </ul>
+ *
+ * <p>A pre-partitioned GPU is always in mode MIG (its instances exist whether used or not) and
+ * never counts as a free whole GPU.
  *
  * <p>Accounting rules (what the ledger must report): a whole grant holds 1000 milli and all the
  * GPU's memory; a share holds what it asks; a MIG instance of {@code c} compute slices holds {@code
@@ -445,6 +449,19 @@ public final class ReferenceLedger {
 
   private boolean gpuIsLegal(int gpu, List<GpuGrant> grants) {
     GpuModel model = model(gpu);
+    io.gpualloc.core.MigLayout fixed = fixedLayout(gpu);
+    if (fixed != null) {
+      for (GpuGrant g : grants) {
+        if (!(g instanceof GpuGrant.Mig m)) {
+          return false;
+        }
+        MigProfile p = profile(model, m.profile());
+        if (p == null || !fixed.instances().contains(
+            new io.gpualloc.core.MigInstance(p, m.startSlot()))) {
+          return false;
+        }
+      }
+    }
     int wholes = 0;
     int shares = 0;
     int migs = 0;
@@ -548,11 +565,20 @@ public final class ReferenceLedger {
     return s;
   }
 
+  /** The fixed layout of GPU {@code gpu}, or null when it is dynamic. */
+  private io.gpualloc.core.@Nullable MigLayout fixedLayout(int gpu) {
+    int n = gpuNode.get(gpu);
+    if (n < 0 || gpu - offset.get(n) >= nodes.get(n).gpuCount()) {
+      return null; // a removed node's GPU
+    }
+    return nodes.get(n).gpu(gpu - offset.get(n)).fixedMigLayout();
+  }
+
   /** The mode GPU {@code gpu} must be in. */
   public GpuMode mode(int gpu) {
     List<GpuGrant> grants = byGpu.get(gpu);
     if (grants.isEmpty()) {
-      return GpuMode.FREE;
+      return fixedLayout(gpu) != null ? GpuMode.MIG : GpuMode.FREE;
     }
     GpuGrant g = grants.get(0);
     return g instanceof GpuGrant.Whole ? GpuMode.WHOLE
