@@ -14,6 +14,7 @@ module io.gpualloc.binpack {
   requires static ortools.java;
 
   exports io.gpualloc.binpack;
+  exports io.gpualloc.binpack.extender;
   exports io.gpualloc.binpack.gang;
   exports io.gpualloc.binpack.packing;
   exports io.gpualloc.binpack.mig;

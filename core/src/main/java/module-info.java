@@ -10,4 +10,6 @@ module io.gpualloc.core {
 
   exports io.gpualloc.core;
   exports io.gpualloc.core.io;
+  exports io.gpualloc.core.io.k8s;
+  exports io.gpualloc.core.io.hami;
 }

@@ -65,6 +65,33 @@ public class GangBenchmark {
   /** Builds the cluster, the background load and the gang; checks that the gang is placed. */
   @Setup(Level.Trial)
   public void setUp() {
+    Scenario s = scenario(shape);
+    state = s.state();
+    topology = s.topology();
+    gang = s.gang();
+    gangPlacer = GangPlacers.named(placer, GangOptions.defaults());
+    GangDecision d = gangPlacer.place(gang, state, topology);
+    if (!(d instanceof GangDecision.Placed)) {
+      throw new IllegalStateException("benchmark gang not placed: " + d.summary());
+    }
+  }
+
+  /**
+   * The benchmark's ledger, topology and gang (also used by {@code BudgetCheck}).
+   *
+   * @param state the ledger with its seeded background load
+   * @param topology the four levels over the ledger's cluster
+   * @param gang the gang to place
+   */
+  public record Scenario(ClusterState state, ClusterTopology topology, Gang gang) {}
+
+  /**
+   * Builds one shape: {@code 1024n-256gpu} or {@code 8192n-1024gpu}.
+   *
+   * @param shape the shape's name
+   * @return the scenario, seeded
+   */
+  public static Scenario scenario(String shape) {
     int nodes = shape.startsWith("1024n") ? 1024 : 8192;
     int pods = shape.endsWith("-256gpu") ? 32 : 128;
     GpuModel h100 = GpuModelCatalog.builtIn().get("H100-80GB");
@@ -79,7 +106,7 @@ public class GangBenchmark {
           .label("zone", "z" + zone).gpus(8, h100, 2).build());
     }
     Cluster cluster = Cluster.of(list);
-    state = new ClusterState(cluster);
+    ClusterState ledger = new ClusterState(cluster);
     Random random = new Random(12);
     for (int v = 0; v < nodes; v++) {
       if (random.nextBoolean()) {
@@ -88,20 +115,16 @@ public class GangBenchmark {
         for (int g = 0; g < gpus; g++) {
           p.whole(g);
         }
-        state.allocate(p.build());
+        ledger.allocate(p.build());
       }
     }
-    topology = ClusterTopology.of(cluster,
+    ClusterTopology levels = ClusterTopology.of(cluster,
         TopologyLevels.of("hostname", "rack", "block", "zone"));
     Request worker = Request.builder("worker").cpuMilli(96_000).memoryMib(1_048_576)
         .gpu(GpuDemand.whole(8)).build();
-    gang = Gang.builder("bench").podSet(PodSet.of("workers", worker, pods)
+    Gang g = Gang.builder("bench").podSet(PodSet.of("workers", worker, pods)
         .withTopology(TopologyConstraint.preferred("rack"))).build();
-    gangPlacer = GangPlacers.named(placer, GangOptions.defaults());
-    GangDecision d = gangPlacer.place(gang, state, topology);
-    if (!(d instanceof GangDecision.Placed)) {
-      throw new IllegalStateException("benchmark gang not placed: " + d.summary());
-    }
+    return new Scenario(ledger, levels, g);
   }
 
   /**

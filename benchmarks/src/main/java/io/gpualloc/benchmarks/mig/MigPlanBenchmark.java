@@ -57,6 +57,18 @@ public class MigPlanBenchmark {
   /** Builds the fleet and the demand. */
   @Setup
   public void setup() {
+    problem = problem(gpus);
+    mig = MigPlanners.named(planner, SolverOptions.defaults()
+        .withTimeLimit(Duration.ofSeconds(1)).withSeed(1));
+  }
+
+  /**
+   * The benchmark's fleet and demand (also used by {@code BudgetCheck}).
+   *
+   * @param gpus the fleet size
+   * @return the planning problem, seeded
+   */
+  public static MigPlanProblem problem(int gpus) {
     GpuModel h100 = GpuModelCatalog.builtIn().get("H100-80GB-SXM");
     List<MigLayout> maximal = MigLayouts.maximal(h100);
     SplittableRandom r = new SplittableRandom(7);
@@ -80,9 +92,7 @@ public class MigPlanBenchmark {
     demand.put("2g.20gb", gpus / 2);
     demand.put("3g.40gb", gpus / 4);
     demand.put("7g.80gb", gpus / 10);
-    problem = new MigPlanProblem(fleet, demand);
-    mig = MigPlanners.named(planner, SolverOptions.defaults()
-        .withTimeLimit(Duration.ofSeconds(1)).withSeed(1));
+    return new MigPlanProblem(fleet, demand);
   }
 
   /**

@@ -1,5 +1,11 @@
 package io.gpualloc.benchmarks.packing;
 
+import io.gpualloc.benchmarks.gang.GangBenchmark;
+import io.gpualloc.benchmarks.mig.MigPlanBenchmark;
+import io.gpualloc.binpack.gang.GangOptions;
+import io.gpualloc.binpack.gang.GangPlacers;
+import io.gpualloc.binpack.mig.MigPlanProblem;
+import io.gpualloc.binpack.mig.MigPlanners;
 import io.gpualloc.binpack.packing.BinType;
 import io.gpualloc.binpack.packing.CpSatPacker;
 import io.gpualloc.binpack.packing.PackingInstance;
@@ -31,7 +37,10 @@ import picocli.CommandLine.Option;
  *
  * <p>Instances, seeded and generated in place: {@code 2d} is 1,000 items with two sizes drawn
  * uniformly from 1..400 into bins of 1,000 x 1,000; {@code 1d} is 1,000 items of size 20..500
- * into bins of 1,000. Goal (issue 10): every ratio at most 1.1.
+ * into bins of 1,000. The gang and MIG solvers run on their JMH benchmarks' inputs: {@code
+ * gang-1024} and {@code gang-8192} are {@code GangBenchmark}'s two shapes solved by the {@code
+ * cp-sat} gang placer, {@code mig-1000} is {@code MigPlanBenchmark}'s 1,000-GPU fleet planned by the
+ * {@code cp-sat} MIG planner. Goal (issue 10): every ratio at most 1.1.
  *
  * <pre>
  * java -cp benchmarks/target/gpualloc-benchmarks.jar \
@@ -48,8 +57,9 @@ public final class BudgetCheck implements Callable<Integer> {
   List<Double> budgets = List.of(1.0, 3.0, 10.0);
 
   @Option(names = "--instances", split = ",",
-      description = "Instances: 2d, 1d (default: ${DEFAULT-VALUE}).")
-  List<String> instances = List.of("2d", "1d");
+      description = "Instances: 2d, 1d (CpSatPacker), gang-1024, gang-8192 (cp-sat gang placer),"
+          + " mig-1000 (cp-sat MIG planner) (default: ${DEFAULT-VALUE}).")
+  List<String> instances = List.of("2d", "1d", "gang-1024", "gang-8192", "mig-1000");
 
   @Option(names = "--warm", description = "Warm calls after the first, per JVM"
       + " (default: ${DEFAULT-VALUE}).")
@@ -102,8 +112,24 @@ public final class BudgetCheck implements Callable<Integer> {
       }
       default:
         throw new CommandLine.ParameterException(new CommandLine(new BudgetCheck()),
-            "unknown instance '" + name + "'; allowed: 2d, 1d");
+            "unknown instance '" + name + "'; allowed: " + String.join(", ", INSTANCES));
     }
+  }
+
+  private static final List<String> INSTANCES =
+      List.of("2d", "1d", "gang-1024", "gang-8192", "mig-1000");
+
+  /**
+   * The solver that runs on an instance.
+   *
+   * @param instance the instance's name
+   * @return the solver's name in the table
+   */
+  static String solverOf(String instance) {
+    if (instance.startsWith("gang-")) {
+      return "gang cp-sat";
+    }
+    return instance.startsWith("mig-") ? "MIG cp-sat" : "CpSatPacker";
   }
 
   @Override
@@ -118,7 +144,10 @@ public final class BudgetCheck implements Callable<Integer> {
     out.println("|---|---|---:|---:|---:|---:|---|");
     double worst = 0;
     for (String inst : instances) {
-      instance(inst, seed); // validate the name before starting children
+      if (!INSTANCES.contains(inst)) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "unknown instance '" + inst + "'; allowed: " + String.join(", ", INSTANCES));
+      }
       for (double budget : budgets) {
         List<String> lines = spawn(inst, budget);
         List<Double> ratios = new ArrayList<>();
@@ -129,8 +158,8 @@ public final class BudgetCheck implements Callable<Integer> {
           statuses.add(f[2]);
         }
         if (ratios.isEmpty()) {
-          out.printf(Locale.ROOT, "| CpSatPacker | %s | %.0f | child JVM failed | | | |%n", inst,
-              budget);
+          out.printf(Locale.ROOT, "| %s | %s | %.0f | child JVM failed | | | |%n",
+              solverOf(inst), inst, budget);
           continue;
         }
         double first = ratios.get(0);
@@ -139,8 +168,9 @@ public final class BudgetCheck implements Callable<Integer> {
         double warmWorst = w.isEmpty() ? Double.NaN : w.get(w.size() - 1);
         double warmMedian = w.isEmpty() ? Double.NaN : w.get(w.size() / 2);
         worst = Math.max(worst, Math.max(first, w.isEmpty() ? 0 : warmWorst));
-        out.printf(Locale.ROOT, "| CpSatPacker | %s | %.0f | %.3f | %.3f | %.3f | %s |%n", inst,
-            budget, first, warmWorst, warmMedian, String.join(",", statuses));
+        out.printf(Locale.ROOT, "| %s | %s | %.0f | %.3f | %.3f | %.3f | %s |%n",
+            solverOf(inst), inst, budget, first, warmWorst, warmMedian,
+            String.join(",", statuses));
       }
     }
     out.printf(Locale.ROOT, "worst ratio: %.3f (goal: <= 1.1)%n", worst);
@@ -172,16 +202,38 @@ public final class BudgetCheck implements Callable<Integer> {
 
   /** One JVM: the first call, then the warm calls; one line each: index, seconds, status. */
   private int runChild() {
-    PackingInstance inst = instance(instances.get(0), seed);
+    String name = instances.get(0);
     double budget = budgets.get(0);
     SolverOptions options = SolverOptions.defaults()
         .withTimeLimit(Duration.ofMillis(Math.round(budget * 1000)))
         .withWorkers(workers).withSeed(seed);
+    Callable<String> solve;
+    if (name.startsWith("gang-")) {
+      GangBenchmark.Scenario sc =
+          GangBenchmark.scenario(name.equals("gang-1024") ? "1024n-256gpu" : "8192n-1024gpu");
+      // the placer is made inside the timed call: its factory loads OR-Tools on the first call
+      solve = () -> GangPlacers.cpSat(GangOptions.defaults().withSolver(options))
+          .solve(sc.gang(), sc.state(), sc.topology()).status().toString();
+    } else if (name.startsWith("mig-")) {
+      MigPlanProblem problem = MigPlanBenchmark.problem(1000);
+      solve = () -> MigPlanners.named("cp-sat", options).plan(problem).status().toString();
+    } else {
+      PackingInstance inst = instance(name, seed);
+      solve = () -> {
+        PackingResult result = CpSatPacker.solve(inst, options);
+        return result.status() + "/" + result.model();
+      };
+    }
     for (int call = 0; call <= warm; call++) {
       long t = System.nanoTime();
-      PackingResult result = CpSatPacker.solve(inst, options);
+      String status;
+      try {
+        status = solve.call();
+      } catch (Exception e) {
+        throw new IllegalStateException("solver failed on " + name, e);
+      }
       double s = (System.nanoTime() - t) / 1e9;
-      out.printf(Locale.ROOT, "call %d %.4f %s/%s%n", call, s, result.status(), result.model());
+      out.printf(Locale.ROOT, "call %d %.4f %s%n", call, s, status);
     }
     return 0;
   }

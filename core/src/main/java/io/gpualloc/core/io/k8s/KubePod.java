@@ -1,0 +1,58 @@
+package io.gpualloc.core.io.k8s;
+
+import io.gpualloc.core.InvalidSpecException;
+import io.gpualloc.core.Request;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Kubernetes Pod as gpualloc sees it: its identity, its annotations (where HAMi keeps user
+ * options and allocations) and the {@link Request} its containers add up to.
+ *
+ * @param namespace {@code metadata.namespace} ({@code "default"} when absent)
+ * @param name {@code metadata.name}
+ * @param uid {@code metadata.uid}, or the empty string when absent
+ * @param nodeName {@code spec.nodeName}, or the empty string when the pod is not bound
+ * @param annotations {@code metadata.annotations}, sorted by key
+ * @param request the pod's effective request; its name is {@code namespace/name}
+ */
+public record KubePod(
+    String namespace,
+    String name,
+    String uid,
+    String nodeName,
+    Map<String, String> annotations,
+    Request request) {
+
+  /**
+   * Validates and copies.
+   *
+   * @param namespace {@code metadata.namespace}
+   * @param name {@code metadata.name}
+   * @param uid {@code metadata.uid}, or empty
+   * @param nodeName {@code spec.nodeName}, or empty
+   * @param annotations {@code metadata.annotations}
+   * @param request the pod's effective request
+   */
+  public KubePod {
+    if (namespace == null || namespace.isBlank() || name == null || name.isBlank()) {
+      throw InvalidSpecException.of("pod", "namespace/name", namespace + "/" + name,
+          "non-blank namespace and name");
+    }
+    if (uid == null || nodeName == null || annotations == null || request == null) {
+      throw InvalidSpecException.of("pod " + namespace + "/" + name, "uid/nodeName/annotations/request",
+          null, "non-null values");
+    }
+    annotations = Collections.unmodifiableMap(new TreeMap<>(annotations));
+  }
+
+  /**
+   * {@code namespace/name}, the key gpualloc uses for the pod's allocation.
+   *
+   * @return {@code namespace/name}
+   */
+  public String key() {
+    return namespace + "/" + name;
+  }
+}
