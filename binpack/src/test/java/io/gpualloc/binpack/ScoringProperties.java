@@ -55,6 +55,63 @@ class ScoringProperties {
     }
   }
 
+  /**
+   * A scored list is a value captured at call time: scoring, then changing the ledger (placing
+   * the winner, a further request, cordoning and removing a node, a GPU going unhealthy) and
+   * scoring again on the same policy instance (whose caches then move on) leaves every entry of
+   * the first list as it read before, for every named policy.
+   */
+  @Property(tries = 40)
+  void aScoredListDoesNotChangeWhenTheLedgerChanges(@ForAll("scenarios") Scenarios.Scenario s) {
+    for (String name : Policies.names()) {
+      PlacementPolicy p = Policies.named(name, new PolicyConfig(s.seed(), s.workload()));
+      ClusterState state = s.state();
+      NodeScores scores = p.scoreAll(s.request(), state);
+      String before = render(scores);
+      if (scores.best() instanceof Decision.Placed placed) {
+        state.allocate(placed.placement());
+      }
+      p.scoreAll(s.request(), state);
+      for (Request pre : s.pre()) {
+        Request r = Request.builder("again-" + pre.name()).cpuMilli(pre.cpuMilli())
+            .memoryMib(pre.memoryMib()).gpu(pre.gpu()).build();
+        if (p.place(r, state) instanceof Decision.Placed placed) {
+          state.allocate(placed.placement());
+        }
+      }
+      String first = state.cluster().node(0).name();
+      state.cordon(first);
+      p.scoreAll(s.request(), state);
+      if (state.cluster().node(0).gpuCount() > 0) {
+        state.markGpuUnhealthy(first, 0);
+      }
+      state.removeNode(first);
+      p.scoreAll(s.request(), state);
+      p.place(s.request(), state);
+      assertEquals(before, render(scores), name);
+    }
+  }
+
+  /** Every entry of a scored list, read through every accessor, as text. */
+  static String render(NodeScores s) {
+    StringBuilder sb = new StringBuilder().append(s).append('\n').append(s.terms())
+        .append(s.nodeCount()).append('/').append(s.nodeIdBound()).append('\n');
+    for (int i = 0; i < s.size(); i++) {
+      sb.append(s.node(i)).append(' ').append(s.nodeName(i)).append(' ').append(s.score(i));
+      for (int k = 0; k < s.terms().size(); k++) {
+        sb.append(' ').append(s.term(i, k));
+      }
+      sb.append(' ').append(s.grants(i)).append('\n');
+    }
+    for (int node = 0; node < s.nodeIdBound(); node++) {
+      sb.append(node).append(' ').append(s.nodeNameOf(node)).append(' ');
+      sb.append(s.isFeasible(node) ? "at " + s.positionOf(node) : s.rejectionFor(node));
+      sb.append('\n');
+    }
+    sb.append(java.util.Arrays.toString(s.normalized100())).append(s.best());
+    return sb.toString();
+  }
+
   @Property(tries = 200)
   void theRankingSortOrdersByKeyThenTie(@ForAll("keys") List<Integer> keys,
       @ForAll long shuffle, @ForAll boolean sparseTies) {

@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable. Stored as arrays: the indexed accessors ({@link #nodeId(int)}, {@link
  * #score(int)}, {@link #term(int, int)}, {@link #grants(int)}) read them without allocating;
- * {@link #node(int)} and {@link #nodes()} build {@link ScoredNode} records on demand.
+ * {@link #node(int)} and {@link #nodes()} build {@link ScoredNode} records on demand. A list
+ * holds what the policy saw when it was built: later changes to the ledger (and the policy's
+ * caches moving on) do not show in it. Safe to read from several threads: its state is in final
+ * fields, and the one part built on first use (the position of each node id) is deterministic
+ * and published through a volatile field.
  *
  * <p>Normalisation for hosts ({@link #normalized(int)}): min-max over the scored nodes, rounded
  * down, with the policy's winner alone at the top. See the method for the exact rule.
@@ -36,6 +40,8 @@ public final class NodeScores {
   private final String message;
   private final int members;
   private volatile int @Nullable [] position;
+  /** Marks a scored node in {@link #rejections} (one array instead of two for the builder). */
+  private static final NodeRejection SCORED = new NodeRejection(RejectReason.POLICY, "scored");
 
   private NodeScores(Builder b, String message) {
     this.request = b.request;
@@ -50,13 +56,7 @@ public final class NodeScores {
     this.grants = b.grants;
     this.rejections = b.rejections;
     this.message = message;
-    int removed = 0;
-    for (NodeRejection r : rejections) {
-      if (r != null && r.reason() == RejectReason.NODE_REMOVED) {
-        removed++;
-      }
-    }
-    this.members = nodeCount - removed;
+    this.members = nodeCount - b.removedCount;
   }
 
   /**
@@ -229,7 +229,7 @@ public final class NodeScores {
    * @throws InvalidSpecException for an id out of range
    */
   public boolean isFeasible(int nodeId) {
-    return rejections[checkNode(nodeId)] == null;
+    return rejections[checkNode(nodeId)] == SCORED;
   }
 
   /**
@@ -258,7 +258,7 @@ public final class NodeScores {
    */
   public NodeRejection rejectionFor(int nodeId) {
     NodeRejection r = rejections[checkNode(nodeId)];
-    if (r == null) {
+    if (r == SCORED) {
       throw InvalidSpecException.of("scores of " + request.name(), "nodeId", nodeId,
           "a rejected node (node " + name(nodeId) + " can take the request, at position "
               + positions()[nodeId] + ")");
@@ -354,7 +354,7 @@ public final class NodeScores {
     }
     EnumMap<RejectReason, Integer> counts = new EnumMap<>(RejectReason.class);
     for (NodeRejection r : rejections) {
-      if (r != null && r.reason() != RejectReason.NODE_REMOVED) {
+      if (r != SCORED && r.reason() != RejectReason.NODE_REMOVED) {
         counts.merge(r.reason(), 1, Integer::sum);
       }
     }
@@ -427,8 +427,6 @@ public final class NodeScores {
    * other. Not thread-safe; spent by {@link #build}.
    */
   public static final class Builder {
-    private static final byte SCORED = 1;
-    private static final byte REJECTED = 2;
     private final Request request;
     private final Cluster cluster;
     private final int nodeCount;
@@ -439,10 +437,11 @@ public final class NodeScores {
     private final double[] scores;
     private final double[] parts;
     private final List<GpuGrant>[] grants;
+    /** Per node: null (not yet added), {@link NodeScores#SCORED} or its rejection. */
     private final NodeRejection[] rejections;
-    private final byte[] added;
     private boolean built;
     private int rejectedCount;
+    private int removedCount;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static List<GpuGrant>[] newGrants(int n) {
@@ -461,7 +460,6 @@ public final class NodeScores {
       this.grants = newGrants(cap);
       this.parts = new double[cap * t];
       this.rejections = new NodeRejection[nodeCount];
-      this.added = new byte[nodeCount];
     }
 
     /**
@@ -501,7 +499,7 @@ public final class NodeScores {
         System.arraycopy(terms, 0, parts, at * t, t);
       }
       grants[at] = gpuGrants;
-      added[nodeId] = SCORED;
+      rejections[nodeId] = SCORED;
       return this;
     }
 
@@ -520,8 +518,10 @@ public final class NodeScores {
             "a NodeRejection");
       }
       rejections[nodeId] = rejection;
-      added[nodeId] = REJECTED;
       rejectedCount++;
+      if (rejection.reason() == RejectReason.NODE_REMOVED) {
+        removedCount++;
+      }
       return this;
     }
 
@@ -537,7 +537,7 @@ public final class NodeScores {
         throw InvalidSpecException.of(owner(), "nodeId", nodeId,
             nodeCount == 0 ? "none (no nodes)" : "0.." + (nodeCount - 1));
       }
-      if (added[nodeId] != 0) {
+      if (rejections[nodeId] != null) {
         throw InvalidSpecException.of(owner(), "nodeId", nodeId, "a node not yet added");
       }
     }
@@ -557,7 +557,7 @@ public final class NodeScores {
       if (size + rejectedCount != nodeCount) {
         List<Integer> missing = new ArrayList<>();
         for (int n = 0; n < nodeCount && missing.size() < 5; n++) {
-          if (added[n] == 0) {
+          if (rejections[n] == null) {
             missing.add(n);
           }
         }

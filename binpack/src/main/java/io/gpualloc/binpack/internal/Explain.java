@@ -84,9 +84,18 @@ public final class Explain {
     }
     int maxTie = 0;
     int maxIdx = 0;
+    boolean sorted = true;
     for (int j = from; j < to; j++) {
-      maxTie = Math.max(maxTie, tie[order[j]]);
-      maxIdx = Math.max(maxIdx, order[j]);
+      int i = order[j];
+      maxTie = Math.max(maxTie, tie[i]);
+      maxIdx = Math.max(maxIdx, i);
+      if (j > from) {
+        int h = order[j - 1];
+        sorted &= key[h] > key[i] || (key[h] == key[i] && tie[h] < tie[i]);
+      }
+    }
+    if (sorted) {
+      return; // already in order (equal scores in tie order, as first fit's are)
     }
     if (maxTie < 4L * len + 1024 && bucketSort(order, from, to, key, tie, maxTie)) {
       return;

@@ -221,14 +221,17 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     }
     Explain.sortDescending(order, 0, f, key, tie);
     boolean direct = isDirect(r);
-    NodeCache cache = direct ? null : nodeCache(shape(r), v, n, r.memoryMib());
+    Shape sh = direct ? null : shape(r);
+    NodeCache cache = direct ? null : nodeCache(sh, v, n, r.memoryMib());
+    NodeCache picks = direct ? null : grantCache(sh, v, n);
+    double[] parts = new double[2]; // copied by the builder
     for (int j = 0; j < f; j++) {
       int i = order[j];
       int node = candNode[i];
       List<GpuGrant> grants;
       if (j == 0 && d instanceof Decision.Placed p) {
         grants = p.placement().grants();
-      } else if (cache != null && cache.fresh(v, node) && cache.value[node] instanceof List<?> l) {
+      } else if (picks != null && picks.fresh(v, node) && picks.value[node] instanceof List<?> l) {
         @SuppressWarnings("unchecked")
         List<GpuGrant> g = (List<GpuGrant>) l;
         grants = g;
@@ -236,23 +239,21 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         long[] codes = engine.nodeCodes(v, node);
         grants = List.copyOf(direct ? directGrants(r, v, node, codes)
             : chooseGpus(r, v, node, codes));
-        if (cache != null) {
-          cache.put(v, node, grants);
+        if (picks != null) {
+          picks.put(v, node, grants);
         }
       }
-      b.scored(node, key[i],
-          new double[] {deltaMilli(candDelta[i]), key[i]}, grants);
+      parts[0] = deltaMilli(candDelta[i]);
+      parts[1] = key[i];
+      b.scored(node, key[i], parts, grants);
     }
-    boolean[] feasible = new boolean[n];
-    for (int i = 0; i < f; i++) {
-      feasible[candNode[i]] = true;
-    }
-    NodeRejection[] why = new NodeRejection[n];
-    for (int node = 0; node < n; node++) {
-      if (!feasible[node]) {
-        why[node] = cachedRejection(r, v, node, cache);
-        b.rejected(node, why[node]);
+    // candNode is in ascending node order: the others are the gaps
+    for (int node = 0, k = 0; node < n; node++) {
+      if (k < f && candNode[k] == node) {
+        k++;
+        continue;
       }
+      b.rejected(node, cachedRejection(r, v, node, cache));
     }
     return b.build(f == 0 ? ((Decision.Rejected) d).message() : "");
   }
@@ -266,6 +267,19 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
       }
       c = new NodeCache(v, cluster, n);
       shape.nodes.put(memoryMib, c);
+    }
+    return c;
+  }
+
+  /**
+   * The shape's per-node cache of grants for {@code v}, reset for another view: grants do not
+   * depend on the request's host memory (rejections do), so one cache serves every memory size.
+   */
+  private NodeCache grantCache(Shape shape, ClusterView v, int n) {
+    NodeCache c = shape.grants;
+    if (c == null || c.view != v || c.cluster != cluster || c.value.length != n) {
+      c = new NodeCache(v, cluster, n);
+      shape.grants = c;
     }
     return c;
   }
@@ -772,10 +786,12 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     final Set<String> exclude;
     boolean[] allowed = new boolean[0];
     /**
-     * Per-node grants and rejections, by the request's host memory (which Delta ignores but a
+     * Per-node rejections, by the request's host memory (which Delta ignores but a
      * rejection reports).
      */
     final Map<Integer, NodeCache> nodes = new HashMap<>();
+    /** Per-node grants of the candidates, for any host memory. */
+    @Nullable NodeCache grants;
     /** Delta of this shape per state id (scaled), INFEASIBLE, or UNKNOWN: the memo. */
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
