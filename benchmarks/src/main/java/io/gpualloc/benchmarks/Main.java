@@ -91,6 +91,7 @@ public final class Main {
     return ReplayCommand.EXIT_USAGE;
   }
 
+  /** Whether the pattern finds a benchmark as JMH would: in its fully qualified name. */
   private static boolean matchesBenchmark(String pattern) {
     Pattern p;
     try {
@@ -98,14 +99,24 @@ public final class Main {
     } catch (PatternSyntaxException e) {
       return false;
     }
-    for (Map.Entry<String, TreeSet<String>> e : benchmarks().entrySet()) {
-      for (String method : e.getValue()) {
-        if (p.matcher(e.getKey() + "." + method).find()) {
-          return true;
-        }
+    for (BenchmarkListEntry e : benchmarkList()) {
+      if (p.matcher(e.getUsername()).find()) {
+        return true;
       }
     }
     return false;
+  }
+
+  private static List<BenchmarkListEntry> benchmarkList() {
+    try (InputStream in = Main.class.getResourceAsStream(BenchmarkList.BENCHMARK_LIST)) {
+      if (in == null) {
+        throw new IllegalStateException(BenchmarkList.BENCHMARK_LIST + " is missing from the"
+            + " benchmarks jar (JMH's annotation processor did not run: a build bug)");
+      }
+      return BenchmarkList.readBenchmarkList(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -115,20 +126,12 @@ public final class Main {
    */
   static Map<String, TreeSet<String>> benchmarks() {
     Map<String, TreeSet<String>> out = new TreeMap<>();
-    try (InputStream in = Main.class.getResourceAsStream(BenchmarkList.BENCHMARK_LIST)) {
-      if (in == null) {
-        throw new IllegalStateException(BenchmarkList.BENCHMARK_LIST + " is missing from the"
-            + " benchmarks jar (JMH's annotation processor did not run: a build bug)");
-      }
-      for (BenchmarkListEntry e : BenchmarkList.readBenchmarkList(in)) {
-        String cls = e.getUserClassQName();
-        String simple = cls.substring(cls.lastIndexOf('.') + 1);
-        String user = e.getUsername();
-        out.computeIfAbsent(simple, k -> new TreeSet<>())
-            .add(user.substring(user.lastIndexOf('.') + 1));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    for (BenchmarkListEntry e : benchmarkList()) {
+      String cls = e.getUserClassQName();
+      String simple = cls.substring(cls.lastIndexOf('.') + 1);
+      String user = e.getUsername();
+      out.computeIfAbsent(simple, k -> new TreeSet<>())
+          .add(user.substring(user.lastIndexOf('.') + 1));
     }
     return out;
   }

@@ -9,6 +9,7 @@ import io.gpualloc.binpack.mig.MigPlanners;
 import io.gpualloc.binpack.packing.BinType;
 import io.gpualloc.binpack.packing.CpSatPacker;
 import io.gpualloc.binpack.packing.PackingInstance;
+import io.gpualloc.binpack.packing.PackingReaders;
 import io.gpualloc.binpack.packing.PackingResult;
 import io.gpualloc.binpack.packing.SolverOptions;
 import java.io.BufferedReader;
@@ -40,7 +41,9 @@ import picocli.CommandLine.Option;
  * into bins of 1,000. The gang and MIG solvers run on their JMH benchmarks' inputs: {@code
  * gang-1024} and {@code gang-8192} are {@code GangBenchmark}'s two shapes solved by the {@code
  * cp-sat} gang placer, {@code mig-1000} is {@code MigPlanBenchmark}'s 1,000-GPU fleet planned by the
- * {@code cp-sat} MIG planner. Goal (issue 10): every ratio at most 1.1.
+ * {@code cp-sat} MIG planner. {@code file:PATH} reads a BPPLIB or {@code .vbp} instance (e.g. one of
+ * the hard sets in {@code ../shared/bench/binpack}) for {@code CpSatPacker}. Goal (issue 10): every
+ * ratio at most 1.1.
  *
  * <pre>
  * java -cp benchmarks/target/gpualloc-benchmarks.jar \
@@ -58,7 +61,8 @@ public final class BudgetCheck implements Callable<Integer> {
 
   @Option(names = "--instances", split = ",",
       description = "Instances: 2d, 1d (CpSatPacker), gang-1024, gang-8192 (cp-sat gang placer),"
-          + " mig-1000 (cp-sat MIG planner) (default: ${DEFAULT-VALUE}).")
+          + " mig-1000 (cp-sat MIG planner), or file:PATH, a BPPLIB or .vbp file for"
+          + " CpSatPacker (default: ${DEFAULT-VALUE}).")
   List<String> instances = List.of("2d", "1d", "gang-1024", "gang-8192", "mig-1000");
 
   @Option(names = "--warm", description = "Warm calls after the first, per JVM"
@@ -93,6 +97,11 @@ public final class BudgetCheck implements Callable<Integer> {
    * @return the instance
    */
   static PackingInstance instance(String name, long seed) {
+    if (name.startsWith("file:")) {
+      Path file = Path.of(name.substring("file:".length()));
+      return file.toString().endsWith(".vbp") ? PackingReaders.readVbp(file)
+          : PackingReaders.readBpplib(file);
+    }
     Random r = new Random(seed);
     switch (name) {
       case "2d": {
@@ -144,7 +153,7 @@ public final class BudgetCheck implements Callable<Integer> {
     out.println("|---|---|---:|---:|---:|---:|---|");
     double worst = 0;
     for (String inst : instances) {
-      if (!INSTANCES.contains(inst)) {
+      if (!INSTANCES.contains(inst) && !inst.startsWith("file:")) {
         throw new CommandLine.ParameterException(new CommandLine(this),
             "unknown instance '" + inst + "'; allowed: " + String.join(", ", INSTANCES));
       }
