@@ -211,7 +211,10 @@ class LedgerConcurrencyTest {
             }
             changes.incrementAndGet();
             allocated.put(p.allocationId(), p);
-            decidedFor.put(p.allocationId(), c.node(p.nodeId()).name());
+            if (c.isLive(p.nodeId())) {
+              decidedFor.put(p.allocationId(), c.node(p.nodeId()).name());
+            } // else the generator named an id not yet issued in c, which a node added since got:
+            // no node was decided for, so there is no identity to check (docs/embedding.md)
             releasable.add(p.allocationId());
           } else {
             String victim = releasable.poll();
@@ -312,8 +315,10 @@ class LedgerConcurrencyTest {
         assertNull(now, id + " is gone");
       } else {
         assertSame(e.getValue(), now, id + " survives");
-        assertEquals(decidedFor.get(id), state.cluster().node(now.nodeId()).name(),
-            id + " sits on the node it was decided for");
+        if (decidedFor.containsKey(id)) {
+          assertEquals(decidedFor.get(id), state.cluster().node(now.nodeId()).name(),
+              id + " sits on the node it was decided for");
+        }
         held++;
       }
     }
