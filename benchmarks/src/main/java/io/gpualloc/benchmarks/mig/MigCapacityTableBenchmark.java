@@ -1,19 +1,12 @@
 package io.gpualloc.benchmarks.mig;
 
 import io.gpualloc.binpack.internal.MigSlots;
-import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuGrant;
-import io.gpualloc.core.GpuModel;
-import io.gpualloc.core.GpuModelCatalog;
-import io.gpualloc.core.MigProfile;
-import io.gpualloc.core.Node;
-import io.gpualloc.core.Placement;
 import io.gpualloc.core.Request;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,20 +49,7 @@ public class MigCapacityTableBenchmark {
   /** Builds the partly partitioned node. */
   @Setup
   public void setup() {
-    GpuModel h100 = GpuModelCatalog.builtIn().get("H100-80GB-SXM");
-    state = new ClusterState(Cluster.of(List.of(
-        Node.builder("n").cpuMilli(64_000).memoryMib(512_000).gpus(8, h100).build())));
-    SplittableRandom r = new SplittableRandom(42);
-    int id = 0;
-    for (int g = 0; g < 8; g++) {
-      for (int tries = 0; tries < 6; tries++) {
-        MigProfile p = h100.migProfiles().get(r.nextInt(h100.migProfiles().size()));
-        int s = p.startSlots().get(r.nextInt(p.startSlots().size()));
-        if (Integer.bitCount(state.gpuMigOccupancy(g)) < 4 && state.canPlaceMig(g, p, s)) {
-          state.allocate(Placement.builder("b" + id++, 0).mig(g, p.name(), s).build());
-        }
-      }
-    }
+    state = MigSlotBenchmark.partlyPartitionedNode();
     tables = "table".equals(capacity);
     request = Request.builder("r").gpu(GpuDemand.mig(profile, 1)).build();
   }

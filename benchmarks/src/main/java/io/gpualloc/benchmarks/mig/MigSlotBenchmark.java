@@ -56,8 +56,20 @@ public class MigSlotBenchmark {
   /** Builds the partly partitioned node. */
   @Setup
   public void setup() {
+    state = partlyPartitionedNode();
+    gpuPicker = GpuPickers.named(picker);
+    request = Request.builder("r").gpu(GpuDemand.mig(profile, 1)).build();
+  }
+
+  /**
+   * The benchmark's node (also used by {@link MigCapacityTableBenchmark}): 8 H100s, each with a
+   * seeded mix of MIG instances covering at most half its memory slices.
+   *
+   * @return a ledger over that one node
+   */
+  static ClusterState partlyPartitionedNode() {
     GpuModel h100 = GpuModelCatalog.builtIn().get("H100-80GB-SXM");
-    state = new ClusterState(Cluster.of(List.of(
+    ClusterState state = new ClusterState(Cluster.of(List.of(
         Node.builder("n").cpuMilli(64_000).memoryMib(512_000).gpus(8, h100).build())));
     SplittableRandom r = new SplittableRandom(42);
     int id = 0;
@@ -70,8 +82,7 @@ public class MigSlotBenchmark {
         }
       }
     }
-    gpuPicker = GpuPickers.named(picker);
-    request = Request.builder("r").gpu(GpuDemand.mig(profile, 1)).build();
+    return state;
   }
 
   /**
