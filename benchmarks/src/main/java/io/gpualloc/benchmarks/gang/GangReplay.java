@@ -202,6 +202,16 @@ public final class GangReplay {
       duration[i] = Math.min(8, Math.max(0.05, -Math.log(1 - r.nextDouble())));
       gpuHours += gpus[i] * duration[i];
     }
+    return schedule(c, load, r, gangs, gpus, duration, gpuHours);
+  }
+
+  /**
+   * Poisson arrival times at the rate that offers {@code load} of the cluster's GPUs, given each
+   * job's GPUs and duration (drawn by the caller, so each stream keeps its own draw order).
+   */
+  private static List<Job> schedule(ClusterSpec c, double load, Random r, Gang[] gangs,
+      int[] gpus, double[] duration, double gpuHours) {
+    int count = gangs.length;
     double capacity = c.cluster().gpuCount();
     double rate = load * capacity / (gpuHours / count); // jobs per hour
     List<Job> out = new ArrayList<>(count);
@@ -261,15 +271,7 @@ public final class GangReplay {
       duration[i] = Math.min(8, Math.max(0.05, -Math.log(1 - r.nextDouble())));
       gpuHours += gpus[i] * duration[i];
     }
-    double capacity = c.cluster().gpuCount();
-    double rate = load * capacity / (gpuHours / count); // jobs per hour
-    List<Job> out = new ArrayList<>(count);
-    double t = 0;
-    for (int i = 0; i < count; i++) {
-      t += -Math.log(1 - r.nextDouble()) / rate;
-      out.add(new Job(i, t, duration[i], gangs[i], gpus[i]));
-    }
-    return out;
+    return schedule(c, load, r, gangs, gpus, duration, gpuHours);
   }
 
 
