@@ -78,22 +78,23 @@ class EmbeddingDocTest {
   // doc:begin commit
   /** Decides on a snapshot and commits optimistically; safe from many threads at once. */
   static Decision schedule(ClusterState ledger, PlacementPolicy policy, Request pod) {
-    Decision last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       ClusterSnapshot view = ledger.snapshot(); // one consistent picture, no lock held
-      last = policy.place(pod, view);
-      if (!(last instanceof Decision.Placed placed)) {
-        return last; // fits nowhere now: report the reasons
+      Decision decision = policy.place(pod, view);
+      if (!(decision instanceof Decision.Placed placed)) {
+        return decision; // fits nowhere now: report the reasons
       }
       try {
         ledger.allocate(placed.placement()); // re-checked under the ledger's lock
-        return last;
+        return decision;
       } catch (AllocationConflictException | UnknownNodeException raced) {
         // another thread took the capacity, or the node was cordoned, lost a GPU or left
         // between the snapshot and the commit: decide again on a fresh snapshot
       }
     }
-    return last; // still racing after 3 attempts: requeue the pod
+    // still racing after 3 attempts: nothing was committed, so say so (the host requeues the pod)
+    return Decision.Rejected.because(pod.name(), ledger.cluster().nodeCount(),
+        "lost the commit race 3 times to other threads or membership changes; retry later");
   }
   // doc:end
 
