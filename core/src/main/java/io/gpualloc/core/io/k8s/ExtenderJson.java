@@ -104,6 +104,122 @@ public final class ExtenderJson {
     return new BindingArgs(name, ns, uid, node);
   }
 
+  /**
+   * Reads an {@code ExtenderPreemptionArgs} body. {@code NodeNameToMetaVictims} ({@code
+   * nodeCacheCapable}) is read when set, else {@code NodeNameToVictims}, whose full Pods are read
+   * for their identity only ({@code metadata.uid}, {@code namespace}, {@code name}).
+   *
+   * @param json the request body
+   * @param mapping how the preemptor pod is mapped, and the read limits
+   * @return the arguments
+   * @throws ParseException when the body is malformed, the pod does not map, neither map is set, a
+   *     victim has no UID (meta form) or no name (full form), or there are more than {@code
+   *     maxNodes} nodes or {@code maxItems} victims
+   */
+  public static PreemptionArgs readPreemptionArgs(String json, KubeMapping mapping) {
+    String source = "ExtenderPreemptionArgs";
+    JsonNode root = Json.parse(source, json, mapping.limits());
+    if (!root.isObject()) {
+      throw Json.error(source, "", "expected an object, found " + Json.describe(root));
+    }
+    JsonNode podNode = get(root, "Pod");
+    if (podNode == null || podNode.isNull()) {
+      throw Json.error(source, "Pod", "missing; ExtenderPreemptionArgs needs the pod");
+    }
+    KubePod pod = mapping.pod(podNode, source, "Pod.");
+    JsonNode metaMap = get(root, "NodeNameToMetaVictims");
+    JsonNode fullMap = get(root, "NodeNameToVictims");
+    boolean meta = metaMap != null && !metaMap.isNull();
+    JsonNode map = meta ? metaMap : fullMap;
+    String field = meta ? "NodeNameToMetaVictims" : "NodeNameToVictims";
+    if (map == null || map.isNull()) {
+      throw Json.error(source, "NodeNameToMetaVictims",
+          "neither NodeNameToMetaVictims nor NodeNameToVictims is set; allowed: one of them");
+    }
+    JsonNode obj = Json.object(source, field, map);
+    if (obj.size() > mapping.limits().maxNodes()) {
+      throw Json.error(source, field, obj.size() + " nodes; allowed: at most maxNodes = "
+          + mapping.limits().maxNodes() + " (see ReadLimits)");
+    }
+    Map<String, Victims> out = new java.util.TreeMap<>();
+    int items = 0;
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
+      String path = field + "[\"" + e.getKey() + "\"]";
+      JsonNode v = Json.object(source, path, e.getValue());
+      if (v == null) {
+        throw Json.error(source, path, "expected a victims object, found null");
+      }
+      List<JsonNode> pods = Json.array(source, path + ".Pods", get(v, "Pods"));
+      items += pods.size();
+      if (items > mapping.limits().maxItems()) {
+        throw Json.error(source, path + ".Pods", "more than maxItems = "
+            + mapping.limits().maxItems() + " victims (see ReadLimits)");
+      }
+      List<VictimPod> victims = new ArrayList<>(pods.size());
+      for (int i = 0; i < pods.size(); i++) {
+        String pp = path + ".Pods[" + i + "]";
+        JsonNode p = Json.object(source, pp, pods.get(i));
+        if (p == null) {
+          throw Json.error(source, pp, "expected a pod, found null");
+        }
+        if (meta) {
+          String uid = Json.string(source, pp + ".UID", get(p, "UID"), "");
+          if (uid.isBlank()) {
+            throw Json.error(source, pp + ".UID", "missing or blank; allowed: the victim's UID");
+          }
+          victims.add(VictimPod.ofUid(uid));
+        } else {
+          JsonNode md = Json.object(source, pp + ".metadata", p.get("metadata"));
+          if (md == null) {
+            throw Json.error(source, pp + ".metadata", "missing; a victim Pod needs metadata.name");
+          }
+          String name = Json.string(source, pp + ".metadata.name", md.get("name"), "");
+          if (name.isBlank()) {
+            throw Json.error(source, pp + ".metadata.name", "missing or blank; a Pod needs a name");
+          }
+          String ns = Json.string(source, pp + ".metadata.namespace", md.get("namespace"), "");
+          String uid = Json.string(source, pp + ".metadata.uid", md.get("uid"), "");
+          victims.add(new VictimPod(uid, ns.isBlank() ? "default" : ns, name));
+        }
+      }
+      JsonNode pdb = get(v, "NumPDBViolations");
+      long violations = 0;
+      if (pdb != null && !pdb.isNull()) {
+        if (!pdb.isIntegralNumber() || !pdb.canConvertToLong() || pdb.longValue() < 0) {
+          throw Json.error(source, path + ".NumPDBViolations",
+              "expected a non-negative 64-bit integer, found " + Json.describe(pdb));
+        }
+        violations = pdb.longValue();
+      }
+      out.put(e.getKey(), new Victims(victims, violations));
+    }
+    return new PreemptionArgs(pod, out, meta);
+  }
+
+  /**
+   * Writes an {@code ExtenderPreemptionResult}: {@code NodeNameToMetaVictims} with each victim's
+   * {@code UID}, and an extra {@code Error} key only when the result carries an error.
+   *
+   * @param r the result
+   * @return the response body
+   */
+  public static String writePreemptionResult(PreemptionResult r) {
+    ObjectNode o = WRITER.createObjectNode();
+    ObjectNode m = o.putObject("NodeNameToMetaVictims");
+    for (Map.Entry<String, Victims> e : r.victims().entrySet()) {
+      ObjectNode v = m.putObject(e.getKey());
+      ArrayNode pods = v.putArray("Pods");
+      for (VictimPod p : e.getValue().pods()) {
+        pods.addObject().put("UID", p.uid());
+      }
+      v.put("NumPDBViolations", e.getValue().numPdbViolations());
+    }
+    if (!r.error().isEmpty()) {
+      o.put("Error", r.error());
+    }
+    return write(o);
+  }
+
   private static String required(String source, JsonNode root, String key) {
     String v = Json.string(source, key, get(root, key), "");
     if (v.isBlank()) {
