@@ -235,8 +235,24 @@ public final class Extender {
    * @return the result; {@code error} set for bad input
    */
   public FilterResult filterResult(String body) {
+    ExtenderArgs args;
     try {
-      ExtenderArgs args = ExtenderJson.readArgs(body, mapping);
+      args = ExtenderJson.readArgs(body, mapping);
+    } catch (RuntimeException e) {
+      return FilterResult.ofError(message(e));
+    }
+    return filterResult(args);
+  }
+
+  /**
+   * The filter decision on arguments already read (a host that learns nodes from {@code
+   * ExtenderArgs.nodes()} reads the body once, applies the nodes, then filters).
+   *
+   * @param args the arguments
+   * @return the result; {@code error} set when the decision failed
+   */
+  public FilterResult filterResult(ExtenderArgs args) {
+    try {
       pending.remember(args.pod());
       Candidates c = candidates(args);
       NodeScores scores = policy.scoreAll(args.pod().request(), c.view);
@@ -293,7 +309,17 @@ public final class Extender {
    * @throws GpuallocException when the body is malformed
    */
   public List<HostPriority> priorities(String body) {
-    ExtenderArgs args = ExtenderJson.readArgs(body, mapping);
+    return priorities(ExtenderJson.readArgs(body, mapping));
+  }
+
+  /**
+   * The prioritize decision on arguments already read.
+   *
+   * @param args the arguments
+   * @return one score per candidate
+   * @throws GpuallocException when the pod cannot be scored
+   */
+  public List<HostPriority> priorities(ExtenderArgs args) {
     pending.remember(args.pod());
     Candidates c = candidates(args);
     NodeScores scores = policy.scoreAll(args.pod().request(), c.view);
