@@ -4,6 +4,7 @@ import io.gpualloc.binpack.extender.internal.OneNodeView;
 import io.gpualloc.binpack.extender.internal.PendingPods;
 import io.gpualloc.core.AllocationConflictException;
 import io.gpualloc.core.Cluster;
+import io.gpualloc.core.ClusterSnapshot;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.GpuallocException;
@@ -83,6 +84,12 @@ public final class Extender {
   private final KubeMapping mapping;
   private final Options options;
   private final PendingPods pending;
+  /**
+   * The last snapshot taken, reused while the ledger's version has not moved: policies memoise
+   * node states per view object, so reusing one snapshot saves re-reading every node on each
+   * call (kube-scheduler's filter and prioritize for one pod meet the same ledger).
+   */
+  private volatile @Nullable ClusterSnapshot lastSnapshot;
   /** Pod UID to allocation id ({@code namespace/name}) of the pods bound or adopted. */
   private final Map<String, String> keyByUid = new ConcurrentHashMap<>();
 
@@ -413,7 +420,7 @@ public final class Extender {
             + " already holds an allocation in the ledger; allowed: one bind per pod. Maybe"
             + " release it first");
       }
-      ClusterView view = state.snapshot();
+      ClusterView view = snapshot();
       Cluster cluster = view.cluster();
       if (!cluster.hasNode(node)) {
         return BindOutcome.failed(ns, name, uid, node, "NodeUnknown: the extender's cluster has"
@@ -715,7 +722,17 @@ public final class Extender {
         names.add(k.node().name());
       }
     }
-    return new Candidates(names, state.snapshot());
+    return new Candidates(names, snapshot());
+  }
+
+  /** A snapshot of the ledger as it is now: the last one when nothing changed since. */
+  private ClusterSnapshot snapshot() {
+    ClusterSnapshot s = lastSnapshot;
+    if (s == null || s.version() != state.version()) {
+      s = state.snapshot();
+      lastSnapshot = s;
+    }
+    return s;
   }
 
   private static String message(RuntimeException e) {

@@ -1,12 +1,14 @@
 package io.gpualloc.core.io.k8s;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.gpualloc.core.ParseException;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -235,32 +237,52 @@ public final class ExtenderJson {
    * @return the response body
    */
   public static String writeFilterResult(FilterResult r) {
-    ObjectNode o = WRITER.createObjectNode();
-    if (r.rawNodes() == null) {
-      o.putNull("Nodes");
-    } else {
-      ObjectNode list = o.putObject("Nodes");
-      list.putObject("metadata");
-      ArrayNode items = list.putArray("items");
-      for (String raw : r.rawNodes()) {
-        items.addRawValue(new RawValue(raw));
+    StringWriter out = new StringWriter(256 + 16 * (r.nodeNames() == null ? 0
+        : r.nodeNames().size()));
+    try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeFieldName("Nodes");
+      if (r.rawNodes() == null) {
+        g.writeNull();
+      } else {
+        g.writeStartObject();
+        g.writeFieldName("metadata");
+        g.writeStartObject();
+        g.writeEndObject();
+        g.writeArrayFieldStart("items");
+        for (String raw : r.rawNodes()) {
+          g.writeRawValue(raw);
+        }
+        g.writeEndArray();
+        g.writeEndObject();
       }
+      g.writeFieldName("NodeNames");
+      if (r.nodeNames() == null) {
+        g.writeNull();
+      } else {
+        g.writeStartArray();
+        for (String n : r.nodeNames()) {
+          g.writeString(n);
+        }
+        g.writeEndArray();
+      }
+      writeMap(g, "FailedNodes", r.failedNodes());
+      writeMap(g, "FailedAndUnresolvableNodes", r.failedAndUnresolvableNodes());
+      g.writeStringField("Error", r.error());
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing JSON to a string cannot fail", e);
     }
-    if (r.nodeNames() == null) {
-      o.putNull("NodeNames");
-    } else {
-      ArrayNode a = o.putArray("NodeNames");
-      r.nodeNames().forEach(a::add);
-    }
-    putMap(o, "FailedNodes", r.failedNodes());
-    putMap(o, "FailedAndUnresolvableNodes", r.failedAndUnresolvableNodes());
-    o.put("Error", r.error());
-    return write(o);
+    return out.toString();
   }
 
-  private static void putMap(ObjectNode o, String key, Map<String, String> m) {
-    ObjectNode f = o.putObject(key);
-    m.forEach(f::put);
+  private static void writeMap(JsonGenerator g, String key, Map<String, String> m)
+      throws IOException {
+    g.writeObjectFieldStart(key);
+    for (Map.Entry<String, String> e : m.entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
   }
 
   /**
@@ -270,11 +292,20 @@ public final class ExtenderJson {
    * @return the response body
    */
   public static String writePriorities(List<HostPriority> list) {
-    ArrayNode a = WRITER.createArrayNode();
-    for (HostPriority h : list) {
-      a.addObject().put("Host", h.host()).put("Score", h.score());
+    StringWriter out = new StringWriter(16 + 32 * list.size());
+    try (JsonGenerator g = WRITER.getFactory().createGenerator(out)) {
+      g.writeStartArray();
+      for (HostPriority h : list) {
+        g.writeStartObject();
+        g.writeStringField("Host", h.host());
+        g.writeNumberField("Score", h.score());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("writing JSON to a string cannot fail", e);
     }
-    return write(a);
+    return out.toString();
   }
 
   /**
