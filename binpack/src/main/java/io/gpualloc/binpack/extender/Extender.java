@@ -342,8 +342,9 @@ public final class Extender {
     for (int i = 0; i < n; i++) {
       pos[i] = -1;
       String name = c.names.get(i);
-      if (cluster.hasNode(name) && scores.isFeasible(cluster.nodeId(name))) {
-        pos[i] = scores.positionOf(cluster.nodeId(name));
+      int id = cluster.hasNode(name) ? cluster.nodeId(name) : -1;
+      if (id >= 0 && scores.isFeasible(id)) {
+        pos[i] = scores.positionOf(id);
         double v = scores.score(pos[i]);
         hi = Math.max(hi, v);
         lo = Math.min(lo, v);
