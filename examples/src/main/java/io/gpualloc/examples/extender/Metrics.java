@@ -123,7 +123,8 @@ public final class Metrics {
       Histogram h = e.getValue();
       for (int i = 0; i < BUCKETS.length; i++) {
         sb.append("gpualloc_extender_request_seconds_bucket{verb=\"").append(e.getKey())
-            .append("\",le=\"").append(BUCKETS[i]).append("\"} ").append(h.buckets[i].sum())
+            .append("\",le=\"").append(java.math.BigDecimal.valueOf(BUCKETS[i]).toPlainString())
+            .append("\"} ").append(h.buckets[i].sum())
             .append('\n');
       }
       long count = h.count.sum();
