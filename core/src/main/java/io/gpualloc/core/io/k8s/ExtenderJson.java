@@ -1,12 +1,16 @@
 package io.gpualloc.core.io.k8s;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gpualloc.core.ParseException;
+import io.gpualloc.core.ReadLimits;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -37,38 +41,79 @@ public final class ExtenderJson {
    */
   public static ExtenderArgs readArgs(String json, KubeMapping mapping) {
     String source = "ExtenderArgs";
-    JsonNode root = Json.parse(source, json, mapping.limits());
-    if (!root.isObject()) {
-      throw Json.error(source, "", "expected an object, found " + Json.describe(root));
+    if (json == null) {
+      throw new ParseException(source, 0, 0, "", "the input is null; expected a JSON object");
     }
-    JsonNode podNode = get(root, "Pod");
+    ReadLimits limits = mapping.limits();
+    limits.checkText(source, json);
+    // Streamed: the node names (up to thousands) are read as strings, not as a tree; the Pod and
+    // the Nodes are read as trees. Keys match case-insensitively, an exact match winning, as Go.
+    ObjectMapper m = Json.mapperFor(limits);
+    JsonNode podNode = null;
+    JsonNode nodes = null;
+    List<String> names = null;
+    boolean podExact = false;
+    boolean nodesExact = false;
+    boolean namesExact = false;
+    try (JsonParser p = m.getFactory().createParser(json)) {
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        throw new ParseException(source, 0, 0, "", "the input is empty; expected a JSON object");
+      }
+      if (t != JsonToken.START_OBJECT) {
+        throw Json.error(source, "", "expected an object, found "
+            + Json.describe(m.readTree(p)));
+      }
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String key = p.currentName();
+        p.nextToken();
+        switch (key.toLowerCase(Locale.ROOT)) {
+          case "pod" -> {
+            JsonNode v = m.readTree(p);
+            if (podNode == null || (key.equals("Pod") && !podExact)) {
+              podNode = v;
+              podExact = key.equals("Pod");
+            }
+          }
+          case "nodes" -> {
+            JsonNode v = m.readTree(p);
+            if (nodes == null || (key.equals("Nodes") && !nodesExact)) {
+              nodes = v;
+              nodesExact = key.equals("Nodes");
+            }
+          }
+          case "nodenames" -> {
+            List<String> v = readNames(source, p, m, limits);
+            if (!namesExact && (names == null || key.equals("NodeNames"))) {
+              names = v;
+              namesExact = key.equals("NodeNames");
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        JsonLocation at = p.currentTokenLocation();
+        throw new ParseException(source, at.getLineNr(), at.getColumnNr(), "",
+            "unexpected content after the top-level value");
+      }
+    } catch (JsonProcessingException e) {
+      throw Json.notJson(source, e);
+    } catch (IOException e) {
+      throw new ParseException(source, 0, 0, "", "cannot read the input: " + e, e);
+    }
     if (podNode == null || podNode.isNull()) {
       throw Json.error(source, "Pod", "missing; ExtenderArgs needs the pod");
     }
     KubePod pod = mapping.pod(podNode, source, "Pod.");
-    JsonNode names = get(root, "NodeNames");
-    JsonNode nodes = get(root, "Nodes");
-    boolean hasNames = names != null && !names.isNull();
+    boolean hasNames = names != null;
     boolean hasNodes = nodes != null && !nodes.isNull();
     if (hasNames == hasNodes) {
       throw Json.error(source, "NodeNames", hasNames ? "both NodeNames and Nodes are set"
           : "neither NodeNames nor Nodes is set; allowed: exactly one");
     }
     if (hasNames) {
-      List<JsonNode> items = Json.array(source, "NodeNames", names);
-      if (items.size() > mapping.limits().maxNodes()) {
-        throw Json.error(source, "NodeNames", items.size() + " names; allowed: at most maxNodes = "
-            + mapping.limits().maxNodes() + " (see ReadLimits)");
-      }
-      List<String> out = new ArrayList<>(items.size());
-      for (int i = 0; i < items.size(); i++) {
-        String n = Json.string(source, "NodeNames[" + i + "]", items.get(i), "");
-        if (n.isBlank()) {
-          throw Json.error(source, "NodeNames[" + i + "]", "expected a node name");
-        }
-        out.add(n);
-      }
-      return new ExtenderArgs(pod, out, null, null);
+      return new ExtenderArgs(pod, names, null, null);
     }
     JsonNode list = Json.object(source, "Nodes", nodes);
     List<JsonNode> items = Json.array(source, "Nodes.items", list == null ? null : get(list, "items"));
@@ -83,6 +128,44 @@ public final class ExtenderJson {
       raw.add(items.get(i).toString());
     }
     return new ExtenderArgs(pod, null, out, raw);
+  }
+
+  /**
+   * {@code NodeNames} at the parser's current token: null for JSON null, else the names (each a
+   * non-blank string), at most {@code maxNodes}.
+   */
+  private static @Nullable List<String> readNames(String source, JsonParser p, ObjectMapper m,
+      ReadLimits limits) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw Json.error(source, "NodeNames", "expected a list, found "
+          + Json.describe(m.readTree(p)));
+    }
+    List<String> out = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      int i = out.size();
+      if (i >= limits.maxNodes()) {
+        throw Json.error(source, "NodeNames", "more than maxNodes = " + limits.maxNodes()
+            + " names (see ReadLimits)");
+      }
+      String n;
+      if (t == JsonToken.VALUE_STRING) {
+        n = p.getText();
+      } else if (t == JsonToken.VALUE_NULL) {
+        n = "";
+      } else {
+        throw Json.error(source, "NodeNames[" + i + "]", "expected a string, found "
+            + Json.describe(m.readTree(p)));
+      }
+      if (n.isBlank()) {
+        throw Json.error(source, "NodeNames[" + i + "]", "expected a node name");
+      }
+      out.add(n);
+    }
+    return out;
   }
 
   /**
