@@ -142,6 +142,12 @@ public final class ExtenderServer implements AutoCloseable {
    * @throws GpuallocException when a node file is malformed
    */
   public static ExtenderServer start(ServerConfig config, ApiClient api) throws IOException {
+    // The JDK's HTTP server writes a response's headers and body in separate writes; without
+    // TCP_NODELAY, Nagle's algorithm meets the client's delayed ACK and each response waits tens
+    // of milliseconds. The property is read once, when the JDK creates its first HTTP server.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     return new ExtenderServer(config, api);
   }
 

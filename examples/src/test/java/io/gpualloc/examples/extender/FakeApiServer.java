@@ -25,6 +25,10 @@ final class FakeApiServer implements AutoCloseable {
   private final HttpServer http;
 
   FakeApiServer() throws IOException {
+    // as ExtenderServer.start does: the JDK reads it once, at its first HTTP server
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     http.setExecutor(Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "fake-api");
