@@ -77,6 +77,11 @@ public final class ClusterSnapshot implements ClusterView {
   }
 
   @Override
+  public int gpuMaxShares(int gpuId) {
+    return ledger.gpuMaxShares[checkGpu(gpuId)];
+  }
+
+  @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
     Checks.notNull("MIG query", "profile", profile);
     return ledger.canPlaceMig(checkGpu(gpuId), profile, startSlot);

@@ -386,6 +386,12 @@ public final class ClusterState implements ClusterView {
   }
 
   @Override
+  public int gpuMaxShares(int gpuId) {
+    acquire();
+    return ledger.gpuMaxShares[checkGpu(gpuId)];
+  }
+
+  @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
     Checks.notNull("MIG query", "profile", profile);
     acquire();
