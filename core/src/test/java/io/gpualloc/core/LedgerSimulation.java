@@ -136,6 +136,10 @@ final class LedgerSimulation {
       if (snap.cluster() != state.cluster()) {
         throw new AssertionError("SNAPSHOT_EQUALS_STATE: the snapshot's cluster is another value");
       }
+      Cluster sc = snap.cluster();
+      if (sc.gpuIdBound() > 0 && sc.isLiveGpu(step % sc.gpuIdBound())) {
+        LedgerInvariants.shareCapMatches(snap, ref, step % sc.gpuIdBound()); // its own canShare
+      }
       snapshots.addLast(new Frozen(snap, now, snap.version(), m, step));
       if (snapshots.size() > KEEP_SNAPSHOTS) {
         checkSnapshot(snapshots.removeFirst());
