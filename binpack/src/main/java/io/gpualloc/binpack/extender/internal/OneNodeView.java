@@ -119,4 +119,14 @@ public final class OneNodeView implements ClusterView {
   public boolean canShare(int gpuId, int computeMilli, int memoryMib) {
     return base.canShare(gpuId, computeMilli, memoryMib);
   }
+
+  @Override
+  public int gpuMaxShares(int gpuId) {
+    return base.gpuMaxShares(gpuId);
+  }
+
+  @Override
+  public int gpuSharesLeft(int gpuId) {
+    return base.gpuSharesLeft(gpuId);
+  }
 }
