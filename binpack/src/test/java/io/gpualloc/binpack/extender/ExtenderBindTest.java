@@ -202,6 +202,26 @@ class ExtenderBindTest {
     assertEquals(before, s.snapshot().freeCpuMilli(0));
   }
 
+  /** HAMi's split count: a GPU at its share cap takes no further share; bind says so. */
+  @Test
+  void bindRespectsTheSplitCount() {
+    var a100 = GpuModelCatalog.builtIn().get("A100-SXM4-80GB");
+    Node n = Node.builder("gpu-s").cpuMilli(32_000).memoryMib(262_144)
+        .gpu(new io.gpualloc.core.Gpu(0, "GPU-s0", a100, 0).withMaxShares(1)).build();
+    ClusterState s = new ClusterState(Cluster.of(n));
+    Extender e = extender(s, AT);
+    String share = "\"nvidia.com/gpu\":\"1\",\"nvidia.com/gpumem\":\"1000\","
+        + "\"nvidia.com/gpucores\":\"10\"";
+    String names = ",\"Nodes\":null,\"NodeNames\":[\"gpu-s\"]}";
+    e.filter("{\"Pod\":" + pod("s1", "u-s1", share) + names);
+    e.filter("{\"Pod\":" + pod("s2", "u-s2", share) + names);
+    assertTrue(e.bindOutcome(bindBody("s1", "u-s1", "gpu-s")).bound());
+    long version = s.version();
+    String error = e.bindOutcome(bindBody("s2", "u-s2", "gpu-s")).error();
+    assertTrue(error.startsWith("NodeUnfitPod") && error.contains("split count"), error);
+    assertEquals(version, s.version());
+  }
+
   // ---------------------------------------------------------------------------------------------
   // preempt
 
