@@ -22,14 +22,17 @@ import java.time.Duration;
  * and profile an integer counts the instances served (at most what its active GPUs offer);
  * demand caps; and the lexicographic objective as one weighted sum. The model is exact (any
  * counts expand to per-GPU options with the same served total and no more used or reconfigured
- * GPUs, {@link PlanClasses#expand}), and its size grows with the number of classes, not GPUs,
- * so its LP relaxation, and CP-SAT's bound, stays tight on large fleets. Started from the greedy
- * plan as a hint; an answer worse than the greedy one (or none) falls back to it.
+ * GPUs, {@link PlanClasses#expand}); its size grows with the number of classes, not GPUs, and it
+ * has none of the per-GPU model's symmetry between interchangeable GPUs, so with second-level
+ * linearization CP-SAT closes the gap on large fleets ({@code MigPlanBenchmark}'s 1,000 H100s:
+ * proven optimal in about half a second of CP-SAT time). Started from the greedy plan as a hint;
+ * an answer worse than the greedy one (or none) falls back to it.
  *
  * <p>One deadline from the start of the call covers every step (as in {@code CpSatPacker}): the
  * greedy plan (its reconfiguration loop cut at half the budget when CP-SAT may follow, else just
- * before the deadline; a cut plan is feasible and serves less), the native load (only with at least 2 s left, else the greedy plan comes back as
- * {@code TIMEOUT_FALLBACK}), the model build (checked every 32 GPUs, abandoned past CP-SAT's stop)
+ * before the deadline; a cut plan is feasible and serves less), the native load (only with at
+ * least 2 s left, else the greedy plan comes back as {@code TIMEOUT_FALLBACK}), the model build
+ * (checked every 32 classes, abandoned past CP-SAT's stop)
  * and CP-SAT, which gets what is left minus a margin (a tenth of the budget, at least 50 ms)
  * for handing the model over and checking the plan.
  */
