@@ -58,7 +58,7 @@ public final class MigReplayCommand implements Callable<Integer> {
 
   @Option(names = "--loads", split = ",", paramLabel = "F",
       description = "offered loads (share of the fleet's compute slices), each > 0 and <= 2"
-          + " (default: ${DEFAULT-VALUE})", defaultValue = "0.9,1.05,1.2")
+          + " (default: ${DEFAULT-VALUE})", defaultValue = "0.6,0.9,1.05,1.2")
   List<Double> loads;
 
   @Option(names = "--seeds", description = "streams per load, seeds 1..N, 1 to 1000 (default:"

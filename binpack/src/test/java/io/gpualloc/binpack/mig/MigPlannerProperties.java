@@ -207,7 +207,7 @@ class MigPlannerProperties {
    * feasible, {@code cp-sat} is never worse than {@code greedy}, its bound is at least the
    * greedy objective, and an OPTIMAL status has no gap.
    */
-  @Property(tries = 30)
+  @Property(tries = 20)
   void theClassModelIsFeasibleAndNoWorseThanGreedyOnLargerFleets(
       @ForAll("fleets") MigPlanProblem pr) {
     MigPlan greedy = MigPlanners.named("greedy", OPTS).plan(pr);

@@ -6,6 +6,7 @@ import io.gpualloc.binpack.mig.MigPlanProblem;
 import io.gpualloc.binpack.mig.MigPlanStatus;
 import io.gpualloc.binpack.mig.MigPlanner;
 import java.time.Duration;
+import java.util.PriorityQueue;
 
 /**
  * The greedy planner. First it serves demand from free instances that already exist, GPUs with
@@ -136,43 +137,67 @@ public final class GreedyPlanner implements MigPlanner {
 
   /**
    * While demand remains and the deadline allows, gives the GPU (not serving yet) whose option
-   * from {@code firstOption} on serves the most remaining demand that option. {@code only}: 1 for
-   * GPUs with an instance in use only, 0 for every GPU (ties to GPUs in use), both by position.
+   * from {@code firstOption} on serves the most remaining demand that option (ties: GPUs in use,
+   * then the lowest position; per GPU the lowest such option). {@code only}: 1 for GPUs with an
+   * instance in use only, 0 for every GPU.
+   *
+   * <p>Lazy evaluation: a GPU's best gain never grows as demand is served, so a heap keyed by the
+   * gain last computed holds upper bounds; the top is recomputed and taken when its gain is still
+   * what the heap says (then no other GPU can beat it), else put back with the new gain. The
+   * choice is the one a full scan per step would make.
    */
   private static void reconfigure(PlanModel m, Solution s, int[] rem, boolean[] serving,
       int only, int firstOption, long deadline, boolean timed) {
-    while (!timed || System.nanoTime() - deadline < 0) {
-      int bestG = -1;
-      int bestO = -1;
-      int bestGain = 0;
-      for (int g = 0; g < m.gpus; g++) {
-        if (serving[g] || only == 1 && !m.inUse[g]) {
-          continue;
-        }
-        for (int o = firstOption; o < m.free[g].length; o++) {
-          int gain = 0;
-          for (int p = 0; p < rem.length; p++) {
-            gain += Math.min(rem[p], m.free[g][o][p]);
-          }
-          boolean better = gain > bestGain
-              || gain == bestGain && gain > 0 && m.inUse[g] && !m.inUse[bestG];
-          if (better) {
-            bestG = g;
-            bestO = o;
-            bestGain = gain;
-          }
-        }
+    // entries: {gain, in use (1/0), GPU}; best first: gain, then in use, then lowest GPU
+    PriorityQueue<int[]> heap = new PriorityQueue<>((x, y) -> x[0] != y[0]
+        ? Integer.compare(y[0], x[0]) : x[1] != y[1] ? Integer.compare(y[1], x[1])
+        : Integer.compare(x[2], y[2]));
+    for (int g = 0; g < m.gpus; g++) {
+      if (serving[g] || only == 1 && !m.inUse[g]) {
+        continue;
       }
-      if (bestG < 0) {
-        break;
+      int gain = gain(m, g, firstOption, rem)[0];
+      if (gain > 0) {
+        heap.add(new int[] {gain, m.inUse[g] ? 1 : 0, g});
       }
-      s.option[bestG] = bestO;
-      serving[bestG] = true;
+    }
+    while (!heap.isEmpty() && (!timed || System.nanoTime() - deadline < 0)) {
+      int[] top = heap.poll();
+      int g = top[2];
+      int[] best = gain(m, g, firstOption, rem);
+      if (best[0] == 0) {
+        continue;
+      }
+      if (best[0] < top[0]) {
+        top[0] = best[0];
+        heap.add(top);
+        continue;
+      }
+      int o = best[1];
+      s.option[g] = o;
+      serving[g] = true;
       for (int p = 0; p < rem.length; p++) {
-        int take = Math.min(rem[p], m.free[bestG][bestO][p]);
-        s.assign[bestG][p] = take;
+        int take = Math.min(rem[p], m.free[g][o][p]);
+        s.assign[g][p] = take;
         rem[p] -= take;
       }
     }
+  }
+
+  /** GPU g's best gain from {@code firstOption} on, and the lowest option reaching it. */
+  private static int[] gain(PlanModel m, int g, int firstOption, int[] rem) {
+    int bestGain = 0;
+    int bestO = -1;
+    for (int o = firstOption; o < m.free[g].length; o++) {
+      int gain = 0;
+      for (int p = 0; p < rem.length; p++) {
+        gain += Math.min(rem[p], m.free[g][o][p]);
+      }
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestO = o;
+      }
+    }
+    return new int[] {bestGain, bestO};
   }
 }
