@@ -1,6 +1,7 @@
 package io.gpualloc.benchmarks;
 
 import io.gpualloc.benchmarks.gang.GangReplayCommand;
+import io.gpualloc.benchmarks.mig.MigReplayCommand;
 import io.gpualloc.benchmarks.replay.ReplayCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  *   <li>no arguments, {@code help}, {@code -h} or {@code --help}: prints {@link #usage()}, exit 0;
  *   <li>{@code replay ...}: the trace-replay simulator ({@link ReplayCommand});
  *   <li>{@code gang-replay ...}: the gang replay ({@link GangReplayCommand});
+ *   <li>{@code mig-replay ...}: the MIG stream replay ({@link MigReplayCommand});
  *   <li>{@code jmh [JMH options]}: JMH as is (without a benchmark name, the whole suite);
  *   <li>a benchmark name or pattern, or an argument starting with {@code -}: JMH with all
  *       arguments ({@code LedgerBenchmark -f 1});
@@ -76,6 +78,10 @@ public final class Main {
       System.setProperty("java.awt.headless", "true");
       return GangReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
     }
+    if (first.equals("mig-replay")) {
+      System.setProperty("java.awt.headless", "true");
+      return MigReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
+    }
     if (first.equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return -1;
@@ -85,7 +91,7 @@ public final class Main {
       return -1;
     }
     err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay,"
-        + " gang-replay, jmh, help,"
+        + " gang-replay, mig-replay, jmh, help,"
         + " or a JMH benchmark (" + String.join(", ", benchmarks().keySet())
         + ") (run without arguments for usage)");
     return ReplayCommand.EXIT_USAGE;
@@ -152,6 +158,9 @@ public final class Main {
         .append("  ").append(jar).append(" gang-replay [options]\n")
         .append("      replay a seeded stream of gangs through the gang placers (gang-replay"
             + " --help)\n")
+        .append("  ").append(jar).append(" mig-replay [options]\n")
+        .append("      replay seeded streams of MIG services through slot placement and the"
+            + " layout planners (mig-replay --help)\n")
         .append("  ").append(jar).append(" <Benchmark> [JMH options]\n")
         .append("      run the JMH benchmarks whose name matches, e.g. LedgerBenchmark -f 1\n")
         .append("  ").append(jar).append(" jmh [JMH options]\n")

@@ -69,7 +69,8 @@ class MainTest {
     assertEquals("", o.out());
     assertEquals(1, o.err().lines().count(), o.err());
     assertTrue(o.err().startsWith("gpualloc-benchmarks: unknown command 'replya'; allowed:"
-        + " replay, gang-replay, jmh, help, or a JMH benchmark (Dgx1SelectionBenchmark"), o.err());
+        + " replay, gang-replay, mig-replay, jmh, help, or a JMH benchmark"
+        + " (Dgx1SelectionBenchmark"), o.err());
   }
 
   @Test
