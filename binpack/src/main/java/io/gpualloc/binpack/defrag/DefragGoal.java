@@ -91,7 +91,7 @@ public sealed interface DefragGoal {
       if (count < 1) {
         throw InvalidSpecException.of("defrag goal empty-nodes", "count", count, ">= 1");
       }
-      if (candidates == null || candidates.contains(null)) {
+      if (candidates == null || candidates.stream().anyMatch(java.util.Objects::isNull)) {
         throw InvalidSpecException.of("defrag goal empty-nodes", "candidates", candidates,
             "a set of node names (empty: every node)");
       }

@@ -339,7 +339,7 @@ public final class DefragProblem {
      * @throws InvalidSpecException for a null set or element (unknown ids fail in {@link #build})
      */
     public Builder movable(Set<String> ids) {
-      if (ids == null || ids.contains(null)) {
+      if (ids == null || ids.stream().anyMatch(java.util.Objects::isNull)) {
         throw InvalidSpecException.of("defrag problem builder", "movable", ids,
             "a set of allocation ids");
       }
