@@ -23,6 +23,8 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  *   <li>no arguments, {@code help}, {@code -h} or {@code --help}: prints {@link #usage()}, exit 0;
  *   <li>{@code replay ...}: the trace-replay simulator ({@link ReplayCommand});
  *   <li>{@code gang-replay ...}: the gang replay ({@link GangReplayCommand});
+ *   <li>{@code defrag ...}: defragmentation plans on openb snapshots ({@link
+ *       io.gpualloc.benchmarks.defrag.DefragCommand});
  *   <li>{@code jmh [JMH options]}: JMH as is (without a benchmark name, the whole suite);
  *   <li>a benchmark name or pattern, or an argument starting with {@code -}: JMH with all
  *       arguments ({@code LedgerBenchmark -f 1});
@@ -76,6 +78,10 @@ public final class Main {
       System.setProperty("java.awt.headless", "true");
       return GangReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
     }
+    if (first.equals("defrag")) {
+      return io.gpualloc.benchmarks.defrag.DefragCommand.run(
+          Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     if (first.equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return -1;
@@ -85,7 +91,7 @@ public final class Main {
       return -1;
     }
     err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay,"
-        + " gang-replay, jmh, help,"
+        + " gang-replay, defrag, jmh, help,"
         + " or a JMH benchmark (" + String.join(", ", benchmarks().keySet())
         + ") (run without arguments for usage)");
     return ReplayCommand.EXIT_USAGE;
@@ -151,6 +157,9 @@ public final class Main {
             + " options)\n")
         .append("  ").append(jar).append(" gang-replay [options]\n")
         .append("      replay a seeded stream of gangs through the gang placers (gang-replay"
+            + " --help)\n")
+        .append("  ").append(jar).append(" defrag [options]\n")
+        .append("      defragmentation plans on openb snapshots at 80/90/95% load (defrag"
             + " --help)\n")
         .append("  ").append(jar).append(" <Benchmark> [JMH options]\n")
         .append("      run the JMH benchmarks whose name matches, e.g. LedgerBenchmark -f 1\n")
