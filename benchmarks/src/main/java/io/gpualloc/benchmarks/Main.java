@@ -41,7 +41,8 @@ public final class Main {
       "RepackExample", "repack a fragmented 50-node cluster with the proof gap (CP-SAT, 10 s)",
       "TopologyExample", "best GPU sets on a DGX-1; parse nvidia-smi topo -m text",
       "ModulePathExample", "place pods with fgd and try the exact packer (module-path demo)",
-      "MigPlanExample", "MIG layouts and reconfiguration steps for 8 H100s (greedy and CP-SAT)");
+      "MigPlanExample", "MIG layouts and reconfiguration steps for 8 H100s (greedy and CP-SAT)",
+      "DefragExample", "make room for a waiting 8-GPU pod: baseline, greedy and CP-SAT plans");
 
   /**
    * Dispatches on the first argument and exits with the command's status.

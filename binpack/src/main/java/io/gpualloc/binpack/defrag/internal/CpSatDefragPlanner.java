@@ -118,6 +118,8 @@ public final class CpSatDefragPlanner implements DefragPlanner {
     final CpModel model = new CpModel();
     final List<Integer> nodes = new ArrayList<>();
     final Map<Integer, Integer> pos = new HashMap<>();
+    /** Nodes whose movable allocations may move (all in the neighbourhood when full). */
+    final Set<Integer> sources = new HashSet<>();
     boolean full;
     final List<Placement> items = new ArrayList<>();
     final List<Request> itemReq = new ArrayList<>();
@@ -138,7 +140,9 @@ public final class CpSatDefragPlanner implements DefragPlanner {
 
     DefragPlan solve(long cpDeadline, long bound) {
       chooseNodes();
-      build();
+      if (!build(cpDeadline)) {
+        return null;
+      }
       hint();
       double seconds = (cpDeadline - System.nanoTime()) / 1e9;
       if (seconds <= 0.01) {
@@ -149,6 +153,10 @@ public final class CpSatDefragPlanner implements DefragPlanner {
           .setRandomSeed((int) (options.seed() ^ (options.seed() >>> 32)))
           .setLogSearchProgress(false);
       CpSolverStatus st = solver.solve(model);
+      if (st == CpSolverStatus.MODEL_INVALID) {
+        throw new io.gpualloc.binpack.solver.SolverInvariantException(
+            "the defrag CP-SAT model must be valid: " + model.validate());
+      }
       if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
         if (st == CpSolverStatus.INFEASIBLE && full && !(greedy instanceof DefragPlan.Planned)) {
           return w.rejected(SolveStatus.INFEASIBLE, DefragPhase.CP_SAT, bound,
@@ -181,31 +189,45 @@ public final class CpSatDefragPlanner implements DefragPlanner {
           }
         }
         full = true;
+        sources.addAll(chosen);
       } else {
         if (greedy instanceof DefragPlan.Planned p) {
           for (DefragStep s : p.steps()) {
             if (s instanceof DefragStep.Move mv) {
-              chosen.add(mv.fromNode());
+              sources.add(mv.fromNode());
               chosen.add(mv.toNode());
             } else {
-              chosen.add(((DefragStep.Evict) s).fromNode());
+              sources.add(((DefragStep.Evict) s).fromNode());
             }
           }
           for (Placement q : p.placements()) {
-            chosen.add(q.nodeId());
+            sources.add(q.nodeId());
           }
-          chosen.addAll(p.emptiedNodes());
+          for (int n : p.emptiedNodes()) {
+            if (!w.base.allocationsOn(n).isEmpty()) {
+              sources.add(n);
+            }
+          }
         }
         if (w.problem.goal() instanceof DefragGoal.Fit f) {
           List<long[]> per = new ArrayList<>();
           Greedy.fitBound(w, f, per);
           for (long[] b : per) {
-            chosen.addAll(lowest(b, SOURCES));
+            sources.addAll(lowest(b, SOURCES));
           }
         } else {
           DefragGoal.EmptyNodes e = (DefragGoal.EmptyNodes) w.problem.goal();
-          chosen.addAll(lowest(Bounds.emptyCosts(w, e), 2 * e.count() + 8));
+          long[] ec = Bounds.emptyCosts(w, e);
+          int already = 0;
+          for (int n = 0; n < ec.length; n++) {
+            if (ec[n] == 0 && w.base.allocationsOn(n).isEmpty()) {
+              ec[n] = Bounds.IMPOSSIBLE; // counted as empty outside the model
+              already++;
+            }
+          }
+          sources.addAll(lowest(ec, 2 * Math.max(0, e.count() - already) + 8));
         }
+        chosen.addAll(sources);
         Integer[] byFree = new Integer[w.cluster.nodeIdBound()];
         for (int n = 0; n < byFree.length; n++) {
           byFree[n] = n;
@@ -293,9 +315,13 @@ public final class CpSatDefragPlanner implements DefragPlanner {
       gpu.add(z);
     }
 
-    void build() {
+    /** Builds the model; false when the deadline passed meanwhile. */
+    boolean build(long cpDeadline) {
       Set<Integer> inN = new HashSet<>(nodes);
       for (int n : nodes) {
+        if (!sources.contains(n)) {
+          continue; // a destination only: its allocations stay
+        }
         for (Placement p : w.movableOn.get(n)) {
           items.add(p);
           itemReq.add(w.problem.request(p.allocationId()));
@@ -306,6 +332,9 @@ public final class CpSatDefragPlanner implements DefragPlanner {
       evict = new BoolVar[m];
       LinearExprBuilder cost = LinearExpr.newBuilder();
       for (int i = 0; i < m; i++) {
+        if ((i & 15) == 15 && System.nanoTime() >= cpDeadline) {
+          return false;
+        }
         Placement p = items.get(i);
         stay[i] = model.newBoolVar("s" + i);
         addGoer(itemReq.get(i), p.nodeId(), "m" + i);
@@ -337,8 +366,15 @@ public final class CpSatDefragPlanner implements DefragPlanner {
           model.addEquality(one, 1);
         }
       }
+      Map<String, Integer> itemIndex = new HashMap<>();
+      for (int i = 0; i < m; i++) {
+        itemIndex.put(items.get(i).allocationId(), i);
+      }
       // capacities at the end, per node and GPU
       for (int j = 0; j < nodes.size(); j++) {
+        if (System.nanoTime() >= cpDeadline) {
+          return false;
+        }
         int n = nodes.get(j);
         Node node = w.cluster.node(n);
         LinearExprBuilder cpu = LinearExpr.newBuilder();
@@ -355,10 +391,6 @@ public final class CpSatDefragPlanner implements DefragPlanner {
           lits.add(new ArrayList<>());
         }
         boolean incoming = false;
-        Map<String, Integer> itemIndex = new HashMap<>();
-        for (int i = 0; i < m; i++) {
-          itemIndex.put(items.get(i).allocationId(), i);
-        }
         for (Placement p : w.base.allocationsOn(n)) {
           Integer i = itemIndex.get(p.allocationId());
           for (GpuGrant x : p.grants()) {
@@ -457,7 +489,8 @@ public final class CpSatDefragPlanner implements DefragPlanner {
         LinearExprBuilder count = LinearExpr.newBuilder();
         for (int j = 0; j < nodes.size(); j++) {
           int n = nodes.get(j);
-          if (ec[n] == Bounds.IMPOSSIBLE) {
+          if (ec[n] == Bounds.IMPOSSIBLE
+              || !sources.contains(n) && !w.base.allocationsOn(n).isEmpty()) {
             continue;
           }
           emptied[j] = model.newBoolVar("x" + n);
@@ -476,6 +509,7 @@ public final class CpSatDefragPlanner implements DefragPlanner {
         model.addGreaterOrEqual(count, Math.max(0, e.count() - outside));
       }
       model.minimize(cost);
+      return true;
     }
 
     void hint() {
@@ -497,6 +531,28 @@ public final class CpSatDefragPlanner implements DefragPlanner {
       }
       for (int q = 0; q < pods.size(); q++) {
         hintGoer(m + q, p.placements().get(q));
+      }
+      // levels: the longest chain of moves below each node (the greedy's moves are acyclic)
+      int[] lv = new int[nodes.size()];
+      for (int round = 0; round < nodes.size(); round++) {
+        boolean changed = false;
+        for (DefragStep s : p.steps()) {
+          if (s instanceof DefragStep.Move mv && pos.containsKey(mv.fromNode())
+              && pos.containsKey(mv.toNode())) {
+            int h = pos.get(mv.fromNode());
+            int j = pos.get(mv.toNode());
+            if (lv[h] < lv[j] + 1 && lv[j] + 1 <= nodes.size()) {
+              lv[h] = lv[j] + 1;
+              changed = true;
+            }
+          }
+        }
+        if (!changed) {
+          break;
+        }
+      }
+      for (int j = 0; j < nodes.size(); j++) {
+        model.addHint(level[j], lv[j]);
       }
       if (emptied != null) {
         Set<Integer> e = new HashSet<>(p.emptiedNodes());

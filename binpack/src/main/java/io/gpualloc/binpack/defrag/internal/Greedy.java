@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * by their lower bound, cheapest first; on each, take movable allocations off cheapest first
  * until the pod fits, put back those not needed, re-place the rest with the problem's policy on
  * other nodes (evicting only when no node takes one and evictions are allowed), and keep the
- * cheapest node; stop when the next node's bound cannot beat it. Empty nodes: empty the cheapest
- * candidates one by one, re-placing their allocations on nodes not being emptied. Fragmentation:
+ * cheapest node; stop when the next node's bound cannot beat it. Empty nodes: a lazy greedy that
+ * empties the candidate whose real cost (its allocations re-placed on nodes not being emptied,
+ * evicted when none takes them) is lowest on the current state, one by one. Fragmentation:
  * repeatedly make the move (or allowed eviction) that lowers F(M) most per unit of cost, among
  * the allocations of the most fragmented nodes, until the target is met.
  */
@@ -279,67 +280,53 @@ final class Greedy {
     }
   }
 
+  /** One node's evaluated emptying, on its own fork of the state it was evaluated on. */
+  private record Emptying(ClusterState state, List<DefragStep> evictions, List<DefragStep> moves,
+      Set<Integer> destinations, long cost) {}
+
+  /**
+   * Lazy greedy: take the candidate with the lowest estimate; if its estimate was computed on
+   * the current state, empty it, else evaluate it for real (re-placing its allocations on nodes
+   * not being emptied) and put it back with the real cost.
+   */
   static EmptyResult emptySteps(Work w, DefragGoal.EmptyNodes e, long[] cost) {
     EmptyResult out = new EmptyResult();
     ClusterState state = w.base.fork();
-    Integer[] order = new Integer[cost.length];
-    for (int n = 0; n < order.length; n++) {
-      order[n] = n;
-    }
-    java.util.Arrays.sort(order, (a, b) -> {
-      int c = Long.compare(cost[a], cost[b]);
-      if (c == 0) {
-        c = Integer.compare(w.base.allocationsOn(a).size(), w.base.allocationsOn(b).size());
-      }
-      return c != 0 ? c : Integer.compare(a, b);
+    java.util.PriorityQueue<long[]> queue = new java.util.PriorityQueue<>((a, b) -> {
+      int c = Long.compare(a[0], b[0]);
+      return c != 0 ? c : Long.compare(a[1], b[1]);
     });
+    for (int n = 0; n < cost.length; n++) {
+      if (cost[n] != Bounds.IMPOSSIBLE) {
+        queue.add(new long[] {cost[n], n, -1});
+      }
+    }
     Set<Integer> forbidden = new HashSet<>();
-    for (int n : order) {
-      if (out.emptied.size() == e.count()) {
-        break;
-      }
-      if (cost[n] == Bounds.IMPOSSIBLE) {
-        break;
-      }
+    java.util.Map<Integer, Emptying> evaluated = new java.util.HashMap<>();
+    int commits = 0;
+    while (out.emptied.size() < e.count() && !queue.isEmpty()) {
+      long[] top = queue.poll();
+      int n = (int) top[1];
       if (out.receivers.contains(n)) {
         continue;
       }
-      ClusterState s = state.fork();
-      List<DefragStep> ev = new ArrayList<>();
-      List<DefragStep> mv = new ArrayList<>();
-      Set<Integer> dest = new HashSet<>();
-      List<Placement> off = new ArrayList<>(s.allocationsOn(n));
-      off.sort(java.util.Comparator.<Placement>comparingInt(p -> p.grants().size()).reversed()
-          .thenComparing(Placement::allocationId));
-      for (Placement p : off) {
-        s.release(p.allocationId());
-      }
-      Set<Integer> no = new HashSet<>(forbidden);
-      no.add(n);
-      boolean ok = true;
-      for (Placement p : off) {
-        String id = p.allocationId();
-        Placement to = w.replace(w.problem.request(id), s, no);
-        if (to != null) {
-          s.allocate(to);
-          mv.add(new DefragStep.Move(id, n, to.nodeId(), to, w.problem.cost(id).move()));
-          dest.add(to.nodeId());
-        } else if (w.problem.evictionAllowed()) {
-          ev.add(new DefragStep.Evict(id, n, w.problem.cost(id).evict()));
-        } else {
-          ok = false;
-          break;
-        }
-      }
-      if (!ok) {
+      if (top[2] == commits) {
+        Emptying x = evaluated.get(n);
+        state = x.state;
+        out.steps.addAll(x.evictions);
+        out.steps.addAll(x.moves);
+        out.emptied.add(n);
+        out.receivers.addAll(x.destinations);
+        forbidden.add(n);
+        commits++;
+        evaluated.clear();
         continue;
       }
-      state = s;
-      out.steps.addAll(ev);
-      out.steps.addAll(mv);
-      out.emptied.add(n);
-      out.receivers.addAll(dest);
-      forbidden.add(n);
+      Emptying x = emptyOne(w, state, n, forbidden);
+      if (x != null) {
+        evaluated.put(n, x);
+        queue.add(new long[] {x.cost, n, commits});
+      }
     }
     if (out.emptied.size() < e.count()) {
       out.failure = "the greedy emptied " + out.emptied.size() + " of " + e.count()
@@ -347,6 +334,41 @@ final class Greedy {
           + (w.problem.evictionAllowed() ? "" : " (evictions not allowed)");
     }
     return out;
+  }
+
+  private static @Nullable Emptying emptyOne(Work w, ClusterState state, int n,
+      Set<Integer> forbidden) {
+    ClusterState s = state.fork();
+    List<DefragStep> ev = new ArrayList<>();
+    List<DefragStep> mv = new ArrayList<>();
+    Set<Integer> dest = new HashSet<>();
+    List<Placement> off = new ArrayList<>(s.allocationsOn(n));
+    off.sort(java.util.Comparator.<Placement>comparingInt(p -> p.grants().size()).reversed()
+        .thenComparing(Placement::allocationId));
+    for (Placement p : off) {
+      s.release(p.allocationId());
+    }
+    Set<Integer> no = new HashSet<>(forbidden);
+    no.add(n);
+    long cost = 0;
+    for (Placement p : off) {
+      String id = p.allocationId();
+      Placement to = w.replace(w.problem.request(id), s, no);
+      if (to != null) {
+        s.allocate(to);
+        long c = w.problem.cost(id).move();
+        mv.add(new DefragStep.Move(id, n, to.nodeId(), to, c));
+        dest.add(to.nodeId());
+        cost += c;
+      } else if (w.problem.evictionAllowed()) {
+        long c = w.problem.cost(id).evict();
+        ev.add(new DefragStep.Evict(id, n, c));
+        cost += c;
+      } else {
+        return null;
+      }
+    }
+    return new Emptying(s, ev, mv, dest, cost);
   }
 
   // ---- fragmentation -------------------------------------------------------------------------
