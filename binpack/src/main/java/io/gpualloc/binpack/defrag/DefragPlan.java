@@ -39,9 +39,10 @@ public sealed interface DefragPlan {
    * and records {@link DefragStep.Move#placement()}; each {@link DefragStep.Evict} releases it),
    * then, for a {@link DefragGoal.Fit} goal, record {@link #placements()} together ({@code
    * ClusterState.allocateAll}). Every intermediate state is valid on the ledger the problem was
-   * built from: each allocation moves at most once, and moves never form a cycle between nodes
-   * (a swap would need a temporary state, so plans contain none); a node's departures come
-   * before its arrivals. {@link DryRun} replays it; every planner does so before returning.
+   * built from: each allocation moves at most once; for the fit and empty-nodes goals the moves
+   * never form a cycle between nodes (a swap would need a temporary state, so plans contain none)
+   * and a node's departures come before its arrivals; the fragmentation greedy's steps come in
+   * the order it applied them. {@link DryRun} replays it; every planner does so before returning.
    *
    * @param outcome status, cost (the sum of the steps' costs), bound, phase
    * @param steps the steps, in order
