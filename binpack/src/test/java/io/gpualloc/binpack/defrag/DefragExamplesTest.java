@@ -168,6 +168,27 @@ class DefragExamplesTest {
   }
 
   @Test
+  void aCordonedNodeTakesNothingButMayBeEmptied() {
+    Three t = new Three();
+    t.ledger.cordon("n1");
+    // the pod may not go to n1, and x (2 GPUs) has nowhere to go but n1: no plan
+    DefragProblem fit = t.problem(DefragGoal.Fit.of(pod("p", 4))).build();
+    assertEquals(SolveStatus.UNKNOWN,
+        DefragPlanners.named("greedy", BUDGET).plan(fit).outcome().status());
+    assertEquals(SolveStatus.INFEASIBLE,
+        DefragPlanners.named("cp-sat", BUDGET).plan(fit).outcome().status());
+    // draining the cordoned n1: y (cost 4) goes to n2 first, then z (cost 2) into n0
+    DefragProblem drain = t.problem(DefragGoal.EmptyNodes.any(1)).build();
+    assertFalse(DefragPlanners.named("greedy", BUDGET).plan(drain).isPlanned());
+    DefragPlan.Planned exact = planned(DefragPlanners.named("cp-sat", BUDGET).plan(drain));
+    assertEquals(6, exact.cost());
+    assertEquals(SolveStatus.OPTIMAL, exact.outcome().status());
+    assertEquals(List.of(1), exact.emptiedNodes());
+    assertEquals(List.of("y", "z"), exact.steps().stream().map(DefragStep::allocationId).toList());
+    assertTrue(DryRun.check(drain, exact).valid());
+  }
+
+  @Test
   void aPodThatFitsNeedsNoStep() {
     Three t = new Three();
     DefragProblem problem = t.problem(DefragGoal.Fit.of(pod("p", 2))).build();

@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * empties the candidate whose real cost (its allocations re-placed on nodes not being emptied,
  * evicted when none takes them) is lowest on the current state, one by one. Fragmentation:
  * repeatedly make the move (or allowed eviction) that lowers F(M) most per unit of cost, among
- * the allocations of the most fragmented nodes, until the target is met.
+ * the allocations of the most fragmented schedulable nodes, until the target is met.
  */
 final class Greedy {
   /** Candidate target nodes tried per pending pod beyond the first that works. */
@@ -411,6 +411,9 @@ final class Greedy {
       for (int n : byFrag) {
         if (cand.size() >= FRAG_CANDIDATES || pf[n] == 0) {
           break;
+        }
+        if (!s.isSchedulable(n)) {
+          continue; // a cordoned node's allocations could not be put back while trying
         }
         List<Placement> on = new ArrayList<>(s.allocationsOn(n));
         on.sort(w.cheapestFirst());
