@@ -189,6 +189,38 @@ class DefragExamplesTest {
   }
 
   @Test
+  void cpSatKeepsToTheShareCap() {
+    // two one-GPU nodes, each GPU capped at 2 shares: a holds two 300m shares, b one 300m and one
+    // 600m share; a waiting 600m share fits on a by compute but not under its cap
+    Node a = new Node("a", Map.of(), 8000, 64 * 1024,
+        List.of(new io.gpualloc.core.Gpu(0, "gpu-a", H100, 0).withMaxShares(2)));
+    Node b = new Node("b", Map.of(), 8000, 64 * 1024,
+        List.of(new io.gpualloc.core.Gpu(0, "gpu-b", H100, 0).withMaxShares(2)));
+    ClusterState ledger = new ClusterState(Cluster.of(a, b));
+    ledger.allocate(Placement.builder("s0", 0).cpuMilli(100).share(0, 300, 1000).build());
+    ledger.allocate(Placement.builder("s1", 0).cpuMilli(100).share(0, 300, 1000).build());
+    ledger.allocate(Placement.builder("s2", 1).cpuMilli(100).share(0, 300, 1000).build());
+    Request waiting = Request.builder("w").cpuMilli(100).gpu(GpuDemand.shared(1, 600, 1000))
+        .build();
+    DefragProblem problem = DefragProblem.builder(ledger, DefragGoal.Fit.of(waiting))
+        .costs(DefragCosts.uniform()).build();
+    // b takes the pod as is (one share, 700m free): nothing to move
+    assertEquals(0, planned(DefragPlanners.named("cp-sat", BUDGET).plan(problem)).cost());
+    ledger.allocate(Placement.builder("s3", 1).cpuMilli(100).share(0, 100, 1000).build());
+    // now both GPUs hold two shares: one share must leave a GPU, and it can only go to the other,
+    // which is at its cap too: no plan without eviction
+    DefragProblem capped = DefragProblem.builder(ledger, DefragGoal.Fit.of(waiting))
+        .costs(DefragCosts.uniform()).build();
+    assertEquals(SolveStatus.INFEASIBLE,
+        DefragPlanners.named("cp-sat", BUDGET).plan(capped).outcome().status());
+    DefragPlan.Planned evict = planned(DefragPlanners.named("cp-sat", BUDGET).plan(
+        DefragProblem.builder(ledger, DefragGoal.Fit.of(waiting)).costs(DefragCosts.uniform())
+            .allowEviction(true).build()));
+    assertEquals(1, evict.cost());
+    assertEquals(1, evict.evictions());
+  }
+
+  @Test
   void aPodThatFitsNeedsNoStep() {
     Three t = new Three();
     DefragProblem problem = t.problem(DefragGoal.Fit.of(pod("p", 2))).build();

@@ -5,6 +5,7 @@ import io.gpualloc.binpack.PolicyConfig;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.Decision;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
 
 /**
  * Seeded tiny clusters for the defrag properties: 2 or 3 nodes of 2 to 4 GPUs, at most 6
- * allocations (at least 2 tried; whole GPUs, shares or CPU only), random priorities, movable sets, eviction and a
+ * allocations (at least 2 tried; a third of the nodes cap their GPUs at 2 shares; whole GPUs, shares or CPU only), random priorities, movable sets, eviction and a
  * fit or empty-nodes goal. A failing seed replays exactly.
  */
 final class TinyClusters {
@@ -43,8 +44,13 @@ final class TinyClusters {
     int nodes = 2 + r.nextInt(2);
     List<Node> ns = new ArrayList<>();
     for (int n = 0; n < nodes; n++) {
-      ns.add(Node.builder("n" + n).cpuMilli(6000).memoryMib(64 * 1024)
-          .gpus(2 + r.nextInt(3), H100).build());
+      Node.Builder b = Node.builder("n" + n).cpuMilli(6000).memoryMib(64 * 1024);
+      int cap = r.nextInt(3) == 0 ? 2 : Gpu.UNLIMITED_SHARES; // HAMi's split count, sometimes
+      int gpus = 2 + r.nextInt(3);
+      for (int g = 0; g < gpus; g++) {
+        b.gpu(new Gpu(g, "n" + n + "-gpu" + g, H100, 0).withMaxShares(cap));
+      }
+      ns.add(b.build());
     }
     ClusterState ledger = new ClusterState(Cluster.of(ns));
     int maxGpus = 0;

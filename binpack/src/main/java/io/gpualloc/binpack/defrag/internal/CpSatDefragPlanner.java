@@ -44,7 +44,7 @@ import java.util.TreeSet;
  * nodes with the most free GPUs. Each movable allocation there stays, is evicted (if allowed) or
  * moves to one node, and takes as many GPUs there as it holds, GPU by GPU (whole grants take a
  * GPU's compute and memory, shares theirs); pending pods go to one node the same way. Every GPU's
- * compute and memory and every node's CPU and memory hold at the end; a level per node makes the
+ * compute, memory and share cap and every node's CPU and memory hold at the end; a level per node makes the
  * moves acyclic (a move from h to j needs level(h) > level(j)), so ordering moves by their source's
  * level makes every intermediate state a subset of a valid final state on each node. Started from
  * the greedy plan as a hint, with one deadline for greedy, native load, model and search; a plan
@@ -384,6 +384,7 @@ public final class CpSatDefragPlanner implements DefragPlanner {
         int gs = node.gpuCount();
         long[] constC = new long[gs];
         long[] constM = new long[gs];
+        long[] constS = new long[gs]; // share grants that stay put, for the share cap
         List<List<long[]>> terms = new ArrayList<>(); // per gpu: {goer, coefC, coefM}
         List<List<BoolVar>> lits = new ArrayList<>();
         for (int g = 0; g < gs; g++) {
@@ -400,11 +401,13 @@ public final class CpSatDefragPlanner implements DefragPlanner {
             if (x instanceof GpuGrant.Mig) {
               continue; // MIG GPUs take no new grant
             }
+            long share = x instanceof GpuGrant.Share ? 1 : 0;
             if (i == null) {
               constC[x.gpuIndex()] += c;
               constM[x.gpuIndex()] += mm;
+              constS[x.gpuIndex()] += share;
             } else {
-              terms.get(x.gpuIndex()).add(new long[] {c, mm});
+              terms.get(x.gpuIndex()).add(new long[] {c, mm, share});
               lits.get(x.gpuIndex()).add(stay[i]);
             }
           }
@@ -438,7 +441,7 @@ public final class CpSatDefragPlanner implements DefragPlanner {
             GpuDemand d = r.gpu();
             long c = d instanceof GpuDemand.Shared s ? s.computeMilli() : 1000;
             long mm = d instanceof GpuDemand.Shared s ? s.memoryMib() : cap;
-            terms.get(g).add(new long[] {c, mm});
+            terms.get(g).add(new long[] {c, mm, d instanceof GpuDemand.Shared ? 1 : 0});
             lits.get(g).add(z[g]);
           }
         }
@@ -460,6 +463,15 @@ public final class CpSatDefragPlanner implements DefragPlanner {
           }
           model.addLessOrEqual(cc, 1000 - constC[g]);
           model.addLessOrEqual(cm, cap - constM[g]);
+          int maxShares = node.gpu(g).maxShares();
+          if (maxShares != Gpu.UNLIMITED_SHARES) {
+            // the share cap (HAMi's split count): shared grants at the end
+            LinearExprBuilder cs = LinearExpr.newBuilder();
+            for (int t = 0; t < terms.get(g).size(); t++) {
+              cs.addTerm(lits.get(g).get(t), terms.get(g).get(t)[2]);
+            }
+            model.addLessOrEqual(cs, maxShares - constS[g]);
+          }
         }
       }
       // acyclic moves: level(home) > level(destination)
