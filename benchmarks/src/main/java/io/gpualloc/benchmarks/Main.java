@@ -25,6 +25,8 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  *   <li>{@code replay ...}: the trace-replay simulator ({@link ReplayCommand});
  *   <li>{@code gang-replay ...}: the gang replay ({@link GangReplayCommand});
  *   <li>{@code mig-replay ...}: the MIG stream replay ({@link MigReplayCommand});
+ *   <li>{@code defrag ...}: defragmentation plans on openb snapshots ({@link
+ *       io.gpualloc.benchmarks.defrag.DefragCommand});
  *   <li>{@code jmh [JMH options]}: JMH as is (without a benchmark name, the whole suite);
  *   <li>a benchmark name or pattern, or an argument starting with {@code -}: JMH with all
  *       arguments ({@code LedgerBenchmark -f 1});
@@ -41,7 +43,8 @@ public final class Main {
       "RepackExample", "repack a fragmented 50-node cluster with the proof gap (CP-SAT, 10 s)",
       "TopologyExample", "best GPU sets on a DGX-1; parse nvidia-smi topo -m text",
       "ModulePathExample", "place pods with fgd and try the exact packer (module-path demo)",
-      "MigPlanExample", "MIG layouts and reconfiguration steps for 8 H100s (greedy and CP-SAT)");
+      "MigPlanExample", "MIG layouts and reconfiguration steps for 8 H100s (greedy and CP-SAT)",
+      "DefragExample", "make room for a waiting 8-GPU pod: baseline, greedy and CP-SAT plans");
 
   /**
    * Dispatches on the first argument and exits with the command's status.
@@ -82,6 +85,10 @@ public final class Main {
       System.setProperty("java.awt.headless", "true");
       return MigReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
     }
+    if (first.equals("defrag")) {
+      return io.gpualloc.benchmarks.defrag.DefragCommand.run(
+          Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     if (first.equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return -1;
@@ -91,7 +98,7 @@ public final class Main {
       return -1;
     }
     err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay,"
-        + " gang-replay, mig-replay, jmh, help,"
+        + " gang-replay, mig-replay, defrag, jmh, help,"
         + " or a JMH benchmark (" + String.join(", ", benchmarks().keySet())
         + ") (run without arguments for usage)");
     return ReplayCommand.EXIT_USAGE;
@@ -161,6 +168,9 @@ public final class Main {
         .append("  ").append(jar).append(" mig-replay [options]\n")
         .append("      replay seeded streams of MIG services through slot placement and the"
             + " layout planners (mig-replay --help)\n")
+        .append("  ").append(jar).append(" defrag [options]\n")
+        .append("      defragmentation plans on openb snapshots at 80/90/95% load (defrag"
+            + " --help)\n")
         .append("  ").append(jar).append(" <Benchmark> [JMH options]\n")
         .append("      run the JMH benchmarks whose name matches, e.g. LedgerBenchmark -f 1\n")
         .append("  ").append(jar).append(" jmh [JMH options]\n")
