@@ -54,9 +54,22 @@ public class ExtenderBenchmark {
   private Extender extender;
   private String body;
 
-  /** Builds the cluster, the extender and the request body. */
-  @Setup
-  public void setUp() {
+  /** The pod of every request. */
+  static final String POD = "{\"metadata\":{\"name\":\"train-0\","
+      + "\"namespace\":\"ml\",\"uid\":\"5f0c9a1e-0000-4000-8000-000000000001\"},"
+      + "\"spec\":{\"schedulerName\":\"hami-scheduler\",\"containers\":[{\"name\":\"main\","
+      + "\"image\":\"trainer:1\",\"resources\":{\"requests\":{\"cpu\":\"4\",\"memory\":\"32Gi\"},"
+      + "\"limits\":{\"nvidia.com/gpu\":\"1\",\"nvidia.com/gpumem\":\"20000\","
+      + "\"nvidia.com/gpucores\":\"30\"}}}]},\"status\":{\"phase\":\"Pending\"}}";
+
+  /**
+   * 8-GPU A100 nodes {@code gpu-0..}, about half of the GPUs taken by a seeded mix of whole and
+   * shared grants.
+   *
+   * @param nodes the node count
+   * @return the ledger
+   */
+  static ClusterState cluster(int nodes) {
     GpuModel a100 = GpuModelCatalog.builtIn().get("A100-SXM4-80GB");
     List<Node> list = new ArrayList<>(nodes);
     for (int i = 0; i < nodes; i++) {
@@ -74,19 +87,30 @@ public class ExtenderBenchmark {
       b.share(4, 100 + rnd.nextInt(600), 10_000 + rnd.nextInt(40_000));
       state.allocate(b.build());
     }
-    extender = Extender.of(Policies.named(policy, PolicyConfig.of(1)), state,
-        KubeMapping.of(GpuSemantics.HAMI));
-    StringBuilder sb = new StringBuilder("{\"Pod\":{\"metadata\":{\"name\":\"train-0\","
-        + "\"namespace\":\"ml\",\"uid\":\"5f0c9a1e-0000-4000-8000-000000000001\"},"
-        + "\"spec\":{\"schedulerName\":\"hami-scheduler\",\"containers\":[{\"name\":\"main\","
-        + "\"image\":\"trainer:1\",\"resources\":{\"requests\":{\"cpu\":\"4\",\"memory\":\"32Gi\"},"
-        + "\"limits\":{\"nvidia.com/gpu\":\"1\",\"nvidia.com/gpumem\":\"20000\","
-        + "\"nvidia.com/gpucores\":\"30\"}}}]},\"status\":{\"phase\":\"Pending\"}},"
-        + "\"Nodes\":null,\"NodeNames\":[");
+    return state;
+  }
+
+  /**
+   * The request body: {@link #POD} and every node by name.
+   *
+   * @param nodes the node count
+   * @return the body
+   */
+  static String byName(int nodes) {
+    StringBuilder sb = new StringBuilder("{\"Pod\":").append(POD)
+        .append(",\"Nodes\":null,\"NodeNames\":[");
     for (int i = 0; i < nodes; i++) {
       sb.append(i > 0 ? "," : "").append("\"gpu-").append(i).append('"');
     }
-    body = sb.append("]}").toString();
+    return sb.append("]}").toString();
+  }
+
+  /** Builds the cluster, the extender and the request body. */
+  @Setup
+  public void setUp() {
+    extender = Extender.of(Policies.named(policy, PolicyConfig.of(1)), cluster(nodes),
+        KubeMapping.of(GpuSemantics.HAMI));
+    body = byName(nodes);
   }
 
   /**

@@ -24,6 +24,20 @@ final class Json {
 
   private Json() {}
 
+  /** The bounded mapper for {@code limits} (shared for the default limits). */
+  static ObjectMapper mapperFor(ReadLimits limits) {
+    return limits.equals(ReadLimits.defaults()) ? DEFAULT : mapper(limits);
+  }
+
+  /** A {@link ParseException} for a parser failure, with its line and column. */
+  static ParseException notJson(String source, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    int line = at == null ? 0 : Math.max(0, at.getLineNr());
+    int col = at == null ? 0 : Math.max(0, at.getColumnNr());
+    return new ParseException(source, line, col, "", "not valid JSON: " + e.getOriginalMessage(),
+        e);
+  }
+
   private static ObjectMapper mapper(ReadLimits limits) {
     StreamReadConstraints c = StreamReadConstraints.builder()
         .maxDocumentLength(limits.maxBytes())

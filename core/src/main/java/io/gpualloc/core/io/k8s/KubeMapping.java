@@ -288,12 +288,27 @@ public final class KubeMapping {
       Request.Builder b = Request.builder(namespace + "/" + name)
           .cpuMilli(cpu).memoryMib(mem).gpu(gpu).priority(priority);
       Request request = b.build();
-      return new KubePod(namespace, name, uid, nodeName, annotations, request);
+      List<KubeContainer> layout = new ArrayList<>(init.size() + app.size());
+      for (Container c : init) {
+        layout.add(new KubeContainer(c.name(), true, c.sidecar(), gpusOf(owner, c)));
+      }
+      for (Container c : app) {
+        layout.add(new KubeContainer(c.name(), false, false, gpusOf(owner, c)));
+      }
+      return new KubePod(namespace, name, uid, nodeName, annotations, request, layout);
     } catch (ParseException e) {
       throw e;
     } catch (GpuallocException e) {
       throw new ParseException(owner, 0, 0, prefix + "spec", e.getMessage(), e);
     }
+  }
+
+  private int gpusOf(String owner, Container c) {
+    BigDecimal n = c.amounts().get(names.gpu());
+    if (n == null || n.signum() == 0) {
+      return 0;
+    }
+    return new Quantity(n).wholeNumber(owner, c.path() + ".resources " + names.gpu());
   }
 
   /** One container's resources: requests, else limits, per resource name. */
