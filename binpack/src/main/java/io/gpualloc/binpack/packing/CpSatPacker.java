@@ -4,8 +4,10 @@ import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
 import io.gpualloc.binpack.packing.internal.ArcFlowLp;
 import io.gpualloc.binpack.packing.internal.ArcFlowMip;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
+import io.gpualloc.binpack.packing.internal.GreedyPackers;
 import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.binpack.packing.internal.Problem;
+import io.gpualloc.binpack.packing.internal.ReducedCostFixing;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -63,6 +65,9 @@ public final class CpSatPacker {
   /** Below this many milliseconds left, a call does not load OR-Tools' native library. */
   public static final int LOAD_RESERVE_MILLIS = 2000;
 
+  /** Search nodes per bin of the exact-fill MBS' run on vector instances. */
+  static final int EXACT_FILL_NODES = 200_000;
+
   private CpSatPacker() {}
 
   /**
@@ -116,6 +121,18 @@ public final class CpSatPacker {
           source, start);
     }
     long ubCost = best.isComplete() ? best.cost(instance) : Long.MAX_VALUE;
+    if (ubCost > lbCost && best.isComplete() && instance.dimensions() > 1) {
+      // Exact fill: on vector instances the portfolio's MBS' stops each bin's subset search at
+      // 20,000 nodes, which misses perfect fills that 10x the nodes finds quickly when they
+      // exist. Bins started after a tenth of the budget fall back to 64 nodes.
+      Packing q = new GreedyPackers.MinimumBinSlack(EXACT_FILL_NODES,
+          System.nanoTime() + budget / 10).pack(instance);
+      if (BinPackers.better(q, best, instance)) {
+        best = q;
+        source = "mbs-exact-fill";
+        ubCost = best.cost(instance);
+      }
+    }
     if (ubCost == lbCost) {
       return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "none", source, start);
     }
@@ -135,57 +152,58 @@ public final class CpSatPacker {
           System.nanoTime() + (deadline - System.nanoTime()) / 3);
     }
     String lpNote = "";
+    boolean exactRan = false;
     if (graph != null) {
-      long left = budget - (System.nanoTime() - start);
-      long lpDeadline = System.nanoTime() + left * 2 / 5;
-      for (boolean onePattern : new boolean[] {false, true}) {
-        ArcFlowLp.Result lp = ArcFlowLp.solve(p, options.maxArcs(), lpDeadline, onePattern);
-        if (lp.lpValue() >= 0) {
-          long lpBound = (long) Math.ceil(lp.lpValue() - 1e-6) * p.cost[0];
+      // One graph, one LP model: the first solve gives the bound and the duals, the dive re-solves
+      // the same model with lowered demands (warm start), the fixing reuses the duals.
+      try (ArcFlowLp.Model lpModel = ArcFlowLp.Model.of(graph)) {
+        long left = deadline - System.nanoTime();
+        ArcFlowLp.Solution sol = lpModel == null ? null
+            : lpModel.solve(System.nanoTime() + left / 4);
+        lpNote = "+lp";
+        if (sol != null) {
+          exactRan = true;
+          long lpBound = (long) Math.ceil(sol.value() - 1e-6) * p.cost[0];
           lbCost = Math.max(lbCost, lpBound);
+          if (ubCost > lbCost) {
+            left = deadline - System.nanoTime();
+            ArcFlowLp.Result dive = ArcFlowLp.dive(p, graph, lpModel, sol,
+                System.nanoTime() + left / 5, false);
+            Packing q = dive.packing();
+            if (q != null && q.violations(instance).isEmpty() && q.cost(instance) < ubCost) {
+              best = q;
+              ubCost = q.cost(instance);
+              source = "lp-rounding";
+            }
+          }
         }
-        Packing q = lp.packing();
-        if (q != null && q.cost(instance) < ubCost) {
-          best = q;
-          ubCost = q.cost(instance);
-          source = "lp-rounding";
+        if (ubCost == lbCost) {
+          return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-lp",
+              source, start);
         }
-        if (ubCost == lbCost || System.nanoTime() >= lpDeadline) {
-          break;
+        if (sol != null && p.cost[0] > 0) {
+          Fixed fx = fixAndSolve(instance, p, graph, lpModel, sol, (int) (lbCost / p.cost[0]),
+              best.binCount(), deadline, options);
+          lpNote += fx.note;
+          lbCost = Math.max(lbCost, (long) fx.lbBins * p.cost[0]);
+          if (fx.packing != null && fx.packing.cost(instance) < ubCost) {
+            best = fx.packing;
+            ubCost = best.cost(instance);
+            source = fx.source;
+          }
+          if (ubCost <= lbCost) {
+            return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds,
+                "arc-flow" + lpNote, source, start);
+          }
         }
-      }
-      lpNote = "+lp";
-      if (ubCost == lbCost) {
-        return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-lp", source,
-            start);
-      }
-    }
-    if (graph != null && ubCost > lbCost && p.cost[0] > 0) {
-      long left = budget - (System.nanoTime() - start);
-      ArcFlowMip.Outcome mip = ArcFlowMip.solve(graph, (int) (lbCost / p.cost[0]),
-          best.binCount(), System.nanoTime() + left * 3 / 5);
-      if (mip.kind() == ArcFlowMip.Kind.NONE_BETTER) {
-        return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds, "arc-flow-mip",
-            source, start);
-      }
-      Packing q = mip.packing();
-      if (q != null && q.isComplete() && q.violations(instance).isEmpty()
-          && q.cost(instance) < ubCost) {
-        best = q;
-        ubCost = q.cost(instance);
-        source = "scip";
-      }
-      lpNote += "+mip";
-      if (ubCost == lbCost) {
-        return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-mip",
-            source, start);
       }
     }
     // Decomposition and the final feasibility check are linear; keep 2% for them.
     long cpDeadline = deadline - budget / 50;
     if (cpDeadline - System.nanoTime() <= 0) {
-      return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, lbCost, bounds, "none",
-          source, start);
+      return result(instance, exactRan && best.isComplete() ? PackingStatus.FEASIBLE
+          : PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lbCost, ubCost), bounds,
+          exactRan ? "arc-flow" + lpNote : "none", source, start);
     }
     CpSatModels.Outcome out;
     String model;
@@ -226,10 +244,78 @@ public final class CpSatPacker {
             source, start);
       }
       default -> {
-        return result(instance, PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lb, ubCost),
-            bounds, model, source, start);
+        // CP-SAT found nothing of its own: FEASIBLE when an exact step gave the bound or CP-SAT
+        // ran with the complete packing as its hint; else the heuristic answer timed out.
+        boolean ran = exactRan || out.ran();
+        return result(instance, ran && best.isComplete() ? PackingStatus.FEASIBLE
+            : PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lb, ubCost), bounds, model, source,
+            start);
       }
     }
+  }
+
+  /** What the reduced-cost fixing phase gave. */
+  private record Fixed(@Nullable Packing packing, int lbBins, String source, String note) {}
+
+  /**
+   * Reduced-cost fixing: for {@code target} = the lower bound, keep only the arcs that can carry
+   * flow in a packing with at most {@code target} bins (by the LP duals, intersected over a few
+   * perturbed dual solutions when the first keeps many arcs), and search the restricted graph
+   * with CP-SAT, then SCIP. A packing found there is a packing of the instance (checked). When a
+   * solver proves the restricted model infeasible, no packing with {@code target} bins exists
+   * (the fixing is exact, see {@code ReducedCostFixing}), so the bound rises by one and the next
+   * target is tried. Up to 45% of the time left goes to CP-SAT, then up to 60% of the rest to
+   * SCIP; the rest stays for CP-SAT on the full graph.
+   */
+  private static Fixed fixAndSolve(PackingInstance instance, Problem p, ArcFlowGraph graph,
+      ArcFlowLp.Model lpModel, ArcFlowLp.Solution sol, int lbBins, int ubBins, long deadline,
+      SolverOptions options) {
+    String note = "";
+    int target = lbBins;
+    long phaseEnd = System.nanoTime() + (deadline - System.nanoTime()) * 7 / 10;
+    while (target < ubBins && phaseEnd - System.nanoTime() > 20_000_000L) {
+      boolean[] keep = ReducedCostFixing.keep(graph, sol.nodeDual(), sol.coverDual(), target);
+      for (int k = 1; k <= 3 && ReducedCostFixing.count(keep) * 4 > graph.arcCount(); k++) {
+        // Degenerate duals keep many arcs: other (near-)optimal duals remove different ones.
+        long left = phaseEnd - System.nanoTime();
+        ArcFlowLp.Solution alt = lpModel.solvePerturbed(options.seed() + k, 1e-3,
+            System.nanoTime() + left / 8);
+        if (alt == null) {
+          break;
+        }
+        keep = ReducedCostFixing.intersect(keep,
+            ReducedCostFixing.keep(graph, alt.nodeDual(), alt.coverDual(), target));
+      }
+      ArcFlowGraph reduced = graph.restrict(keep);
+      note = "+rcf" + (100L * reduced.arcCount() / Math.max(1, graph.arcCount())) + "%";
+      long left = phaseEnd - System.nanoTime();
+      CpSatModels.Outcome out = CpSatModels.arcFlow(reduced, target, target, null,
+          System.nanoTime() + left * 9 / 20, options.workers(), options.seed());
+      boolean infeasible = out.kind() == CpSatModels.Kind.INFEASIBLE;
+      if (out.packing() != null && checked(out.packing(), instance)) {
+        return new Fixed(out.packing(), lbBins, "rcf-cp-sat", note);
+      }
+      if (!infeasible && phaseEnd - System.nanoTime() > 20_000_000L) {
+        ArcFlowMip.Outcome mip = ArcFlowMip.solve(reduced, target, target + 1, phaseEnd);
+        note += "+scip";
+        if (mip.packing() != null && checked(mip.packing(), instance)) {
+          return new Fixed(mip.packing(), lbBins, "rcf-scip", note);
+        }
+        infeasible = mip.kind() == ArcFlowMip.Kind.NONE_BETTER;
+      }
+      if (!infeasible) {
+        break;
+      }
+      // No packing with target bins on the exactly fixed graph, hence none at all.
+      lbBins = target + 1;
+      target++;
+      note += "+proof";
+    }
+    return new Fixed(null, lbBins, "none", note);
+  }
+
+  private static boolean checked(Packing q, PackingInstance instance) {
+    return q.isComplete() && q.violations(instance).isEmpty();
   }
 
   private static PackingResult result(PackingInstance instance, PackingStatus status,

@@ -32,82 +32,210 @@ public final class ArcFlowLp {
    */
   public record Result(double lpValue, @Nullable Packing packing) {}
 
-  /** Runs the heuristic until {@code deadline} (System.nanoTime), on a classic instance. */
-  public static Result solve(Problem p, int maxArcs, long deadline, boolean onePattern) {
-    CpSatModels.load();
-    int[] remaining = new int[p.n];
-    for (int i = 0; i < p.n; i++) {
-      remaining[i] = i;
+  /**
+   * An optimal LP solution of the full graph with its duals.
+   *
+   * @param value the LP optimum (bins)
+   * @param flow the flow per arc
+   * @param nodeDual the dual of each node's conservation row (0 for the source and the sink,
+   *     which have none)
+   * @param coverDual the dual of each item type's cover row
+   */
+  public record Solution(double value, double[] flow, double[] nodeDual, double[] coverDual) {}
+
+  /**
+   * The continuous arc-flow model of one graph, kept in one GLOP solver so that re-solves after
+   * bound changes (the dive lowers the demands) start from the previous basis. Not thread-safe;
+   * {@link #close()} frees the native model.
+   */
+  public static final class Model implements AutoCloseable {
+    private final ArcFlowGraph g;
+    private final MPSolver s;
+    private final MPVariable[] f;
+    private final MPConstraint[] node;
+    private final MPConstraint[] cover;
+
+    private Model(ArcFlowGraph g, MPSolver s) {
+      this.g = g;
+      this.s = s;
+      this.node = new MPConstraint[g.nodeCount];
+      this.cover = new MPConstraint[g.demand.length];
+      this.f = flowModel(s, g, -1, null, node, cover);
+      s.objective().setMinimization();
     }
-    List<Packing.Bin> fixed = new ArrayList<>();
-    double firstLp = -1;
-    while (remaining.length > 0 && System.nanoTime() < deadline) {
-      Problem sub = p.subset(remaining);
-      ArcFlowGraph g = ArcFlowGraph.build(sub, maxArcs, deadline);
-      if (g == null) {
-        break;
+
+    /**
+     * Builds the model of {@code g}.
+     *
+     * @return the model, or null when GLOP is not available
+     */
+    public static @Nullable Model of(ArcFlowGraph g) {
+      CpSatModels.load();
+      MPSolver s = MPSolver.createSolver("GLOP");
+      return s == null ? null : new Model(g, s);
+    }
+
+    /**
+     * Sets the demand still to cover per item type: the cover rows' lower bounds, and each item
+     * arc's flow capped at what is left of its type (so the LP is that of the residual instance).
+     */
+    void demand(int[] left) {
+      for (int t = 0; t < cover.length; t++) {
+        cover[t].setLb(left[t]);
       }
-      double[] flow = new double[g.arcCount()];
-      double value = lp(g, flow, deadline);
-      if (value < 0) {
-        break;
-      }
-      if (firstLp < 0) {
-        firstLp = value;
-      }
-      List<int[]> patterns = new ArrayList<>();
-      List<Double> weights = new ArrayList<>();
-      paths(g, flow, patterns, weights);
-      int[] left = g.demand.clone();
-      int[] next = new int[g.demand.length];
-      boolean[] used = new boolean[sub.n];
-      int added = 0;
-      int heaviest = -1;
-      for (int k = 0; k < patterns.size(); k++) {
-        if (heaviest < 0 || weights.get(k) > weights.get(heaviest)) {
-          heaviest = k;
+      for (int a = 0; a < f.length; a++) {
+        int t = g.arcType[a];
+        if (t >= 0) {
+          f[a].setUb(left[t] == g.demand[t] ? Double.POSITIVE_INFINITY : left[t]);
         }
       }
-      if (!onePattern) {
+    }
+
+    /**
+     * Solves with the current demands until {@code deadline}.
+     *
+     * @return the solution with its duals, or null when GLOP did not reach optimality in time
+     */
+    public @Nullable Solution solve(long deadline) {
+      long ms = (deadline - System.nanoTime()) / 1_000_000;
+      if (ms < 2) {
+        return null;
+      }
+      s.setTimeLimit(ms);
+      if (s.solve() != MPSolver.ResultStatus.OPTIMAL) {
+        return null;
+      }
+      double[] flow = new double[f.length];
+      for (int a = 0; a < f.length; a++) {
+        flow[a] = f[a].solutionValue();
+      }
+      double[] pi = new double[g.nodeCount];
+      for (int v = 0; v < pi.length; v++) {
+        pi[v] = node[v] == null ? 0 : node[v].dualValue();
+      }
+      double[] sigma = new double[cover.length];
+      for (int t = 0; t < sigma.length; t++) {
+        sigma[t] = cover[t].dualValue();
+      }
+      return new Solution(s.objective().value(), flow, pi, sigma);
+    }
+
+    /**
+     * Re-solves with the objective perturbed by {@code eps} times a seeded random weight on each
+     * item arc, keeping the optimum within {@code eps * bins} of the LP value: another optimal
+     * or near-optimal dual for reduced-cost fixing when the first one is degenerate. The
+     * objective is restored afterwards.
+     *
+     * @return the duals of the perturbed LP (with the value of the perturbed objective), or null
+     */
+    public @Nullable Solution solvePerturbed(long seed, double eps, long deadline) {
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+      MPObjective obj = s.objective();
+      for (int a = 0; a < f.length; a++) {
+        if (g.arcType[a] >= 0) {
+          obj.setCoefficient(f[a], (g.tail[a] == g.source ? 1 : 0) + eps * rnd.nextDouble());
+        }
+      }
+      try {
+        return solve(deadline);
+      } finally {
+        for (int a = 0; a < f.length; a++) {
+          if (g.arcType[a] >= 0) {
+            obj.setCoefficient(f[a], g.tail[a] == g.source ? 1 : 0);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      s.delete();
+    }
+  }
+
+  /**
+   * Runs the residual-rounding dive on {@code g} (the graph of the whole instance {@code p})
+   * until {@code deadline}, re-solving {@code model} with lowered demands after each fixing (a
+   * warm start from the previous basis, no graph rebuild). A pattern whose copies exceed what is
+   * left of a type is skipped.
+   *
+   * @param first the LP solution of the full demands, already computed
+   */
+  public static Result dive(Problem p, ArcFlowGraph g, Model model, Solution first,
+      long deadline, boolean onePattern) {
+    int[] left = g.demand.clone();
+    int[] next = new int[g.demand.length];
+    boolean[] used = new boolean[p.n];
+    List<Packing.Bin> fixed = new ArrayList<>();
+    int remainingItems = p.n;
+    Solution sol = first;
+    try {
+      while (remainingItems > 0) {
+        List<int[]> patterns = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        paths(g, sol.flow().clone(), patterns, weights);
+        int added = 0;
+        int heaviest = -1;
         for (int k = 0; k < patterns.size(); k++) {
-          long copies = (long) Math.floor(weights.get(k) + 1e-7);
-          for (long c = 0; c < copies; c++) {
-            if (take(g, patterns.get(k), left, next, used, remaining, fixed)) {
-              added++;
+          if (heaviest < 0 || weights.get(k) > weights.get(heaviest)) {
+            heaviest = k;
+          }
+        }
+        if (!onePattern) {
+          for (int k = 0; k < patterns.size(); k++) {
+            long copies = (long) Math.floor(weights.get(k) + 1e-7);
+            for (long c = 0; c < copies; c++) {
+              added += take(g, patterns.get(k), left, next, used, fixed, false);
             }
           }
         }
-      }
-      if (added == 0 && heaviest >= 0) {
-        // The integral part of the heaviest pattern, at least one copy; with onePattern, this is
-        // the only pattern fixed per LP solve, which keeps the dive close to the LP optimum.
-        long copies = Math.max(1, (long) Math.floor(weights.get(heaviest) + 1e-7));
-        for (long c = 0; c < copies; c++) {
-          if (take(g, patterns.get(heaviest), left, next, used, remaining, fixed)) {
-            added++;
+        if (added == 0) {
+          // The heaviest pattern that still fits the demand left, at least one copy.
+          Integer[] byWeight = new Integer[patterns.size()];
+          for (int k = 0; k < byWeight.length; k++) {
+            byWeight[k] = k;
+          }
+          final List<Double> w = weights;
+          Arrays.sort(byWeight, (x, y) -> Double.compare(w.get(y), w.get(x)));
+          for (int k : byWeight) {
+            long copies = Math.max(1, (long) Math.floor(weights.get(k) + 1e-7));
+            for (long c = 0; c < copies; c++) {
+              added += take(g, patterns.get(k), left, next, used, fixed, true);
+            }
+            if (added > 0) {
+              break;
+            }
           }
         }
-      }
-      if (added == 0) {
-        break;
-      }
-      int w = 0;
-      int[] rest = new int[remaining.length];
-      for (int k = 0; k < sub.n; k++) {
-        if (!used[k]) {
-          rest[w++] = remaining[k];
+        if (added == 0) {
+          break;
         }
+        remainingItems -= added;
+        if (remainingItems == 0 || System.nanoTime() >= deadline) {
+          break;
+        }
+        model.demand(left);
+        Solution s = model.solve(deadline);
+        if (s == null) {
+          break;
+        }
+        sol = s;
       }
-      remaining = Arrays.copyOf(rest, w);
-    }
-    if (System.nanoTime() >= deadline && remaining.length > 0 && firstLp < 0) {
-      return new Result(-1, null);
+    } finally {
+      model.demand(g.demand);
     }
     List<Packing.Bin> bins = new ArrayList<>(fixed);
-    if (remaining.length > 0) {
+    if (remainingItems > 0) {
+      int[] remaining = new int[remainingItems];
+      int w = 0;
+      for (int i = 0; i < p.n; i++) {
+        if (!used[i]) {
+          remaining[w++] = i;
+        }
+      }
       Packing tail = packRest(p, remaining, deadline);
       if (!tail.isComplete()) {
-        return new Result(firstLp, null);
+        return new Result(first.value(), null);
       }
       for (Packing.Bin b : tail.bins()) {
         List<Integer> items = new ArrayList<>();
@@ -117,7 +245,7 @@ public final class ArcFlowLp {
         bins.add(new Packing.Bin(0, items));
       }
     }
-    return new Result(firstLp, new Packing(bins, List.of()));
+    return new Result(first.value(), new Packing(bins, List.of()));
   }
 
   private static Packing packRest(Problem p, int[] remaining, long deadline) {
@@ -143,29 +271,32 @@ public final class ArcFlowLp {
     return best == null ? new Packing(List.of(), List.of()) : best;
   }
 
-  /** Adds one bin of {@code pattern} (item types) if the demand left allows all of it. */
-  private static boolean take(ArcFlowGraph g, int[] pattern, int[] left, int[] next,
-      boolean[] used, int[] remaining, List<Packing.Bin> fixed) {
-    int[] need = new int[left.length];
-    for (int t : pattern) {
-      need[t]++;
-    }
-    for (int t = 0; t < need.length; t++) {
-      if (need[t] > left[t]) {
-        return false;
+  /** Adds one bin of {@code pattern} (item types) without the copies the demand left lacks. */
+  private static int take(ArcFlowGraph g, int[] pattern, int[] left, int[] next,
+      boolean[] used, List<Packing.Bin> fixed, boolean partial) {
+    if (!partial) {
+      int[] need = new int[left.length];
+      for (int t : pattern) {
+        if (++need[t] > left[t]) {
+          return 0;
+        }
       }
     }
+    // A copy beyond what is left of a type is dropped: the bin holds a subset of a pattern.
     List<Integer> items = new ArrayList<>();
     for (int t : pattern) {
+      if (left[t] == 0) {
+        continue;
+      }
       int k = g.typeItems[t][next[t]++];
       left[t]--;
       used[k] = true;
-      items.add(remaining[k]);
+      items.add(k);
     }
     if (!items.isEmpty()) {
       fixed.add(new Packing.Bin(0, items));
     }
-    return !items.isEmpty();
+    return items.size();
   }
 
   /**
@@ -177,6 +308,13 @@ public final class ArcFlowLp {
    */
   static MPVariable[] flowModel(
       MPSolver s, ArcFlowGraph g, int intCap, @Nullable MPConstraint sourceRow) {
+    return flowModel(s, g, intCap, sourceRow, new MPConstraint[g.nodeCount],
+        new MPConstraint[g.demand.length]);
+  }
+
+  /** As above, filling {@code node} (conservation rows) and {@code cover} (cover rows). */
+  static MPVariable[] flowModel(MPSolver s, ArcFlowGraph g, int intCap,
+      @Nullable MPConstraint sourceRow, @Nullable MPConstraint[] node, MPConstraint[] cover) {
     int arcs = g.arcCount();
     MPVariable[] f = new MPVariable[arcs];
     for (int a = 0; a < arcs; a++) {
@@ -187,13 +325,11 @@ public final class ArcFlowLp {
         f[a] = s.makeIntVar(0, cap, "f" + a);
       }
     }
-    MPConstraint[] node = new MPConstraint[g.nodeCount];
     for (int v = 0; v < g.nodeCount; v++) {
       if (v != g.source && v != g.sink) {
         node[v] = s.makeConstraint(0, 0, "n" + v);
       }
     }
-    MPConstraint[] cover = new MPConstraint[g.demand.length];
     for (int t = 0; t < cover.length; t++) {
       cover[t] = s.makeConstraint(g.demand[t], Double.POSITIVE_INFINITY, "d" + t);
     }
@@ -216,36 +352,6 @@ public final class ArcFlowLp {
       }
     }
     return f;
-  }
-
-  /** Solves the LP; fills {@code flow} and returns the optimum, or -1 when GLOP failed. */
-  static double lp(ArcFlowGraph g, double[] flow, long deadline) {
-    MPSolver s = MPSolver.createSolver("GLOP");
-    if (s == null) {
-      return -1;
-    }
-    try {
-      int arcs = g.arcCount();
-      MPVariable[] f = flowModel(s, g, -1, null);
-      MPObjective obj = s.objective();
-      obj.setMinimization();
-      // The time limit is what is left after building the model.
-      long ms = (deadline - System.nanoTime()) / 1_000_000;
-      if (ms < 2) {
-        return -1;
-      }
-      s.setTimeLimit(ms);
-      MPSolver.ResultStatus st = s.solve();
-      if (st != MPSolver.ResultStatus.OPTIMAL) {
-        return -1;
-      }
-      for (int a = 0; a < arcs; a++) {
-        flow[a] = f[a].solutionValue();
-      }
-      return obj.value();
-    } finally {
-      s.delete();
-    }
   }
 
   /** Decomposes a fractional flow into source-sink paths (item types) with weights. */
