@@ -278,18 +278,25 @@ public final class CpSatPacker {
       for (int k = 1; k <= 3 && ReducedCostFixing.count(keep) * 4 > graph.arcCount(); k++) {
         // Degenerate duals keep many arcs: other (near-)optimal duals remove different ones.
         long left = phaseEnd - System.nanoTime();
-        ArcFlowLp.Solution alt = lpModel.solvePerturbed(options.seed() + k, 1e-3,
+        ArcFlowLp.Solution alt = lpModel.solvePerturbed(options.seed() + k, 0.05,
             System.nanoTime() + left / 8);
         if (alt == null) {
           break;
         }
-        keep = ReducedCostFixing.intersect(keep,
-            ReducedCostFixing.keep(graph, alt.nodeDual(), alt.coverDual(), target));
+        keep = ReducedCostFixing.intersect(keep, ReducedCostFixing.keep(graph, alt.arcCost(),
+            alt.nodeDual(), alt.coverDual(), target));
       }
       ArcFlowGraph reduced = graph.restrict(keep);
+      // The LP flow uses only arcs of reduced cost 0, which the fixing keeps: hint its rounding.
+      long[] lpHint = new long[reduced.arcCount()];
+      for (int a = 0, k = 0; a < keep.length; a++) {
+        if (keep[a]) {
+          lpHint[k++] = Math.round(sol.flow()[a]);
+        }
+      }
       note = "+rcf" + (100L * reduced.arcCount() / Math.max(1, graph.arcCount())) + "%";
       long left = phaseEnd - System.nanoTime();
-      CpSatModels.Outcome out = CpSatModels.arcFlow(reduced, target, target, null,
+      CpSatModels.Outcome out = CpSatModels.arcFlow(reduced, target, target, null, lpHint,
           System.nanoTime() + left * 9 / 20, options.workers(), options.seed());
       boolean infeasible = out.kind() == CpSatModels.Kind.INFEASIBLE;
       if (out.packing() != null && checked(out.packing(), instance)) {

@@ -40,8 +40,11 @@ public final class ArcFlowLp {
    * @param nodeDual the dual of each node's conservation row (0 for the source and the sink,
    *     which have none)
    * @param coverDual the dual of each item type's cover row
+   * @param arcCost the objective coefficient of each arc in this LP, or null for the model's own
+   *     (1 on source arcs, else 0)
    */
-  public record Solution(double value, double[] flow, double[] nodeDual, double[] coverDual) {}
+  public record Solution(double value, double[] flow, double[] nodeDual, double[] coverDual,
+      double @Nullable [] arcCost) {}
 
   /**
    * The continuous arc-flow model of one graph, kept in one GLOP solver so that re-solves after
@@ -117,27 +120,38 @@ public final class ArcFlowLp {
       for (int t = 0; t < sigma.length; t++) {
         sigma[t] = cover[t].dualValue();
       }
-      return new Solution(s.objective().value(), flow, pi, sigma);
+      return new Solution(s.objective().value(), flow, pi, sigma, null);
     }
 
     /**
-     * Re-solves with the objective perturbed by {@code eps} times a seeded random weight on each
-     * item arc, keeping the optimum within {@code eps * bins} of the LP value: another optimal
-     * or near-optimal dual for reduced-cost fixing when the first one is degenerate. The
-     * objective is restored afterwards.
+     * Re-solves with the objective lowered by up to {@code eps / items} on each item arc (seeded
+     * random weights), so that the optimum is a different vertex when the LP is dual degenerate.
+     * The costs only go down, so the duals of this LP, with these costs, still give a valid
+     * reduced-cost fixing of the original problem (see {@link ReducedCostFixing}); a path has at
+     * most {@code items} item arcs, so no path gets a negative cost. The objective is restored
+     * afterwards.
      *
-     * @return the duals of the perturbed LP (with the value of the perturbed objective), or null
+     * @return the solution with its duals and the arc costs it used, or null
      */
     public @Nullable Solution solvePerturbed(long seed, double eps, long deadline) {
       java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
       MPObjective obj = s.objective();
+      int items = 0;
+      for (int d : g.demand) {
+        items += d;
+      }
+      double[] cost = new double[f.length];
       for (int a = 0; a < f.length; a++) {
+        cost[a] = g.tail[a] == g.source ? 1 : 0;
         if (g.arcType[a] >= 0) {
-          obj.setCoefficient(f[a], (g.tail[a] == g.source ? 1 : 0) + eps * rnd.nextDouble());
+          cost[a] -= eps / Math.max(1, items) * rnd.nextDouble();
+          obj.setCoefficient(f[a], cost[a]);
         }
       }
       try {
-        return solve(deadline);
+        Solution sol = solve(deadline);
+        return sol == null ? null
+            : new Solution(sol.value(), sol.flow(), sol.nodeDual(), sol.coverDual(), cost);
       } finally {
         for (int a = 0; a < f.length; a++) {
           if (g.arcType[a] >= 0) {

@@ -129,6 +129,15 @@ public final class CpSatModels {
    */
   public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, @Nullable Packing hint,
       long deadline, int workers, long seed) {
+    return arcFlow(g, lb, ub, hint, null, deadline, workers, seed);
+  }
+
+  /**
+   * As above; when {@code hint} is null and {@code flowHint} is not, the flow per arc is hinted
+   * (e.g. a rounded LP flow; it need not be feasible, CP-SAT repairs it).
+   */
+  public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, @Nullable Packing hint,
+      long @Nullable [] flowHint, long deadline, int workers, long seed) {
     load();
     long buildStart = System.nanoTime();
     CpModel m = new CpModel();
@@ -185,6 +194,10 @@ public final class CpSatModels {
         m.addHint(f[a], hintFlow[a]);
       }
       m.addHint(z, ub);
+    } else if (hint == null && flowHint != null) {
+      for (int a = 0; a < arcs; a++) {
+        m.addHint(f[a], Math.min(flowHint[a], ub));
+      }
     }
     double seconds = solveSeconds(deadline, System.nanoTime() - buildStart);
     if (seconds < MIN_SOLVE_SECONDS) {

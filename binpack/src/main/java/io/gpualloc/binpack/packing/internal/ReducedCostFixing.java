@@ -2,6 +2,7 @@ package io.gpualloc.binpack.packing.internal;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reduced-cost fixing on the arc-flow model: which arcs can carry flow in a packing with at most
@@ -46,6 +47,25 @@ public final class ReducedCostFixing {
    */
   public static boolean[] keep(ArcFlowGraph g, double[] nodeDual, double[] coverDual,
       int target) {
+    return keep(g, null, nodeDual, coverDual, target);
+  }
+
+  /**
+   * As {@link #keep(ArcFlowGraph, double[], double[], int)}, with the duals of an LP whose arc
+   * costs {@code arcCost} are at most the true ones (1 on source arcs, else 0), e.g. a perturbed
+   * LP with lowered costs: the number of bins is at least the lowered objective, so the argument
+   * holds with {@code rc} computed from the lowered costs.
+   *
+   * @param g the graph
+   * @param arcCost cost per arc, each at most the true cost; null for the true costs
+   * @param nodeDual dual per node (source and sink entries are ignored and taken as 0)
+   * @param coverDual dual per item type (negative entries are taken as 0)
+   * @param target the number of bins sought
+   * @return one flag per arc
+   * @throws IllegalArgumentException when an arc cost exceeds the true cost
+   */
+  public static boolean[] keep(ArcFlowGraph g, double @Nullable [] arcCost, double[] nodeDual,
+      double[] coverDual, int target) {
     int nodes = g.nodeCount;
     int arcs = g.arcCount();
     double[] pi = nodeDual.clone();
@@ -60,6 +80,13 @@ public final class ReducedCostFixing {
     double[] rc = new double[arcs];
     for (int a = 0; a < arcs; a++) {
       double c = g.tail[a] == g.source ? 1 : 0;
+      if (arcCost != null) {
+        if (arcCost[a] > c) {
+          throw new IllegalArgumentException("arc " + a + " cost " + arcCost[a]
+              + " above its true cost " + c + ": the fixing would not be valid");
+        }
+        c = arcCost[a];
+      }
       rc[a] = c - pi[g.tail[a]] + pi[g.head[a]] - (g.arcType[a] >= 0 ? sigma[g.arcType[a]] : 0);
     }
     int[] order = topologicalOrder(g);
