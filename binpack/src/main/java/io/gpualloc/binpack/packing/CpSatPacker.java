@@ -21,18 +21,26 @@ import org.jspecify.annotations.Nullable;
  *   <li>the cheap bounds ({@link LowerBounds}) and the heuristic portfolio ({@link
  *       BinPackers#portfolio()}); if the best heuristic meets the bound, it is returned as
  *       optimal without building a model;
+ *   <li>on vector instances still open, an exact-fill run of MBS' with 200,000 search nodes per
+ *       bin (a tenth of the budget at most), which finds perfect fills the portfolio's
+ *       20,000-node cap misses;
  *   <li>for classic instances (one bin type, unlimited), the arc-flow graph, compressed
- *       ({@code ArcFlowGraph}); up to 40% of the remaining time on its LP relaxation (GLOP): the
- *       LP optimum rounded up is a lower bound (the Gilmore-Gomory bound, computed in floating
- *       point with a 1e-6 tolerance), and residual-rounding dives on it give packings that often
- *       meet that bound;
- *   <li>for classic instances still open, up to 60% of the remaining time on the arc-flow model
- *       as a MIP for SCIP (single-threaded, bundled with OR-Tools), asked for fewer bins than the
- *       best packing; when SCIP proves there is none, the best packing is optimal (a
- *       floating-point MIP proof within SCIP's tolerances);
+ *       ({@code ArcFlowGraph}), built once and shared by every later step; its LP relaxation
+ *       (GLOP, one model kept for the call): the LP optimum rounded up is a lower bound (the
+ *       Gilmore-Gomory bound, floating point with a 1e-6 tolerance), and a residual-rounding dive
+ *       re-solves the same model with lowered demands (warm start) to get a packing;
+ *   <li>reduced-cost fixing: with the LP duals (and, when they keep more than a quarter of the
+ *       arcs, those of up to three LPs with lowered, perturbed item-arc costs), only the arcs that
+ *       can carry flow in a packing with {@code target} = lower-bound bins are kept (an exact
+ *       argument, see {@code ReducedCostFixing}); CP-SAT, hinted with the rounded LP flow, then
+ *       SCIP search that restricted graph for a packing with {@code target} bins. A packing found
+ *       there is checked and optimal, because the bound comes from the full LP or the cheap
+ *       bounds, never from the restricted graph. A proof that the restricted graph has none
+ *       raises the bound to {@code target + 1} (exact for CP-SAT, within SCIP's tolerances for
+ *       SCIP) and the next target is tried. Up to 70% of the time left goes to this phase;
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
- *       and given the lower bound as a constraint: on the arc-flow model for classic instances,
- *       else (several bin types, availability limits, or a graph above {@link
+ *       and given the lower bound as a constraint: on the full arc-flow model for classic
+ *       instances, else (several bin types, availability limits, or a graph above {@link
  *       SolverOptions#maxArcs()} arcs) on the assignment model with symmetry breaking.
  * </ol>
  *
@@ -52,8 +60,10 @@ import org.jspecify.annotations.Nullable;
  * OR-Tools until the host calls {@link #preload()}, which it should do when it starts. {@code
  * benchmarks/.../packing/BudgetCheck} measures the elapsed time over the budget.
  *
- * <p>The answer is never empty: at worst the heuristic packing with its bound, status {@link
- * PackingStatus#TIMEOUT_FALLBACK}. Every returned packing is checked against the instance. With
+ * <p>The answer is never empty: at worst the heuristic packing with its bound. Its status is
+ * {@link PackingStatus#FEASIBLE} when an OR-Tools step ran (the LP gave its bound, or CP-SAT ran
+ * with the packing as its hint and found nothing better), and {@link
+ * PackingStatus#TIMEOUT_FALLBACK} only when the budget ran out before any did. Every returned packing is checked against the instance. With
  * one worker and a fixed seed the search is deterministic except where the time limit cuts it.
  *
  * <p>OR-Tools is an optional dependency of {@code gpualloc-binpack}: without {@code
