@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  *       there is checked and optimal, because the bound comes from the full LP or the cheap
  *       bounds, never from the restricted graph. A proof that the restricted graph has none
  *       raises the bound to {@code target + 1} (exact for CP-SAT, within SCIP's tolerances for
- *       SCIP) and the next target is tried. Up to 70% of the time left goes to this phase;
+ *       SCIP) and the next target is tried. Up to 85% of the time left goes to this phase;
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
  *       and given the lower bound as a constraint: on the full arc-flow model for classic
  *       instances, else (several bin types, availability limits, or a graph above {@link
@@ -274,27 +274,32 @@ public final class CpSatPacker {
    * with CP-SAT, then SCIP. A packing found there is a packing of the instance (checked). When a
    * solver proves the restricted model infeasible, no packing with {@code target} bins exists
    * (the fixing is exact, see {@code ReducedCostFixing}), so the bound rises by one and the next
-   * target is tried. Up to 45% of the time left goes to CP-SAT, then up to 60% of the rest to
-   * SCIP; the rest stays for CP-SAT on the full graph.
+   * target is tried. The phase takes up to 85% of the time left: 55% of it for CP-SAT, the rest
+   * for SCIP; what remains after the phase stays for CP-SAT on the full graph.
    */
   private static Fixed fixAndSolve(PackingInstance instance, Problem p, ArcFlowGraph graph,
       ArcFlowLp.Model lpModel, ArcFlowLp.Solution sol, int lbBins, int ubBins, long deadline,
       SolverOptions options) {
     String note = "";
     int target = lbBins;
-    long phaseEnd = System.nanoTime() + (deadline - System.nanoTime()) * 7 / 10;
+    long phaseEnd = System.nanoTime() + (deadline - System.nanoTime()) * 17 / 20;
     while (target < ubBins && phaseEnd - System.nanoTime() > 20_000_000L) {
       boolean[] keep = ReducedCostFixing.keep(graph, sol.nodeDual(), sol.coverDual(), target);
       for (int k = 1; k <= 3 && ReducedCostFixing.count(keep) * 4 > graph.arcCount(); k++) {
         // Degenerate duals keep many arcs: other (near-)optimal duals remove different ones.
+        // Each try costs an LP solve; stop when one removes less than 5% of what is kept.
         long left = phaseEnd - System.nanoTime();
         ArcFlowLp.Solution alt = lpModel.solvePerturbed(options.seed() + k, 0.05,
             System.nanoTime() + left / 8);
         if (alt == null) {
           break;
         }
+        int before = ReducedCostFixing.count(keep);
         keep = ReducedCostFixing.intersect(keep, ReducedCostFixing.keep(graph, alt.arcCost(),
             alt.nodeDual(), alt.coverDual(), target));
+        if (ReducedCostFixing.count(keep) * 20 > before * 19) {
+          break;
+        }
       }
       ArcFlowGraph reduced = graph.restrict(keep);
       // The LP flow uses only arcs of reduced cost 0, which the fixing keeps: hint its rounding.
@@ -307,7 +312,7 @@ public final class CpSatPacker {
       note = "+rcf" + (100L * reduced.arcCount() / Math.max(1, graph.arcCount())) + "%";
       long left = phaseEnd - System.nanoTime();
       CpSatModels.Outcome out = CpSatModels.arcFlow(reduced, target, target, null, lpHint,
-          System.nanoTime() + left * 9 / 20, options.workers(), options.seed());
+          System.nanoTime() + left * 11 / 20, options.workers(), options.seed());
       boolean infeasible = out.kind() == CpSatModels.Kind.INFEASIBLE;
       if (out.packing() != null && checked(out.packing(), instance)) {
         return new Fixed(out.packing(), lbBins, "rcf-cp-sat", note);
