@@ -4,7 +4,6 @@ import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
 import io.gpualloc.binpack.packing.internal.ArcFlowLp;
 import io.gpualloc.binpack.packing.internal.ArcFlowMip;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
-import io.gpualloc.binpack.packing.internal.GreedyPackers;
 import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.binpack.packing.internal.Problem;
 import io.gpualloc.binpack.packing.internal.ReducedCostFixing;
@@ -21,9 +20,6 @@ import org.jspecify.annotations.Nullable;
  *   <li>the cheap bounds ({@link LowerBounds}) and the heuristic portfolio ({@link
  *       BinPackers#portfolio()}); if the best heuristic meets the bound, it is returned as
  *       optimal without building a model;
- *   <li>on vector instances still open, an exact-fill run of MBS' with 200,000 search nodes per
- *       bin (a tenth of the budget at most), which finds perfect fills the portfolio's
- *       20,000-node cap misses;
  *   <li>for classic instances (one bin type, unlimited), the arc-flow graph, compressed
  *       ({@code ArcFlowGraph}), built once and shared by every later step; its LP relaxation
  *       (GLOP, one model kept for the call): the LP optimum rounded up is a lower bound (the
@@ -74,9 +70,6 @@ import org.jspecify.annotations.Nullable;
 public final class CpSatPacker {
   /** Below this many milliseconds left, a call does not load OR-Tools' native library. */
   public static final int LOAD_RESERVE_MILLIS = 2000;
-
-  /** Search nodes per bin of the exact-fill MBS' run on vector instances. */
-  static final int EXACT_FILL_NODES = 200_000;
 
   private CpSatPacker() {}
 
@@ -131,18 +124,6 @@ public final class CpSatPacker {
           source, start);
     }
     long ubCost = best.isComplete() ? best.cost(instance) : Long.MAX_VALUE;
-    if (ubCost > lbCost && best.isComplete() && instance.dimensions() > 1) {
-      // Exact fill: on vector instances the portfolio's MBS' stops each bin's subset search at
-      // 20,000 nodes, which misses perfect fills that 10x the nodes finds quickly when they
-      // exist. Bins started after a tenth of the budget fall back to 64 nodes.
-      Packing q = new GreedyPackers.MinimumBinSlack(EXACT_FILL_NODES,
-          System.nanoTime() + budget / 10).pack(instance);
-      if (BinPackers.better(q, best, instance)) {
-        best = q;
-        source = "mbs-exact-fill";
-        ubCost = best.cost(instance);
-      }
-    }
     if (ubCost == lbCost) {
       return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "none", source, start);
     }
