@@ -151,8 +151,8 @@ public final class CpSatPacker {
         long left = deadline - System.nanoTime();
         ArcFlowLp.Solution sol = lpModel == null ? null
             : lpModel.solve(System.nanoTime() + left / 4);
-        lpNote = "+lp";
         if (sol != null) {
+          lpNote = "+lp";
           exactRan = true;
           long lpBound = (long) Math.ceil(sol.value() - 1e-6) * p.cost[0];
           lbCost = Math.max(lbCost, lpBound);
