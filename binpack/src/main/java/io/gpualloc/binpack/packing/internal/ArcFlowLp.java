@@ -15,11 +15,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The LP relaxation of the arc-flow model (solved with GLOP) and a residual-rounding primal
- * heuristic on it: decompose the LP flow into patterns, fix {@code floor(weight)} copies of each
- * (or one copy of the heaviest pattern when none is integral), re-solve on the remaining items,
- * and pack the small remainder with the heuristic portfolio. Two dives: all integral parts at
- * once (fast), or the heaviest pattern only per LP solve (slower, closer to the LP).
+ * The LP relaxation of the arc-flow model (solved with GLOP, one {@link Model} per graph, its
+ * duals kept for reduced-cost fixing) and a residual-rounding primal heuristic on it: decompose
+ * the LP flow into patterns, fix {@code floor(weight)} copies of each (or one copy of the heaviest
+ * pattern when none is integral, or with {@code onePattern}), lower the demands in the same model
+ * and re-solve it from its previous basis, and pack the small remainder with the heuristic
+ * portfolio.
  */
 public final class ArcFlowLp {
   private ArcFlowLp() {}
