@@ -156,10 +156,19 @@ public final class CpSatPacker {
           exactRan = true;
           long lpBound = (long) Math.ceil(sol.value() - 1e-6) * p.cost[0];
           lbCost = Math.max(lbCost, lpBound);
-          if (ubCost > lbCost) {
-            left = deadline - System.nanoTime();
-            ArcFlowLp.Result dive = ArcFlowLp.dive(p, graph, lpModel, sol,
-                System.nanoTime() + left / 5, false);
+          // Dives: all integral patterns per warm LP re-solve on this graph (fast); then, still
+          // open, the rebuilding dives (residual graph and a cold LP per step, all integral
+          // patterns, then the heaviest one only), which are slower but tighter.
+          long diveEnd = System.nanoTime() + (deadline - System.nanoTime()) / 3;
+          for (int kind = 0; kind < 3; kind++) {
+            if (ubCost <= lbCost || diveEnd - System.nanoTime() <= 0) {
+              break;
+            }
+            left = diveEnd - System.nanoTime();
+            ArcFlowLp.Result dive = kind == 0
+                ? ArcFlowLp.dive(p, graph, lpModel, sol, System.nanoTime() + left / 2, false)
+                : ArcFlowLp.rebuildDive(p, options.maxArcs(),
+                    kind == 1 ? System.nanoTime() + left / 2 : diveEnd, kind == 2);
             Packing q = dive.packing();
             if (q != null && q.violations(instance).isEmpty() && q.cost(instance) < ubCost) {
               best = q;
@@ -292,11 +301,16 @@ public final class CpSatPacker {
       }
       note = "+rcf" + (100L * reduced.arcCount() / Math.max(1, graph.arcCount())) + "%";
       long left = phaseEnd - System.nanoTime();
-      CpSatModels.Outcome out = CpSatModels.arcFlow(reduced, target, target, null, lpHint,
-          System.nanoTime() + left * 11 / 20, options.workers(), options.seed());
-      boolean infeasible = out.kind() == CpSatModels.Kind.INFEASIBLE;
-      if (out.packing() != null && checked(out.packing(), instance)) {
-        return new Fixed(out.packing(), lbBins, "rcf-cp-sat", note);
+      boolean infeasible = false;
+      if (reduced.arcCount() * 2 <= graph.arcCount()) {
+        // CP-SAT's search pays off on a small restricted graph; on a large one SCIP's LP-based
+        // search gets the whole phase (measured on Schwerin: 89-98% of the arcs kept).
+        CpSatModels.Outcome out = CpSatModels.arcFlow(reduced, target, target, null, lpHint,
+            System.nanoTime() + left * 11 / 20, options.workers(), options.seed());
+        infeasible = out.kind() == CpSatModels.Kind.INFEASIBLE;
+        if (out.packing() != null && checked(out.packing(), instance)) {
+          return new Fixed(out.packing(), lbBins, "rcf-cp-sat", note);
+        }
       }
       if (!infeasible && phaseEnd - System.nanoTime() > 20_000_000L) {
         ArcFlowMip.Outcome mip = ArcFlowMip.solve(reduced, target, target + 1, phaseEnd);
