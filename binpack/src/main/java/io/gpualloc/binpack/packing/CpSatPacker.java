@@ -23,15 +23,18 @@ import org.jspecify.annotations.Nullable;
  *   <li>for classic instances (one bin type, unlimited), the arc-flow graph, compressed
  *       ({@code ArcFlowGraph}), built once and shared by every later step; its LP relaxation
  *       (GLOP, one model kept for the call): the LP optimum rounded up is a lower bound (the
- *       Gilmore-Gomory bound, floating point with a 1e-6 tolerance), and a residual-rounding dive
- *       re-solves the same model with lowered demands (warm start) to get a packing;
+ *       Gilmore-Gomory bound, floating point with a 1e-6 tolerance); residual-rounding dives
+ *       (up to a third of the time left) give packings: first on the same model, re-solved with
+ *       lowered demands (warm start), then, still open, on the residual items' own graph with a
+ *       cold LP per step (slower, tighter);
  *   <li>reduced-cost fixing: with the LP duals (and, when they keep more than a quarter of the
  *       arcs, those of up to three LPs with lowered, perturbed item-arc costs), only the arcs that
  *       can carry flow in a packing with {@code target} = lower-bound bins are kept (an exact
- *       argument, see {@code ReducedCostFixing}); CP-SAT, hinted with the rounded LP flow, then
- *       SCIP search that restricted graph for a packing with {@code target} bins. A packing found
- *       there is checked and optimal, because the bound comes from the full LP or the cheap
- *       bounds, never from the restricted graph. A proof that the restricted graph has none
+ *       argument, see {@code ReducedCostFixing}); CP-SAT, hinted with the rounded LP flow (when
+ *       at most half of the arcs are kept), then SCIP search that restricted graph for a
+ *       packing with {@code target} bins. A packing found there is checked and optimal,
+ *       because the bound comes from the full LP or the cheap bounds, never from the restricted
+ *       graph. A proof that the restricted graph has none
  *       raises the bound to {@code target + 1} (exact for CP-SAT, within SCIP's tolerances for
  *       SCIP) and the next target is tried. Up to 85% of the time left goes to this phase;
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
@@ -59,8 +62,9 @@ import org.jspecify.annotations.Nullable;
  * <p>The answer is never empty: at worst the heuristic packing with its bound. Its status is
  * {@link PackingStatus#FEASIBLE} when an OR-Tools step ran (the LP gave its bound, or CP-SAT ran
  * with the packing as its hint and found nothing better), and {@link
- * PackingStatus#TIMEOUT_FALLBACK} only when the budget ran out before any did. Every returned packing is checked against the instance. With
- * one worker and a fixed seed the search is deterministic except where the time limit cuts it.
+ * PackingStatus#TIMEOUT_FALLBACK} only when the budget ran out before any did. Every returned
+ * packing is checked against the instance. With one worker and a fixed seed the search is
+ * deterministic except where the time limit cuts it.
  *
  * <p>OR-Tools is an optional dependency of {@code gpualloc-binpack}: without {@code
  * com.google.ortools:ortools-java} on the class path, {@link #solve} throws {@link
@@ -264,8 +268,9 @@ public final class CpSatPacker {
    * with CP-SAT, then SCIP. A packing found there is a packing of the instance (checked). When a
    * solver proves the restricted model infeasible, no packing with {@code target} bins exists
    * (the fixing is exact, see {@code ReducedCostFixing}), so the bound rises by one and the next
-   * target is tried. The phase takes up to 85% of the time left: 55% of it for CP-SAT, the rest
-   * for SCIP; what remains after the phase stays for CP-SAT on the full graph.
+   * target is tried. The phase takes up to 85% of the time left: 55% of it for CP-SAT when the
+   * restricted graph keeps at most half of the arcs, the rest (or all) for SCIP; what remains
+   * after the phase stays for CP-SAT on the full graph.
    */
   private static Fixed fixAndSolve(PackingInstance instance, Problem p, ArcFlowGraph graph,
       ArcFlowLp.Model lpModel, ArcFlowLp.Solution sol, int lbBins, int ubBins, long deadline,
