@@ -3,7 +3,7 @@
  * packing.
  *
  * <p>OR-Tools is optional ({@code requires static}): only {@code CpSatPacker}, {@code
- * GpuRepacker}, the {@code cp-sat} gang placer and the {@code cp-sat} MIG planner use it, and they
+ * GpuRepacker}, the {@code cp-sat} gang placer, the {@code cp-sat} MIG planner and the {@code cp-sat} defrag planner use it, and they
  * check for it before any work. Its Java jar declares no module name, so it is read as the automatic module {@code ortools.java}, the name derived from the
  * file {@code ortools-java-<version>.jar}; see docs/modules.md.
  */
@@ -18,4 +18,6 @@ module io.gpualloc.binpack {
   exports io.gpualloc.binpack.gang;
   exports io.gpualloc.binpack.packing;
   exports io.gpualloc.binpack.mig;
+  exports io.gpualloc.binpack.defrag;
+  exports io.gpualloc.binpack.solver;
 }

@@ -1,6 +1,7 @@
 package io.gpualloc.benchmarks;
 
 import io.gpualloc.benchmarks.gang.GangReplayCommand;
+import io.gpualloc.benchmarks.mig.MigReplayCommand;
 import io.gpualloc.benchmarks.replay.ReplayCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,9 @@ import org.openjdk.jmh.runner.BenchmarkListEntry;
  *   <li>no arguments, {@code help}, {@code -h} or {@code --help}: prints {@link #usage()}, exit 0;
  *   <li>{@code replay ...}: the trace-replay simulator ({@link ReplayCommand});
  *   <li>{@code gang-replay ...}: the gang replay ({@link GangReplayCommand});
+ *   <li>{@code mig-replay ...}: the MIG stream replay ({@link MigReplayCommand});
+ *   <li>{@code defrag ...}: defragmentation plans on openb snapshots ({@link
+ *       io.gpualloc.benchmarks.defrag.DefragCommand});
  *   <li>{@code jmh [JMH options]}: JMH as is (without a benchmark name, the whole suite);
  *   <li>a benchmark name or pattern, or an argument starting with {@code -}: JMH with all
  *       arguments ({@code LedgerBenchmark -f 1});
@@ -39,7 +43,8 @@ public final class Main {
       "RepackExample", "repack a fragmented 50-node cluster with the proof gap (CP-SAT, 10 s)",
       "TopologyExample", "best GPU sets on a DGX-1; parse nvidia-smi topo -m text",
       "ModulePathExample", "place pods with fgd and try the exact packer (module-path demo)",
-      "MigPlanExample", "MIG layouts and reconfiguration steps for 8 H100s (greedy and CP-SAT)");
+      "MigPlanExample", "MIG layouts and reconfiguration steps for 8 H100s (greedy and CP-SAT)",
+      "DefragExample", "make room for a waiting 8-GPU pod: baseline, greedy and CP-SAT plans");
 
   /**
    * Dispatches on the first argument and exits with the command's status.
@@ -76,6 +81,14 @@ public final class Main {
       System.setProperty("java.awt.headless", "true");
       return GangReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
     }
+    if (first.equals("mig-replay")) {
+      System.setProperty("java.awt.headless", "true");
+      return MigReplayCommand.run(Arrays.copyOfRange(args, 1, args.length));
+    }
+    if (first.equals("defrag")) {
+      return io.gpualloc.benchmarks.defrag.DefragCommand.run(
+          Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     if (first.equals("jmh")) {
       org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
       return -1;
@@ -85,7 +98,7 @@ public final class Main {
       return -1;
     }
     err.println("gpualloc-benchmarks: unknown command '" + first + "'; allowed: replay,"
-        + " gang-replay, jmh, help,"
+        + " gang-replay, mig-replay, defrag, jmh, help,"
         + " or a JMH benchmark (" + String.join(", ", benchmarks().keySet())
         + ") (run without arguments for usage)");
     return ReplayCommand.EXIT_USAGE;
@@ -151,6 +164,12 @@ public final class Main {
             + " options)\n")
         .append("  ").append(jar).append(" gang-replay [options]\n")
         .append("      replay a seeded stream of gangs through the gang placers (gang-replay"
+            + " --help)\n")
+        .append("  ").append(jar).append(" mig-replay [options]\n")
+        .append("      replay seeded streams of MIG services through slot placement and the"
+            + " layout planners (mig-replay --help)\n")
+        .append("  ").append(jar).append(" defrag [options]\n")
+        .append("      defragmentation plans on openb snapshots at 80/90/95% load (defrag"
             + " --help)\n")
         .append("  ").append(jar).append(" <Benchmark> [JMH options]\n")
         .append("      run the JMH benchmarks whose name matches, e.g. LedgerBenchmark -f 1\n")

@@ -69,7 +69,20 @@ class MainTest {
     assertEquals("", o.out());
     assertEquals(1, o.err().lines().count(), o.err());
     assertTrue(o.err().startsWith("gpualloc-benchmarks: unknown command 'replya'; allowed:"
-        + " replay, gang-replay, jmh, help, or a JMH benchmark (Dgx1SelectionBenchmark"), o.err());
+        + " replay, gang-replay, mig-replay, defrag, jmh, help,"
+        + " or a JMH benchmark (DefragBenchmark,"
+        + " Dgx1SelectionBenchmark"), o.err());
+  }
+
+  @Test
+  void defragBadOptionsAreOneLineAndExitTwo() throws Exception {
+    Outcome o = run("defrag", "--budget", "ten");
+    assertEquals(2, o.status());
+    assertEquals(1, o.err().lines().count(), o.err());
+    assertTrue(o.err().startsWith("defrag: --budget ten is not allowed"), o.err());
+    Outcome u = run("defrag", "--fast", "1");
+    assertEquals(2, u.status());
+    assertTrue(u.err().startsWith("defrag: unknown option --fast; allowed:"), u.err());
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.Decision;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
@@ -65,8 +66,15 @@ class MemoEquivalenceProperties {
     Arbitrary<Integer> mem = Arbitraries.of(16384, 65536);
     Arbitrary<Integer> gpus = Arbitraries.of(0, 1, 2, 4);
     Arbitrary<GpuModel> model = Arbitraries.of(T4, A100, G2);
-    return Combinators.combine(cpu, mem, gpus, model).as((c, m, g, mo) ->
-        Node.builder("n" + i).cpuMilli(c).memoryMib(m).gpus(g, mo).build());
+    // share caps (HAMi's split count) on some templates: the memo must tell 0, 1 and more apart
+    Arbitrary<Integer> cap = Arbitraries.of(Gpu.UNLIMITED_SHARES, Gpu.UNLIMITED_SHARES, 1, 2, 3);
+    return Combinators.combine(cpu, mem, gpus, model, cap).as((c, m, g, mo, k) -> {
+      Node.Builder b = Node.builder("n" + i).cpuMilli(c).memoryMib(m);
+      for (int x = 0; x < g; x++) {
+        b.gpu(new Gpu(x, "GPU-n" + i + "-" + x, mo, 0, null, k));
+      }
+      return b.build();
+    });
   }
 
   static Arbitrary<Cluster> clusters() {

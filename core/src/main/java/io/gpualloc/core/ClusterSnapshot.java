@@ -77,6 +77,22 @@ public final class ClusterSnapshot implements ClusterView {
   }
 
   @Override
+  public boolean canShare(int gpuId, int computeMilli, int memoryMib) {
+    checkGpu(gpuId);
+    Ledger l = ledger;
+    byte m = l.gpuMode[gpuId];
+    return (m == Ledger.FREE || m == Ledger.SHARED) && !l.gpuUnhealthy[gpuId]
+        && l.gpuGrants[gpuId] < l.gpuMaxShares[gpuId]
+        && 1000 - l.gpuUsedCompute[gpuId] >= computeMilli
+        && l.gpuCapacityMem[gpuId] - l.gpuUsedMem[gpuId] >= memoryMib;
+  }
+
+  @Override
+  public int gpuMaxShares(int gpuId) {
+    return ledger.gpuMaxShares[checkGpu(gpuId)];
+  }
+
+  @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
     Checks.notNull("MIG query", "profile", profile);
     return ledger.canPlaceMig(checkGpu(gpuId), profile, startSlot);

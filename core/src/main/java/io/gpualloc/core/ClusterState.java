@@ -386,6 +386,24 @@ public final class ClusterState implements ClusterView {
   }
 
   @Override
+  public boolean canShare(int gpuId, int computeMilli, int memoryMib) {
+    acquire();
+    checkGpu(gpuId);
+    Ledger l = ledger;
+    byte m = l.gpuMode[gpuId];
+    return (m == Ledger.FREE || m == Ledger.SHARED) && !l.gpuUnhealthy[gpuId]
+        && l.gpuGrants[gpuId] < l.gpuMaxShares[gpuId]
+        && 1000 - l.gpuUsedCompute[gpuId] >= computeMilli
+        && l.gpuCapacityMem[gpuId] - l.gpuUsedMem[gpuId] >= memoryMib;
+  }
+
+  @Override
+  public int gpuMaxShares(int gpuId) {
+    acquire();
+    return ledger.gpuMaxShares[checkGpu(gpuId)];
+  }
+
+  @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
     Checks.notNull("MIG query", "profile", profile);
     acquire();

@@ -139,6 +139,37 @@ public interface ClusterView {
   int gpuGrantCount(int gpuId);
 
   /**
+   * The GPU's share cap: the most shared grants it holds at once ({@link Gpu#maxShares()}, HAMi's
+   * split count), {@link Gpu#UNLIMITED_SHARES} when it has none. A SHARED GPU whose {@link
+   * #gpuGrantCount} has reached it takes no further share.
+   *
+   * @param gpuId a GPU id of a member node
+   * @return the cap
+   * @throws UnknownNodeException when the GPU's node is not a member
+   */
+  default int gpuMaxShares(int gpuId) {
+    return cluster().gpu(gpuId).maxShares();
+  }
+
+  /**
+   * How many more shared grants the GPU may take under its share cap now: {@link
+   * Gpu#UNLIMITED_SHARES} without a cap, 0 when it is not FREE or SHARED. Compute and memory may
+   * bound the shares further.
+   *
+   * @param gpuId a GPU id of a member node
+   * @return the shares left under the cap
+   * @throws UnknownNodeException when the GPU's node is not a member
+   */
+  default int gpuSharesLeft(int gpuId) {
+    GpuMode mode = gpuMode(gpuId);
+    if (mode != GpuMode.FREE && mode != GpuMode.SHARED) {
+      return 0;
+    }
+    int cap = gpuMaxShares(gpuId);
+    return cap == Gpu.UNLIMITED_SHARES ? cap : Math.max(0, cap - gpuGrantCount(gpuId));
+  }
+
+  /**
    * Whether an instance of {@code profile} can be created at {@code startSlot} on the GPU now
    * (false on an unhealthy GPU).
    *
@@ -201,7 +232,9 @@ public interface ClusterView {
 
   /**
    * Whether a GPU may take a share of {@code computeMilli} and {@code memoryMib} now: FREE or
-   * SHARED, healthy, with that much free.
+   * SHARED, healthy, below its share cap ({@link #gpuMaxShares}), with that much free. This is the
+   * one predicate every policy routes its "can this GPU take this share" through; it answers as
+   * {@link ClusterState#allocate} would for a single share grant.
    *
    * @param gpuId a GPU id of a member node
    * @param computeMilli compute the share needs
@@ -213,6 +246,7 @@ public interface ClusterView {
     GpuMode mode = gpuMode(gpuId);
     return (mode == GpuMode.FREE || mode == GpuMode.SHARED)
         && isGpuHealthy(gpuId)
+        && gpuGrantCount(gpuId) < gpuMaxShares(gpuId)
         && gpuFreeComputeMilli(gpuId) >= computeMilli
         && gpuFreeMemoryMib(gpuId) >= memoryMib;
   }

@@ -12,6 +12,14 @@ import org.jspecify.annotations.Nullable;
  * and the GPU is never granted whole or shared. The ledger never creates or destroys instances on
  * a static GPU.
  *
+ * <p>A GPU may carry a <em>share cap</em> ({@code maxShares}, HAMi's split count): at most that
+ * many shared grants ({@link GpuGrant.Share}) on it at once, whatever compute and memory remain.
+ * {@link #UNLIMITED_SHARES} (the default) means no cap: only compute and memory bound the shares.
+ * A whole grant takes the GPU exclusively, so it is one holder under any cap (a cap is at least
+ * 1); MIG instances are not counted against the cap, because the profile table already bounds
+ * them (HAMi applies its split count to time-shared devices; a MIG device's count is its largest
+ * instance count, which the table enforces anyway).
+ *
  * @param index index within its node, 0-based, as the device plugin and {@code nvidia-smi} number
  *     it
  * @param uuid the device UUID, unique within a cluster
@@ -19,9 +27,15 @@ import org.jspecify.annotations.Nullable;
  * @param numaNode the NUMA node the GPU hangs off, 0-based
  * @param fixedMigLayout the instances of a pre-partitioned GPU (of this GPU's model), or null for
  *     a dynamic or non-MIG GPU
+ * @param maxShares the most shared grants the GPU holds at once (HAMi's split count), at least 1;
+ *     {@link #UNLIMITED_SHARES} for no cap
  */
 public record Gpu(
-    int index, String uuid, GpuModel model, int numaNode, @Nullable MigLayout fixedMigLayout) {
+    int index, String uuid, GpuModel model, int numaNode, @Nullable MigLayout fixedMigLayout,
+    int maxShares) {
+
+  /** The {@code maxShares} of a GPU without a share cap: only compute and memory bound shares. */
+  public static final int UNLIMITED_SHARES = Integer.MAX_VALUE;
 
   /**
    * Validates every field.
@@ -32,6 +46,8 @@ public record Gpu(
    * @param model the GPU model
    * @param numaNode the NUMA node the GPU hangs off, 0-based
    * @param fixedMigLayout the instances of a pre-partitioned GPU, or null for a dynamic one
+   * @param maxShares the most shared grants at once, at least 1; {@link #UNLIMITED_SHARES} for no
+   *     cap
    * @throws InvalidSpecException when a field is out of range, or the fixed layout is of another
    *     model
    */
@@ -41,6 +57,10 @@ public record Gpu(
     Checks.name(owner, "uuid", uuid);
     Checks.notNull(owner, "model", model);
     Checks.atLeast(owner, "numaNode", numaNode, 0);
+    if (maxShares < 1) {
+      throw InvalidSpecException.of(owner, "maxShares", maxShares,
+          ">= 1 (shared grants at once); omit it for no cap");
+    }
     if (fixedMigLayout != null && !fixedMigLayout.model().equals(model)) {
       throw InvalidSpecException.of(owner, "fixedMigLayout", fixedMigLayout.toString(),
           "a layout of the GPU's model " + model.name() + " (it is one of "
@@ -49,7 +69,23 @@ public record Gpu(
   }
 
   /**
-   * A dynamic (or non-MIG) GPU.
+   * A GPU without a share cap.
+   *
+   * @param index index within its node
+   * @param uuid the device UUID
+   * @param model the GPU model
+   * @param numaNode the NUMA node
+   * @param fixedMigLayout the instances of a pre-partitioned GPU, or null for a dynamic one
+   * @throws InvalidSpecException when a field is out of range, or the fixed layout is of another
+   *     model
+   */
+  public Gpu(
+      int index, String uuid, GpuModel model, int numaNode, @Nullable MigLayout fixedMigLayout) {
+    this(index, uuid, model, numaNode, fixedMigLayout, UNLIMITED_SHARES);
+  }
+
+  /**
+   * A dynamic (or non-MIG) GPU without a share cap.
    *
    * @param index index within its node
    * @param uuid the device UUID
@@ -58,7 +94,28 @@ public record Gpu(
    * @throws InvalidSpecException when a field is out of range
    */
   public Gpu(int index, String uuid, GpuModel model, int numaNode) {
-    this(index, uuid, model, numaNode, null);
+    this(index, uuid, model, numaNode, null, UNLIMITED_SHARES);
+  }
+
+  /**
+   * Whether the GPU has a share cap.
+   *
+   * @return true when {@link #maxShares()} is not {@link #UNLIMITED_SHARES}
+   */
+  public boolean hasShareCap() {
+    return maxShares != UNLIMITED_SHARES;
+  }
+
+  /**
+   * This GPU with another share cap.
+   *
+   * @param maxShares the most shared grants at once, at least 1; {@link #UNLIMITED_SHARES} for no
+   *     cap
+   * @return the new GPU
+   * @throws InvalidSpecException when {@code maxShares} is below 1
+   */
+  public Gpu withMaxShares(int maxShares) {
+    return new Gpu(index, uuid, model, numaNode, fixedMigLayout, maxShares);
   }
 
   /**
@@ -79,6 +136,6 @@ public record Gpu(
    * @throws InvalidSpecException when the layout is of another model
    */
   public Gpu withFixedMigLayout(@Nullable MigLayout layout) {
-    return new Gpu(index, uuid, model, numaNode, layout);
+    return new Gpu(index, uuid, model, numaNode, layout, maxShares);
   }
 }

@@ -37,6 +37,8 @@ final class Ledger {
   int[] gpuUsedCompute;
   int[] gpuUsedMem;
   int[] gpuCapacityMem;
+  /** Each GPU's share cap ({@link Gpu#maxShares()}); written once per GPU id, like capacity. */
+  int[] gpuMaxShares;
   byte[] gpuMode;
   int[] gpuGrants;
   int[] gpuMigMask;
@@ -62,6 +64,7 @@ final class Ledger {
     gpuUsedCompute = new int[g];
     gpuUsedMem = new int[g];
     gpuCapacityMem = new int[g];
+    gpuMaxShares = new int[g];
     gpuMode = new byte[g];
     gpuGrants = new int[g];
     gpuMigMask = new int[g];
@@ -94,6 +97,7 @@ final class Ledger {
     // written once per GPU id when it is issued, never after: a snapshot (which never issues ids)
     // may share it; a fork, which may issue the same ids as its parent, needs its own
     gpuCapacityMem = withAllocations ? Arrays.copyOf(o.gpuCapacityMem, g) : o.gpuCapacityMem;
+    gpuMaxShares = withAllocations ? Arrays.copyOf(o.gpuMaxShares, g) : o.gpuMaxShares;
     gpuMode = Arrays.copyOf(o.gpuMode, g);
     gpuGrants = Arrays.copyOf(o.gpuGrants, g);
     gpuMigMask = Arrays.copyOf(o.gpuMigMask, g);
@@ -117,6 +121,7 @@ final class Ledger {
     int whole = 0;
     for (int k = 0; k < node.gpuCount(); k++) {
       gpuCapacityMem[offset + k] = node.gpu(k).model().memoryMib();
+      gpuMaxShares[offset + k] = node.gpu(k).maxShares();
       if (node.gpu(k).isStaticMig()) {
         gpuMode[offset + k] = MIG; // its instances exist whether used or not
       } else {
@@ -325,6 +330,10 @@ final class Ledger {
       if (mode != FREE && mode != SHARED) {
         throw busy(p, index, gpu, "a FREE or SHARED GPU for a share");
       }
+      if (gpuGrants[gpu] >= gpuMaxShares[gpu]) {
+        throw conflict(p, "grants[" + index + "].gpuIndex", g.gpuIndex(),
+            "a GPU below its share cap (" + shareCapText(node, g.gpuIndex(), gpu) + ")");
+      }
       if (gpuUsedCompute[gpu] + s.computeMilli() > 1000) {
         throw conflict(p, "grants[" + index + "].computeMilli", s.computeMilli(),
             "<= free compute " + (1000 - gpuUsedCompute[gpu]) + " of GPU " + g.gpuIndex());
@@ -511,6 +520,7 @@ final class Ledger {
       gpuUsedCompute = Arrays.copyOf(gpuUsedCompute, cap);
       gpuUsedMem = Arrays.copyOf(gpuUsedMem, cap);
       gpuCapacityMem = Arrays.copyOf(gpuCapacityMem, cap);
+      gpuMaxShares = Arrays.copyOf(gpuMaxShares, cap);
       gpuMode = Arrays.copyOf(gpuMode, cap);
       gpuGrants = Arrays.copyOf(gpuGrants, cap);
       gpuMigMask = Arrays.copyOf(gpuMigMask, cap);
@@ -603,6 +613,12 @@ final class Ledger {
     if (!ok) {
       throw new LedgerCorruptionException(invariant + " (GPU id " + gpu + ")");
     }
+  }
+
+  /** "gpu 3 of node n1 holds 10/10 shares (split count)". */
+  private String shareCapText(int node, int gpuIndex, int gpu) {
+    return "gpu " + gpuIndex + " of node " + cluster.node(node).name() + " holds "
+        + gpuGrants[gpu] + "/" + gpuMaxShares[gpu] + " shares (split count)";
   }
 
   private AllocationConflictException busy(Placement p, int index, int gpu, String allowed) {

@@ -23,6 +23,11 @@ public enum RejectReason {
   INSUFFICIENT_GPU_COMPUTE("insufficient GPU compute"),
   /** Enough GPUs, but too few with the requested free memory. */
   INSUFFICIENT_GPU_MEMORY("insufficient GPU memory"),
+  /**
+   * Enough GPUs, but too few below their share cap ({@link Gpu#maxShares()}, HAMi's split count):
+   * the rest already hold as many shares as they may.
+   */
+  GPU_SHARES_EXHAUSTED("GPU split count reached"),
   /** None of the node's (allowed) GPUs supports MIG at all. */
   MIG_NOT_SUPPORTED("MIG not supported"),
   /**

@@ -44,6 +44,8 @@ class BadInputTest {
     t.add(spec("Gpu.uuid", () -> new Gpu(0, " ", T4, 0), "uuid of GPU 0 is ' '", "non-blank"));
     t.add(spec("Gpu.model", () -> new Gpu(0, "u", null, 0), "model of GPU 0 is null", "not null"));
     t.add(spec("Gpu.numaNode", () -> new Gpu(0, "u", T4, -1), "numaNode of GPU 0 is -1", ">= 0"));
+    t.add(spec("Gpu.maxShares", () -> new Gpu(0, "u", T4, 0, null, 0), "maxShares of GPU 0 is 0",
+        ">= 1 (shared grants at once); omit it for no cap"));
     // Node
     t.add(spec("Node.name", () -> Node.builder("").build(), "name of node is ''", "non-blank"));
     t.add(spec("Node.labels null", () -> new Node("n", null, 0, 0, List.of()),
@@ -435,6 +437,14 @@ class BadInputTest {
       f.allocate(Placement.builder("u", 1).share(0, 100, 0).build());
     }, "grants[0].gpuIndex of placement u on node n1 is 0",
         "allowed: a healthy GPU (GPU 0 is marked unhealthy)"));
+    t.add(ledger("share over the split count", AllocationConflictException.class, s -> {
+      ClusterState f = s.fork();
+      int id = f.addNode(Node.builder("n4").cpuMilli(1000).memoryMib(1024)
+          .gpu(new Gpu(0, "GPU-n4-0", T4, 0, null, 1)).build());
+      f.allocate(Placement.builder("a", id).share(0, 100, 0).build());
+      f.allocate(Placement.builder("x", id).share(0, 100, 0).build());
+    }, "grants[0].gpuIndex of placement x on node n4 is 0",
+        "allowed: a GPU below its share cap (gpu 0 of node n4 holds 1/1 shares (split count))"));
     t.add(ledger("allocate on a removed node", UnknownNodeException.class, s -> {
       ClusterState f = s.fork();
       f.removeNode("n1");

@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Checked after each step:
  *
  * <ul>
- *   <li>CAPACITY, ONE_MODE_PER_GPU, MIG_LAYOUT, WHOLE_EXCLUSIVE ({@link LedgerInvariants});
+ *   <li>CAPACITY, ONE_MODE_PER_GPU (a SHARED GPU within its split count), MIG_LAYOUT,
+ *       WHOLE_EXCLUSIVE ({@link LedgerInvariants});
+ *   <li>SHARE_CAP every 4th step (a different GPU each time): the GPU's cap as the view reports
+ *       it, never more shares than the cap, and {@code canShare} agrees with the reference;
  *   <li>MATCHES_REFERENCE: every capacity read equals the reference's, and ALLOCATIONS_MATCH: the
  *       recorded placements are exactly the reference's live set; CAN_PLACE_MIG every 16th step (a different GPU each time);
  *   <li>SNAPSHOT_IMMUTABLE: the last two snapshots still read what they read when taken;
@@ -132,6 +135,10 @@ final class LedgerSimulation {
       LedgerInvariants.Membership m = LedgerInvariants.Membership.of(snap.cluster());
       if (snap.cluster() != state.cluster()) {
         throw new AssertionError("SNAPSHOT_EQUALS_STATE: the snapshot's cluster is another value");
+      }
+      Cluster sc = snap.cluster();
+      if (sc.gpuIdBound() > 0 && sc.isLiveGpu(step % sc.gpuIdBound())) {
+        LedgerInvariants.shareCapMatches(snap, ref, step % sc.gpuIdBound()); // its own canShare
       }
       snapshots.addLast(new Frozen(snap, now, snap.version(), m, step));
       if (snapshots.size() > KEEP_SNAPSHOTS) {
@@ -420,6 +427,9 @@ final class LedgerSimulation {
         throw new AssertionError("ACCEPTS_EXACTLY_LEGAL: the ledger rejected a legal placement with "
             + e);
       }
+      if (e.getMessage().contains("shares (split count)")) {
+        count("allocate refused at a split count");
+      }
       if (!(expected.isInstance(e))) {
         throw new AssertionError("ACCEPTS_EXACTLY_LEGAL: expected a "
             + expected.getSimpleName() + ", got " + e);
@@ -524,6 +534,14 @@ final class LedgerSimulation {
       if (cluster.isLiveGpu(gpu)) {
         LedgerInvariants.canPlaceMigMatches(state, ref, gpu);
       }
+    }
+    if (step % 4 == 1 && cluster.gpuIdBound() > 0) {
+      int gpu = (step / 4) % cluster.gpuIdBound();
+      if (cluster.isLiveGpu(gpu)) {
+        LedgerInvariants.shareCapMatches(state, ref, gpu);
+      }
+    }
+    if (step % 16 == 0 && cluster.gpuIdBound() > 0) {
       LedgerInvariants.removedIdsRejected(state);
     }
     if (step % 4 == 3) {

@@ -120,11 +120,7 @@ public final class RepackExample {
       } else if (r.gpu() instanceof GpuDemand.Shared s) {
         ok = false;
         for (int i : gpus) {
-          int id = c.gpuId(n, i);
-          GpuMode m = state.gpuMode(id);
-          if ((m == GpuMode.FREE || m == GpuMode.SHARED)
-              && state.gpuFreeComputeMilli(id) >= s.computeMilli()
-              && state.gpuFreeMemoryMib(id) >= s.memoryMib()) {
+          if (state.canShare(c.gpuId(n, i), s.computeMilli(), s.memoryMib())) {
             b.share(i, s.computeMilli(), s.memoryMib());
             ok = true;
             break;

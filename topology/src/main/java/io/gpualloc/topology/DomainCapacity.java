@@ -12,7 +12,8 @@ import io.gpualloc.core.InvalidSpecException;
  * which node they just changed.
  *
  * <p>Per node it counts wholly free GPUs, free compute (milli-GPU) of GPUs that can still take
- * shares ({@link GpuMode#FREE} and {@link GpuMode#SHARED}; unhealthy GPUs count in neither) and all
+ * shares ({@link GpuMode#FREE}, and {@link GpuMode#SHARED} below its split count {@link
+ * ClusterView#gpuMaxShares}; unhealthy GPUs count in neither) and all
  * GPUs. Use it with views of one
  * ledger and its snapshots; after switching to an unrelated ledger call {@link #reset()}. Not
  * thread-safe: one instance per scheduling thread.
@@ -125,7 +126,8 @@ public final class DomainCapacity {
       if (mode == GpuMode.FREE) {
         f++;
       }
-      if (mode == GpuMode.FREE || mode == GpuMode.SHARED) {
+      if (mode == GpuMode.FREE
+          || mode == GpuMode.SHARED && view.gpuGrantCount(off + i) < view.gpuMaxShares(off + i)) {
         c += view.gpuFreeComputeMilli(off + i);
       }
     }

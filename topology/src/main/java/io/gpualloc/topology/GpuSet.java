@@ -102,7 +102,8 @@ public final class GpuSet {
 
   /**
    * The node's GPUs that are partly used under sharing ({@link GpuMode#SHARED}) and can still take
-   * a share of {@code computeMilli} and {@code memoryMib}.
+   * a share of {@code computeMilli} and {@code memoryMib} ({@link ClusterView#canShare}: healthy,
+   * below their split count, with that much free).
    *
    * @param view the cluster state or snapshot to read
    * @param nodeId the node's id in the cluster

@@ -3,6 +3,7 @@ package io.gpualloc.benchmarks.ledger;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterSnapshot;
 import io.gpualloc.core.ClusterState;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
 import io.gpualloc.core.Node;
@@ -52,6 +53,13 @@ public class LedgerBenchmark {
   @Param({"1000", "10000"})
   public int nodes;
 
+  /**
+   * Every GPU's share cap (HAMi's split count): {@code unlimited} (the default, as before caps
+   * existed) or a number; {@code -p splitCount=unlimited,10} compares the two in one run.
+   */
+  @Param({"unlimited"})
+  public String splitCount;
+
   ClusterState state;
   private Cluster cluster;
   GpuModel a100;
@@ -64,9 +72,16 @@ public class LedgerBenchmark {
   public void setUp() {
     a100 = GpuModelCatalog.builtIn().get("A100-80GB");
     List<Node> list = new ArrayList<>(nodes);
+    int cap = splitCount.equals("unlimited") ? Gpu.UNLIMITED_SHARES
+        : Integer.parseInt(splitCount);
     for (int i = 0; i < nodes; i++) {
-      list.add(Node.builder("node-" + i).cpuMilli(128_000).memoryMib(1_048_576)
-          .gpus(8, a100, 2).build());
+      Node plain = Node.builder("node-" + i).cpuMilli(128_000).memoryMib(1_048_576)
+          .gpus(8, a100, 2).build();
+      List<Gpu> gpus = new ArrayList<>(8);
+      for (Gpu g : plain.gpus()) {
+        gpus.add(g.withMaxShares(cap));
+      }
+      list.add(new Node(plain.name(), plain.labels(), plain.cpuMilli(), plain.memoryMib(), gpus));
     }
     cluster = Cluster.of(list);
     state = new ClusterState(cluster);

@@ -26,13 +26,16 @@ public final class Baselines {
 
   /**
    * Free compute of a GPU that can take shares: 1000 when free, the rest when shared, else 0 (and
-   * 0 when unhealthy).
+   * 0 when unhealthy or at its split count).
    */
   public static int shareableFree(ClusterView v, int gpuId) {
     if (!v.isGpuHealthy(gpuId)) {
       return 0; // takes no new grant
     }
     GpuMode m = v.gpuMode(gpuId);
+    if (m == GpuMode.SHARED && v.gpuGrantCount(gpuId) >= v.gpuMaxShares(gpuId)) {
+      return 0; // at its split count: takes no further share
+    }
     return m == GpuMode.FREE ? 1000 : m == GpuMode.SHARED ? v.gpuFreeComputeMilli(gpuId) : 0;
   }
 

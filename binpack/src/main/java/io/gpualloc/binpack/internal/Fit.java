@@ -138,6 +138,8 @@ public final class Fit {
     }
     if (d instanceof GpuDemand.Shared s) {
       int open = 0;
+      int capped = 0;
+      int cappedGpu = -1;
       int compute = 0;
       int both = 0;
       int bestCompute = -1;
@@ -153,6 +155,12 @@ public final class Fit {
           continue;
         }
         open++;
+        if (v.gpuGrantCount(base + i) >= v.gpuMaxShares(base + i)) {
+          if (capped++ == 0) {
+            cappedGpu = i;
+          }
+          continue;
+        }
         int fc = v.gpuFreeComputeMilli(base + i);
         int fm = v.gpuFreeMemoryMib(base + i);
         if (fc >= s.computeMilli()) {
@@ -176,6 +184,10 @@ public final class Fit {
             + " shareable, " + open + " shareable of " + n.gpuCount());
       }
       String of = s.count() == 1 ? "" : " (" + s.count() + " GPUs needed, " + both + " fit)";
+      if (open - capped < s.count()) {
+        return NodeRejection.of(RejectReason.GPU_SHARES_EXHAUSTED, shareCapText(v, base, cappedGpu)
+            + (capped > 1 ? " (" + capped + " GPUs at their split count)" : "") + of);
+      }
       if (compute < s.count()) {
         return NodeRejection.of(RejectReason.INSUFFICIENT_GPU_COMPUTE, "gpu " + bestComputeGpu
             + ": needs " + s.computeMilli() + " milli, " + bestCompute + " free" + of);
@@ -216,6 +228,12 @@ public final class Fit {
     return migGrants(r, v, node) != null ? null : NodeRejection.of(RejectReason.NO_FREE_MIG_SLOT,
         "no " + mig.profile() + " start slot free" + (mig.count() > 1
             ? " for " + mig.count() + " instances" : "") + " on GPUs " + ranges(offering));
+  }
+
+  /** {@code "gpu 3: holds 10/10 shares (split count)"}: a GPU at its share cap, with the numbers. */
+  public static String shareCapText(ClusterView v, int base, int index) {
+    return "gpu " + index + ": holds " + v.gpuGrantCount(base + index) + "/"
+        + v.gpuMaxShares(base + index) + " shares (split count)";
   }
 
   /** Indexes as ranges: {@code 0-3, 5, 7-8}. */

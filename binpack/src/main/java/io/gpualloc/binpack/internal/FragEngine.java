@@ -3,6 +3,7 @@ package io.gpualloc.binpack.internal;
 import io.gpualloc.binpack.TargetWorkload;
 import io.gpualloc.binpack.TaskClass;
 import io.gpualloc.core.ClusterView;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuMode;
 import io.gpualloc.core.GpuModel;
@@ -19,7 +20,10 @@ import java.util.Map;
  *
  * <p>A GPU is encoded in a {@code long}: whether it is fully free, its model's index, its free
  * shareable compute (milli-GPU) and free shareable memory (MiB). A whole or MIG GPU has nothing
- * shareable (0, 0). A node state is its free CPU and the multiset of its GPU codes. The
+ * shareable (0, 0), and so has a SHARED GPU at its share cap ({@link ClusterView#gpuMaxShares}); a GPU
+ * with one share left under its cap carries {@link #LAST_BIT}, so that {@link #afterShare} leaves
+ * it with nothing shareable (every simulation grants at most one share per GPU per request, which
+ * keeps one bit exact). A node state is its free CPU and the multiset of its GPU codes. The
  * fragmentation of a state is kept scaled by the workload's total weight, {@code sum_i w_i F(m_i)},
  * so that comparisons are exact integers.
  *
@@ -31,6 +35,8 @@ public final class FragEngine {
   static final int MODEL_SHIFT = COMPUTE_SHIFT + 11;
   static final long FULL_BIT = 1L << (MODEL_SHIFT + 12);
   static final long MEM_MASK = (1L << MEM_BITS) - 1;
+  /** One share left under the GPU's share cap: the next share leaves nothing shareable. */
+  static final long LAST_BIT = FULL_BIT << 1;
 
   private final TargetWorkload workload;
   private final int classCount;
@@ -118,13 +124,17 @@ public final class FragEngine {
       return code(modelIdx, false, 0, 0); // takes no new grant: as good as taken
     }
     GpuMode mode = v.gpuMode(gpuId);
-    if (mode == GpuMode.FREE) {
-      return code(modelIdx, true, 1000, v.gpuFreeMemoryMib(gpuId));
+    if (mode != GpuMode.FREE && mode != GpuMode.SHARED) {
+      return code(modelIdx, false, 0, 0);
     }
-    if (mode == GpuMode.SHARED) {
-      return code(modelIdx, false, v.gpuFreeComputeMilli(gpuId), v.gpuFreeMemoryMib(gpuId));
+    int cap = v.gpuMaxShares(gpuId);
+    int left = cap == Gpu.UNLIMITED_SHARES ? 2 : cap - v.gpuGrantCount(gpuId);
+    if (left <= 0) {
+      return code(modelIdx, false, 0, 0); // at its split count: takes no share, as good as taken
     }
-    return code(modelIdx, false, 0, 0);
+    long c = mode == GpuMode.FREE ? code(modelIdx, true, 1000, v.gpuFreeMemoryMib(gpuId))
+        : code(modelIdx, false, v.gpuFreeComputeMilli(gpuId), v.gpuFreeMemoryMib(gpuId));
+    return left == 1 ? c | LAST_BIT : c;
   }
 
   /** Free shareable compute of a code. */
@@ -149,6 +159,9 @@ public final class FragEngine {
 
   /** The code after granting a share of compute and memory. */
   public static long afterShare(long code, int computeMilli, int memoryMib) {
+    if ((code & LAST_BIT) != 0) {
+      return code(model(code), false, 0, 0); // the share reached the GPU's split count
+    }
     return code(model(code), false, compute(code) - computeMilli, memory(code) - memoryMib);
   }
 

@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Speed: when every filter and scorer is {@link StateOnly}, their results are memoised per
  * request shape (CPU, memory, GPU demand, model filters) and node state (node type, free CPU, free
- * memory, each GPU's mode, free compute and free memory). Node states are interned into ids by a
+ * memory, each GPU's mode, shares left under its split count (0, 1 or more), free compute and free
+ * memory). Node states are interned into ids by a
  * {@link NodeStateIndex} (which follows membership changes) and
  * re-read only for nodes whose {@link ClusterView#nodeVersion} changed (every node when the view
  * object changes; first fit reads only the nodes up to the first feasible one), so nodes in
@@ -50,7 +51,8 @@ public final class FrameworkPolicy implements PlacementPolicy {
    * Marks a {@link NodeFilter} or {@link NodeScorer} whose answer, for requests without UUID
    * filters and MIG demands, depends only on the request's CPU, memory, GPU demand and model
    * filters and on the node's state: its GPU models in index order, free CPU, free memory and
-   * each GPU's mode, free compute and free memory. Such answers can be shared between nodes in the
+   * each GPU's mode, shares left under its split count (0, 1 or more), free compute and free
+   * memory. Such answers can be shared between nodes in the
    * same state and reused until the node changes.
    */
   public interface StateOnly {}

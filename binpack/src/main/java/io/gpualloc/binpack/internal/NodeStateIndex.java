@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Interned node states of the nodes of a changing cluster, for {@link FrameworkPolicy}'s memo: a
  * node's state is its type (GPU models in index order), free CPU and memory, and each GPU's mode,
- * health, free compute and free memory; nodes in equal states share a state id, and a memo keyed
+ * health, shares left under its split count (0, 1 or more), free compute and free memory; nodes in equal states share a state id, and a memo keyed
  * by state id serves them all.
  *
  * <p>The index follows membership: a new {@link Cluster} value (a node added, removed or
@@ -154,7 +154,11 @@ final class NodeStateIndex {
     key[1] = v.freeCpuMilli(node);
     key[2] = v.freeMemoryMib(node);
     for (int i = 0; i < g; i++) {
-      key[3 + 3 * i] = v.gpuMode(base + i).ordinal() + (v.isGpuHealthy(base + i) ? 0 : 8);
+      // shares left under the GPU's split count, as 0, 1 or "2 or more": one request takes at most
+      // one share per GPU, so feasibility and every scorer's after-state depend on no more
+      int left = Math.min(2, v.gpuSharesLeft(base + i));
+      key[3 + 3 * i] = v.gpuMode(base + i).ordinal() + (v.isGpuHealthy(base + i) ? 0 : 8)
+          + 16 * left;
       key[4 + 3 * i] = v.gpuFreeComputeMilli(base + i);
       key[5 + 3 * i] = v.gpuFreeMemoryMib(base + i);
     }

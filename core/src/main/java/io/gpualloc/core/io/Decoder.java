@@ -35,8 +35,8 @@ final class Decoder {
   static final List<String> NODE_FIELDS =
       List.of("name", "labels", "cpuMilli", "memoryMib", "gpus");
   static final List<String> COMPACT_GPU_FIELDS =
-      List.of("model", "count", "numaNodes", "migLayout");
-  static final List<String> GPU_FIELDS = List.of("index", "uuid", "model", "numa", "migLayout");
+      List.of("model", "count", "numaNodes", "migLayout", "maxShares");
+  static final List<String> GPU_FIELDS = List.of("index", "uuid", "model", "numa", "migLayout", "maxShares");
   static final List<String> REQUESTS_FIELDS = List.of("requests");
   static final List<String> REQUEST_FIELDS = List.of(
       "name", "cpuMilli", "memoryMib", "gpu", "modelInclude", "modelExclude", "uuidInclude",
@@ -170,8 +170,10 @@ final class Decoder {
       Node shape = src.build(f.obj, path, NODE_ALIASES,
           () -> Node.builder(name).gpus(count, model, numa).build());
       MigLayout fixed = fixedLayout(c, model);
+      int maxShares = c.integer("maxShares", Gpu.UNLIMITED_SHARES);
       for (Gpu gpu : shape.gpus()) {
-        gpus.add(gpu.withFixedMigLayout(fixed));
+        gpus.add(src.build(c.obj, c.path, Map.of(),
+            () -> gpu.withFixedMigLayout(fixed).withMaxShares(maxShares)));
       }
     } else if (g instanceof Tree.Arr) {
       List<Tree> items = f.list("gpus");
@@ -184,8 +186,9 @@ final class Decoder {
         GpuModel model = lookup(gf, catalog);
         int numa = gf.integer("numa", 0);
         MigLayout fixed = fixedLayout(gf, model);
+        int maxShares = gf.integer("maxShares", Gpu.UNLIMITED_SHARES);
         gpus.add(src.build(gf.obj, gp, GPU_ALIASES,
-            () -> new Gpu(index, uuid, model, numa, fixed)));
+            () -> new Gpu(index, uuid, model, numa, fixed, maxShares)));
       }
     } else if (g != null) {
       throw src.error(g, f.pathOf("gpus"),

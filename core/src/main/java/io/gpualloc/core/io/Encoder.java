@@ -135,6 +135,9 @@ final class Encoder {
       if (fixed != null) {
         g.put("migLayout", layoutText(fixed));
       }
+      if (n.gpus().get(0).hasShareCap()) {
+        g.put("maxShares", n.gpus().get(0).maxShares());
+      }
       return o;
     }
     ArrayNode list = o.putArray("gpus");
@@ -146,6 +149,9 @@ final class Encoder {
       go.put("numa", g.numaNode());
       if (g.fixedMigLayout() != null) {
         go.put("migLayout", layoutText(g.fixedMigLayout()));
+      }
+      if (g.hasShareCap()) {
+        go.put("maxShares", g.maxShares());
       }
     }
     return o;
@@ -179,7 +185,8 @@ final class Encoder {
     List<Gpu> expected =
         Node.builder(n.name()).gpus(n.gpuCount(), model, numaNodes).build().gpus();
     for (int k = 0; k < expected.size(); k++) {
-      if (!expected.get(k).withFixedMigLayout(fixed).equals(n.gpus().get(k))) {
+      if (!expected.get(k).withFixedMigLayout(fixed).withMaxShares(n.gpus().get(0).maxShares())
+          .equals(n.gpus().get(k))) {
         return 0;
       }
     }

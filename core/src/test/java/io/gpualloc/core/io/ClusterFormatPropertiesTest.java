@@ -221,13 +221,33 @@ class ClusterFormatPropertiesTest {
           }
         }
       }
-      nodes.add(b.build());
+      nodes.add(withShareCaps(b.build(), s));
     }
     try {
       return Cluster.of(nodes);
     } catch (InvalidSpecException duplicateUuid) {
       return null;
     }
+  }
+
+  /**
+   * Share caps (HAMi's split count) drawn from the shape's numbers: none on about a third of the
+   * nodes, one cap for all GPUs on another third (the compact form keeps it), per-GPU caps on the
+   * rest.
+   */
+  private static Node withShareCaps(Node node, NodeShape s) {
+    int pick = Math.floorMod(s.cpu() + s.mem(), 3);
+    if (node.gpuCount() == 0 || pick == 0) {
+      return node;
+    }
+    List<io.gpualloc.core.Gpu> gpus = new ArrayList<>();
+    for (io.gpualloc.core.Gpu g : node.gpus()) {
+      int cap = pick == 1 ? 1 + Math.floorMod(s.cpu(), 16)
+          : g.index() % 2 == 0 ? 1 + Math.floorMod(s.mem() + g.index(), 64)
+          : io.gpualloc.core.Gpu.UNLIMITED_SHARES;
+      gpus.add(g.withMaxShares(cap));
+    }
+    return new Node(node.name(), node.labels(), node.cpuMilli(), node.memoryMib(), gpus);
   }
 
   @Provide

@@ -86,7 +86,7 @@ public final class LedgerArbitraries {
               b.gpu(model, numa);
             }
           }
-          return b.build();
+          return LedgerGen.withShareCaps(b.build(), r);
         });
   }
 

@@ -1,6 +1,7 @@
 package io.gpualloc.core.testing;
 
 import io.gpualloc.core.Cluster;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
@@ -66,7 +67,22 @@ public final class LedgerGen {
         b.gpu(model, numa);
       }
     }
-    return b.build();
+    return withShareCaps(b.build(), r);
+  }
+
+  /**
+   * The node, in about a third of the draws with a share cap (HAMi's split count) of 1 to 4 on each
+   * GPU, small enough to bind before compute and memory do.
+   */
+  public static Node withShareCaps(Node node, Random r) {
+    if (node.gpuCount() == 0 || r.nextInt(3) != 0) {
+      return node;
+    }
+    List<Gpu> gpus = new ArrayList<>();
+    for (Gpu g : node.gpus()) {
+      gpus.add(g.withMaxShares(1 + r.nextInt(4)));
+    }
+    return new Node(node.name(), node.labels(), node.cpuMilli(), node.memoryMib(), gpus);
   }
 
   /** A random cluster of 1 to {@code maxNodes} nodes named {@code n0, n1, ...}. */

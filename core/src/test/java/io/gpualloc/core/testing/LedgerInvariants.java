@@ -107,8 +107,8 @@ public final class LedgerInvariants {
             && s.freeGpuMemory(k) == cap ? null : "a FREE GPU holds nothing";
         case WHOLE -> grants == 1 && mask == 0 && s.freeCompute(k) == 0 && s.freeGpuMemory(k) == 0
             ? null : "a WHOLE GPU holds exactly one grant, all of it";
-        case SHARED -> grants >= 1 && mask == 0
-            ? null : "a SHARED GPU holds shares and no MIG instance";
+        case SHARED -> grants >= 1 && mask == 0 && grants <= cluster.gpu(k).maxShares()
+            ? null : "a SHARED GPU holds shares (at most its split count) and no MIG instance";
         case MIG -> (grants >= 1 && mask != 0 || cluster.gpu(k).isStaticMig() && grants == 0
                 && mask == 0) && cluster.gpu(k).model().supportsMig()
             && Integer.bitCount(mask) <= cluster.gpu(k).model().migMemorySlices()
@@ -195,6 +195,33 @@ public final class LedgerInvariants {
     String d = actual.diff(ref.expected());
     if (d != null) {
       throw new AssertionError("MATCHES_REFERENCE: " + d);
+    }
+  }
+
+  /**
+   * Invariant SHARE_CAP: GPU {@code gpu} reports its node's share cap, a SHARED GPU never holds
+   * more shares than it, and {@code canShare} (the predicate every policy uses) agrees with the
+   * reference for a small and a large share, so a GPU at its split count takes none.
+   */
+  public static void shareCapMatches(ClusterView view, ReferenceLedger ref, int gpu) {
+    int cap = view.cluster().gpu(gpu).maxShares();
+    if (view.gpuMaxShares(gpu) != cap || ref.maxShares(gpu) != cap) {
+      throw new AssertionError("SHARE_CAP gpu " + gpu + ": view says cap " + view.gpuMaxShares(gpu)
+          + ", the GPU has " + cap);
+    }
+    if (view.gpuMode(gpu) == GpuMode.SHARED && view.gpuGrantCount(gpu) > cap) {
+      throw new AssertionError("SHARE_CAP gpu " + gpu + ": " + view.gpuGrantCount(gpu) + "/" + cap
+          + " shares");
+    }
+    int[][] probes = {{1, 1}, {100, 0}, {0, 1024}, {500, 4096}};
+    for (int[] p : probes) {
+      boolean actual = view.canShare(gpu, p[0], p[1]);
+      boolean expected = ref.canShare(gpu, p[0], p[1]);
+      if (actual != expected) {
+        throw new AssertionError("SHARE_CAP gpu " + gpu + " share " + p[0] + "m/" + p[1]
+            + "MiB: canShare says " + actual + ", reference " + expected + " ("
+            + view.gpuGrantCount(gpu) + "/" + cap + " shares)");
+      }
     }
   }
 

@@ -499,6 +499,9 @@ public final class ReferenceLedger {
     if (shares > 0 && migs > 0) {
       return false;
     }
+    if (shares > maxShares(gpu)) {
+      return false; // the GPU's split count: at most that many shares at once
+    }
     return compute <= 1000 && memory <= model.memoryMib()
         && migSlices <= model.migComputeSlices() && me <= 1;
   }
@@ -563,6 +566,15 @@ public final class ReferenceLedger {
       s += p.memoryMib();
     }
     return s;
+  }
+
+  /** The share cap of GPU {@code gpu} ({@link io.gpualloc.core.Gpu#maxShares()}). */
+  public int maxShares(int gpu) {
+    int n = gpuNode.get(gpu);
+    if (n < 0 || gpu - offset.get(n) >= nodes.get(n).gpuCount()) {
+      return io.gpualloc.core.Gpu.UNLIMITED_SHARES; // a removed node's GPU
+    }
+    return nodes.get(n).gpu(gpu - offset.get(n)).maxShares();
   }
 
   /** The fixed layout of GPU {@code gpu}, or null when it is dynamic. */
@@ -634,6 +646,19 @@ public final class ReferenceLedger {
       }
     }
     return mask;
+  }
+
+  /**
+   * Whether one share of {@code computeMilli} and {@code memoryMib} could be added to GPU {@code
+   * gpu} (its share cap included), judged by the same legality rule as placements.
+   */
+  public boolean canShare(int gpu, int computeMilli, int memoryMib) {
+    if (unhealthy.get(gpu) || fixedLayout(gpu) != null) {
+      return false;
+    }
+    List<GpuGrant> grants = new ArrayList<>(byGpu.get(gpu));
+    grants.add(GpuGrant.share(gpu - offset.get(gpuNode.get(gpu)), computeMilli, memoryMib));
+    return gpuIsLegal(gpu, grants);
   }
 
   /** Whether an instance of {@code profile} at {@code start} could be added to GPU {@code gpu}. */

@@ -181,6 +181,11 @@ final class Overlay implements ClusterView {
   }
 
   @Override
+  public int gpuMaxShares(int gpuId) {
+    return base.gpuMaxShares(gpuId);
+  }
+
+  @Override
   public boolean canPlaceMig(int gpuId, MigProfile profile, int startSlot) {
     if (!base.canPlaceMig(gpuId, profile, startSlot)) {
       return false;

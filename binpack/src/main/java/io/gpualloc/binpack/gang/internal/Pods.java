@@ -126,7 +126,7 @@ final class Pods {
       int c = s.computeMilli() > 0 ? v.gpuFreeComputeMilli(off + i) / s.computeMilli()
           : Integer.MAX_VALUE;
       int m = s.memoryMib() > 0 ? v.gpuFreeMemoryMib(off + i) / s.memoryMib() : Integer.MAX_VALUE;
-      a[i] = Math.min(c, m);
+      a[i] = Math.min(Math.min(c, m), v.gpuSharesLeft(off + i)); // and its split count
     }
     return a;
   }

@@ -6,12 +6,18 @@ import io.gpualloc.binpack.mig.MigPlanProblem;
 import io.gpualloc.binpack.mig.MigPlanStatus;
 import io.gpualloc.binpack.mig.MigPlanner;
 import java.time.Duration;
+import java.util.PriorityQueue;
 
 /**
  * The greedy planner. First it serves demand from free instances that already exist, GPUs with
  * instances in use first (they are used anyway), then by position. Then, while demand remains, it
  * reconfigures the one GPU (among those serving nothing yet) whose best option serves the most
- * remaining demand, preferring GPUs already in use, then the lowest position.
+ * remaining demand, preferring GPUs already in use, then the lowest position. It also runs a
+ * second order, every GPU with an instance in use first (each taking whichever option, its
+ * current layout included, serves the most), then the free instances and reconfigurations of the
+ * others, and keeps the better plan: the first order tends to serve more when supply is short,
+ * the second uses far fewer GPUs when it is not (on {@code MigPlanBenchmark}'s 1,000 H100s the
+ * first order alone used 916 GPUs).
  */
 public final class GreedyPlanner implements MigPlanner {
 
@@ -85,55 +91,113 @@ public final class GreedyPlanner implements MigPlanner {
    * @return the solution
    */
   public static Solution solve(PlanModel m, long deadline, boolean timed) {
+    Solution spread = solve(m, deadline, timed, false);
+    Solution packed = solve(m, deadline, timed, true);
+    return packed.objective(m) > spread.objective(m) ? packed : spread;
+  }
+
+  /**
+   * One greedy run. Without {@code inUseFirst}: serve from existing free instances (GPUs with an
+   * instance in use first), then repeatedly reconfigure the GPU whose best option serves the most
+   * remaining demand (ties to GPUs in use, then the lowest position). With it: first only GPUs
+   * with an instance in use (used anyway, at most a reconfiguration to pay), each taking whichever
+   * of its options, the current layout included, serves the most; then existing free instances on
+   * the other GPUs; then the others' reconfigurations.
+   */
+  private static Solution solve(PlanModel m, long deadline, boolean timed, boolean inUseFirst) {
     Solution s = new Solution(m.gpus, m.profiles.length);
     int[] rem = m.demand.clone();
     boolean[] serving = new boolean[m.gpus];
-    for (int pass = 0; pass < 2; pass++) {
-      for (int g = 0; g < m.gpus; g++) {
-        if (m.inUse[g] != (pass == 0)) {
-          continue;
-        }
-        for (int p = 0; p < rem.length; p++) {
-          int take = Math.min(rem[p], m.free[g][0][p]);
-          s.assign[g][p] = take;
-          rem[p] -= take;
-          serving[g] |= take > 0;
-        }
+    if (inUseFirst) {
+      reconfigure(m, s, rem, serving, 1, 0, deadline, timed);
+      existing(m, s, rem, serving, false);
+    } else {
+      existing(m, s, rem, serving, true);
+      existing(m, s, rem, serving, false);
+    }
+    reconfigure(m, s, rem, serving, 0, 1, deadline, timed);
+    return s;
+  }
+
+  /** Serves remaining demand from the free instances of GPUs in use (or not), by position. */
+  private static void existing(PlanModel m, Solution s, int[] rem, boolean[] serving,
+      boolean inUse) {
+    for (int g = 0; g < m.gpus; g++) {
+      if (m.inUse[g] != inUse || serving[g]) {
+        continue;
+      }
+      for (int p = 0; p < rem.length; p++) {
+        int take = Math.min(rem[p], m.free[g][0][p]);
+        s.assign[g][p] = take;
+        rem[p] -= take;
+        serving[g] |= take > 0;
       }
     }
-    while (!timed || System.nanoTime() - deadline < 0) {
-      int bestG = -1;
-      int bestO = -1;
-      int bestGain = 0;
-      for (int g = 0; g < m.gpus; g++) {
-        if (serving[g]) {
-          continue;
-        }
-        for (int o = 1; o < m.free[g].length; o++) {
-          int gain = 0;
-          for (int p = 0; p < rem.length; p++) {
-            gain += Math.min(rem[p], m.free[g][o][p]);
-          }
-          boolean better = gain > bestGain
-              || gain == bestGain && gain > 0 && m.inUse[g] && !m.inUse[bestG];
-          if (better) {
-            bestG = g;
-            bestO = o;
-            bestGain = gain;
-          }
-        }
+  }
+
+  /**
+   * While demand remains and the deadline allows, gives the GPU (not serving yet) whose option
+   * from {@code firstOption} on serves the most remaining demand that option (ties: GPUs in use,
+   * then the lowest position; per GPU the lowest such option). {@code only}: 1 for GPUs with an
+   * instance in use only, 0 for every GPU.
+   *
+   * <p>Lazy evaluation: a GPU's best gain never grows as demand is served, so a heap keyed by the
+   * gain last computed holds upper bounds; the top is recomputed and taken when its gain is still
+   * what the heap says (then no other GPU can beat it), else put back with the new gain. The
+   * choice is the one a full scan per step would make.
+   */
+  private static void reconfigure(PlanModel m, Solution s, int[] rem, boolean[] serving,
+      int only, int firstOption, long deadline, boolean timed) {
+    // entries: {gain, in use (1/0), GPU}; best first: gain, then in use, then lowest GPU
+    PriorityQueue<int[]> heap = new PriorityQueue<>((x, y) -> x[0] != y[0]
+        ? Integer.compare(y[0], x[0]) : x[1] != y[1] ? Integer.compare(y[1], x[1])
+        : Integer.compare(x[2], y[2]));
+    for (int g = 0; g < m.gpus; g++) {
+      if (serving[g] || only == 1 && !m.inUse[g]) {
+        continue;
       }
-      if (bestG < 0) {
-        break;
+      int gain = gain(m, g, firstOption, rem)[0];
+      if (gain > 0) {
+        heap.add(new int[] {gain, m.inUse[g] ? 1 : 0, g});
       }
-      s.option[bestG] = bestO;
-      serving[bestG] = true;
+    }
+    while (!heap.isEmpty() && (!timed || System.nanoTime() - deadline < 0)) {
+      int[] top = heap.poll();
+      int g = top[2];
+      int[] best = gain(m, g, firstOption, rem);
+      if (best[0] == 0) {
+        continue;
+      }
+      if (best[0] < top[0]) {
+        top[0] = best[0];
+        heap.add(top);
+        continue;
+      }
+      int o = best[1];
+      s.option[g] = o;
+      serving[g] = true;
       for (int p = 0; p < rem.length; p++) {
-        int take = Math.min(rem[p], m.free[bestG][bestO][p]);
-        s.assign[bestG][p] = take;
+        int take = Math.min(rem[p], m.free[g][o][p]);
+        s.assign[g][p] = take;
         rem[p] -= take;
       }
     }
-    return s;
+  }
+
+  /** GPU g's best gain from {@code firstOption} on, and the lowest option reaching it. */
+  private static int[] gain(PlanModel m, int g, int firstOption, int[] rem) {
+    int bestGain = 0;
+    int bestO = -1;
+    for (int o = firstOption; o < m.free[g].length; o++) {
+      int gain = 0;
+      for (int p = 0; p < rem.length; p++) {
+        gain += Math.min(rem[p], m.free[g][o][p]);
+      }
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestO = o;
+      }
+    }
+    return new int[] {bestGain, bestO};
   }
 }

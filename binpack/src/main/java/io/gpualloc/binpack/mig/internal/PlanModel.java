@@ -62,7 +62,7 @@ public final class PlanModel {
     this.inUse = new boolean[gpus];
     this.usedWeight = gpus + 1L;
     this.servedWeight = usedWeight * usedWeight;
-    Map<GpuModel, List<MigLayout>> maximal = new IdentityHashMap<>();
+    Map<GpuModel, Kinds> byModel = new IdentityHashMap<>();
     // GPUs in the same state (layout, with its model, and instances in use) have the same
     // options: computed once and shared (the arrays are never written after construction)
     Map<List<Object>, Integer> sameState = new HashMap<>();
@@ -81,8 +81,13 @@ public final class PlanModel {
       vectors.add(vector(s.current(), s.inUse(), col));
       layouts.add(s.current());
       Map<String, Integer> seen = new HashMap<>();
-      for (MigLayout l : maximal.computeIfAbsent(s.model(), MigLayouts::maximal)) {
-        if (!l.instances().containsAll(s.inUse())) {
+      Kinds kinds = byModel.computeIfAbsent(s.model(), PlanModel::kinds);
+      List<MigLayout> candidates = kinds.layouts;
+      long busy = kinds.mask(s.inUse());
+      for (int li = 0; li < candidates.size(); li++) {
+        MigLayout l = candidates.get(li);
+        if (busy >= 0 ? (kinds.masks[li] & busy) != busy
+            : !l.instances().containsAll(s.inUse())) {
           continue;
         }
         int[] v = vector(l, s.inUse(), col);
@@ -111,6 +116,81 @@ public final class PlanModel {
       free[g] = keptV.toArray(new int[0][]);
       layout[g] = keptL.toArray(new MigLayout[0]);
     }
+  }
+
+  /**
+   * The instances of a model's maximal layouts numbered, and each layout as a bit mask of them,
+   * so that "contains every instance in use" is one AND (when there are at most 63 of them).
+   */
+  private static final class Kinds {
+    final Map<MigInstance, Integer> id = new HashMap<>();
+    final List<MigLayout> layouts;
+    final long[] masks;
+
+    Kinds(List<MigLayout> layouts) {
+      this.layouts = layouts;
+      masks = new long[layouts.size()];
+      for (int i = 0; i < masks.length; i++) {
+        for (MigInstance x : layouts.get(i).instances()) {
+          Integer k = id.computeIfAbsent(x, y -> id.size());
+          if (k < 63) {
+            masks[i] |= 1L << k;
+          }
+        }
+      }
+    }
+
+    /** The mask of the instances, -1 when one has no bit (then the caller compares lists). */
+    long mask(List<MigInstance> xs) {
+      if (id.size() > 63) {
+        return -1;
+      }
+      long m = 0;
+      for (MigInstance x : xs) {
+        Integer k = id.get(x);
+        if (k == null) {
+          return -1;
+        }
+        m |= 1L << k;
+      }
+      return m;
+    }
+  }
+
+  /**
+   * A model's maximal layouts and their masks, enumerated once per model (by identity) and kept
+   * in a small bounded cache (cleared when full), as the MIG step keeps its capacity tables: the
+   * enumeration costs tens of milliseconds, the planning of 1,000 GPUs not much more.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<ModelKey, Kinds> KINDS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_MODELS = 64;
+
+  /** A model by identity: its record equality would compare the whole profile table. */
+  private record ModelKey(GpuModel model) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ModelKey k && k.model == model;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(model);
+    }
+  }
+
+  private static Kinds kinds(GpuModel model) {
+    ModelKey key = new ModelKey(model);
+    Kinds k = KINDS.get(key);
+    if (k == null) {
+      if (KINDS.size() >= MAX_MODELS) {
+        KINDS.clear();
+      }
+      k = new Kinds(MigLayouts.maximal(model));
+      KINDS.putIfAbsent(key, k);
+    }
+    return k;
   }
 
   private static boolean dominates(int[] a, int[] b) {

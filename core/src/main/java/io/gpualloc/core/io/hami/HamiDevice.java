@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param id the GPU UUID ({@code GPU-...})
  * @param index the GPU's index on the node
- * @param count HAMi's split count: how many containers may share this GPU at once
+ * @param count HAMi's split count: how many containers may share this GPU at once (mapped to a
+ *     {@code Node}, it becomes the GPU's share cap, {@link io.gpualloc.core.Gpu#maxShares()})
  * @param devmem device memory in MiB
  * @param devcore compute in percent (100 = the whole GPU)
  * @param type the device type, {@code NVIDIA-<NVML name>}

@@ -1,6 +1,7 @@
 package io.gpualloc.core.io.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
@@ -38,7 +39,9 @@ import java.util.TreeSet;
  * from the product label, count from the count label or, under {@link GpuSemantics#WHOLE}, from
  * the allocatable GPU resource). Under {@link GpuSemantics#HAMI} a node with HAMi's {@code
  * hami.io/node-nvidia-register} annotation takes its GPUs from it instead (UUIDs, indexes, NUMA
- * nodes, models from the device type, health and split counts in {@link KubeNode}). {@code spec.unschedulable} and the configured taints become
+ * nodes, models from the device type, health and split counts in {@link KubeNode}); each
+ * device's split count ({@code count}) becomes its GPU's share cap ({@link Gpu#maxShares()}), which
+ * the ledger and every policy enforce. {@code spec.unschedulable} and the configured taints become
  * {@link KubeNode#cordonReasons()}.
  *
  * <p>Every reader takes {@link ReadLimits}; malformed input is a {@link ParseException} naming the
@@ -598,7 +601,13 @@ public final class KubeMapping {
             + "', not a GPU model of the catalog (tried " + candidates(d.type()) + "); known: "
             + String.join(", ", catalog.names()) + ". Maybe add it with GpuModelCatalog.with");
       }
-      b.gpu(d.id(), model, Math.max(0, d.numa()));
+      if (d.count() < 1) {
+        throw Json.error(owner, path, "device " + d.id() + " has count " + d.count()
+            + "; allowed: >= 1 (HAMi's split count: the containers that may share the GPU at"
+            + " once; with 0 HAMi never places on it)");
+      }
+      // HAMi's split count is the GPU's share cap: the ledger and every policy enforce it
+      b.gpu(new Gpu(i, d.id(), model, Math.max(0, d.numa()), null, d.count()));
       if (!d.health()) {
         unhealthy.add(i);
       }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * @param unhealthyGpus indexes of the GPUs HAMi's device plugin reports unhealthy (for {@code
  *     ClusterState.markGpuUnhealthy}), ascending
  * @param splitCounts HAMi's split count per GPU index (how many containers may share it), or empty
- *     when the node has no HAMi register annotation
+ *     when the node has no HAMi register annotation; the mapping also sets each as its GPU's share
+ *     cap ({@link io.gpualloc.core.Gpu#maxShares()}), which the ledger and the policies enforce
  */
 public record KubeNode(Node node, List<String> cordonReasons, Map<String, String> annotations,
     List<Integer> unhealthyGpus, List<Integer> splitCounts) {
