@@ -10,14 +10,18 @@ import io.gpualloc.binpack.packing.SolverOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +70,17 @@ public final class PackingBenchmark implements Callable<Integer> {
   @Option(names = "--verbose", description = "One line per instance.")
   boolean verbose;
 
+  @Option(names = "--files", split = ",", description = "Only these instance files (names as in "
+      + "optima.csv), comma-separated; applied after --max.")
+  List<String> files = List.of();
+
+  @Option(names = "--csv", description = "Append one row per instance to this CSV file, and "
+      + "resume: instances already in it (same set, file, limit, workers and seed) are not run "
+      + "again but counted in the tables from their rows.")
+  @Nullable Path csv;
+
+  private final Map<String, String[]> done = new HashMap<>();
+
   private final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
   /** Entry point. */
@@ -75,6 +90,18 @@ public final class PackingBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (csv != null) {
+      if (Files.exists(csv)) {
+        for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+          String[] c = line.split(",", -1);
+          if (c.length == CSV_HEADER.split(",").length && !line.equals(CSV_HEADER)) {
+            done.put(key(c[0], c[1]) + "|" + c[11] + "|" + c[12] + "|" + c[13], c);
+          }
+        }
+      } else {
+        Files.writeString(csv, CSV_HEADER + "\n", StandardCharsets.UTF_8);
+      }
+    }
     out.printf(Locale.ROOT, "limit %.1f s/instance, %d worker(s), seed %d, %d cores visible%n",
         limit, workers, seed, Runtime.getRuntime().availableProcessors());
     out.println("| set | run | proven optimal | median s | max s | mean gap (ub-lb) "
@@ -98,6 +125,9 @@ public final class PackingBenchmark implements Callable<Integer> {
       }
       rows = sample;
     }
+    if (!files.isEmpty()) {
+      rows.removeIf(r -> !files.contains(r.get("file")));
+    }
     SolverOptions opts = SolverOptions.defaults()
         .withTimeLimit(Duration.ofMillis((long) (limit * 1000))).withWorkers(workers)
         .withSeed(seed);
@@ -111,35 +141,50 @@ public final class PackingBenchmark implements Callable<Integer> {
     int known = 0;
     for (Map<String, String> row : rows) {
       Path f = set.resolve(row.get("file"));
-      PackingInstance in = f.toString().endsWith(".vbp")
-          ? PackingReaders.readVbp(f) : PackingReaders.readBpplib(f);
-      PackingResult r = CpSatPacker.solve(in, opts);
-      int ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in).binCount();
-      double t = r.wallTime().toNanos() / 1e9;
-      times.add(t);
-      if (r.isOptimal()) {
+      String opt = row.getOrDefault("opt", "");
+      String doneKey = key(label, row.get("file")) + "|" + fmt(limit) + "|" + workers + "|" + seed;
+      String[] c = done.get(doneKey);
+      if (c == null) {
+        PackingInstance in = f.toString().endsWith(".vbp")
+            ? PackingReaders.readVbp(f) : PackingReaders.readBpplib(f);
+        PackingResult r = CpSatPacker.solve(in, opts);
+        int ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in).binCount();
+        double t = r.wallTime().toNanos() / 1e9;
+        c = new String[] {label, row.get("file"), String.valueOf(in.itemCount()),
+            r.status().name(), String.valueOf(r.upperBound()), String.valueOf(r.lowerBound()),
+            opt, String.valueOf(ffd), String.format(Locale.ROOT, "%.3f", t), r.model(),
+            r.source(), fmt(limit), String.valueOf(workers), String.valueOf(seed)};
+        if (csv != null) {
+          Files.writeString(csv, String.join(",", c) + "\n", StandardCharsets.UTF_8,
+              StandardOpenOption.APPEND);
+        }
+        if (verbose) {
+          out.printf(Locale.ROOT, "  %s %s ub=%d lb=%d opt=%s ffd=%d %.2fs model=%s source=%s%n",
+              in.name(), r.status(), r.upperBound(), r.lowerBound(), opt, ffd, t, r.model(),
+              r.source());
+        }
+      }
+      long ub = Long.parseLong(c[4]);
+      long lb = Long.parseLong(c[5]);
+      int ffd = Integer.parseInt(c[7]);
+      times.add(Double.parseDouble(c[8]));
+      if (c[3].equals("OPTIMAL")) {
         proven++;
       }
-      gapSum += r.gap();
-      String opt = row.getOrDefault("opt", "");
+      gapSum += ub - lb;
       if (!opt.isEmpty()) {
         int o = Integer.parseInt(opt);
-        if (r.lowerBound() > o || r.upperBound() < o) {
-          throw new IllegalStateException(in.name() + ": bounds " + r.lowerBound() + ".."
-              + r.upperBound() + " exclude the known optimum " + o);
+        if (lb > o || ub < o) {
+          throw new IllegalStateException(c[1] + ": bounds " + lb + ".." + ub
+              + " exclude the known optimum " + o);
         }
         known++;
         optSum += o;
-        excess += r.upperBound() - o;
+        excess += ub - o;
         ffdExcess += ffd - o;
         if (ffd == o) {
           ffdOpt++;
         }
-      }
-      if (verbose) {
-        out.printf(Locale.ROOT, "  %s %s ub=%d lb=%d opt=%s ffd=%d %.2fs model=%s source=%s%n",
-            in.name(), r.status(), r.upperBound(), r.lowerBound(), opt, ffd, t, r.model(),
-            r.source());
       }
     }
     Collections.sort(times);
@@ -150,6 +195,17 @@ public final class PackingBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "| %s | %d | %d/%d | %.2f | %.2f | %.3f | %s | %s | %d/%d |%n",
         label, n, proven, n, median, maxT, n == 0 ? 0.0 : (double) gapSum / n,
         pct(excess, optSum), pct(ffdExcess, optSum), ffdOpt, known);
+  }
+
+  private static final String CSV_HEADER =
+      "set,file,n,status,ub,lb,opt,ffd,seconds,model,source,limit,workers,seed";
+
+  private static String key(String set, String file) {
+    return set + "|" + file;
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.3f", v);
   }
 
   private static String pct(long extra, long total) {

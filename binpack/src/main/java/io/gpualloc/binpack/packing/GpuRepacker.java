@@ -85,7 +85,7 @@ public final class GpuRepacker {
     Placement @Nullable [] realised = null;
     if (exact != null && exact.packing().isComplete()
         && exact.status() != PackingStatus.INFEASIBLE) {
-      realised = realise(c, reqs, rel, exact.packing());
+      realised = realise(c, reqs, rel, exact.packing(), nodeOrder);
     }
     Placement[] best = heuristic;
     String method = "ledger-ffd";
@@ -256,7 +256,7 @@ public final class GpuRepacker {
   }
 
   private static Placement[] realise(Cluster c, List<Request> reqs, Relaxation rel,
-      Packing packing) {
+      Packing packing, int[] nodeOrder) {
     List<List<Integer>> groups = new ArrayList<>();
     for (int n = 0; n < c.nodeIdBound(); n++) {
       groups.add(new ArrayList<>());
@@ -276,6 +276,6 @@ public final class GpuRepacker {
     for (int r : rel.zeroRequests) {
       groups.get(firstNode < 0 ? 0 : firstNode).add(r);
     }
-    return LedgerPacking.realise(c, reqs, groups);
+    return LedgerPacking.realiseWithRepair(c, reqs, groups, nodeOrder);
   }
 }

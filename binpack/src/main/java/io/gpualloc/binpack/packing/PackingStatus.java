@@ -9,9 +9,10 @@ public enum PackingStatus {
   /** No complete packing exists (an item fits no bin type, or the available bins are too few). */
   INFEASIBLE,
   /**
-   * The time budget ran out before the solver produced or refuted an answer of its own; the result
-   * is the best heuristic packing with the cheap lower bounds (possibly incomplete when bins are
-   * limited).
+   * The time budget ran out before any exact step (LP bound, MIP, CP-SAT) ran, or the packing is
+   * incomplete; the result is the best heuristic packing with the cheap lower bounds (possibly
+   * incomplete when bins are limited). A complete packing after an exact step that found nothing
+   * better is {@link #FEASIBLE}.
    */
   TIMEOUT_FALLBACK
 }

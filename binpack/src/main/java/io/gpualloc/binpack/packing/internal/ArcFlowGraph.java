@@ -76,6 +76,64 @@ public final class ArcFlowGraph {
     this.radix = b.radix;
   }
 
+  private ArcFlowGraph(ArcFlowGraph g, int[] tail, int[] head, int[] arcType,
+      Map<Long, Integer> origArc, int[] lossArc) {
+    this.typeSize = g.typeSize;
+    this.demand = g.demand;
+    this.typeItems = g.typeItems;
+    this.itemType = g.itemType;
+    this.nodeCount = g.nodeCount;
+    this.source = g.source;
+    this.sink = g.sink;
+    this.tail = tail;
+    this.head = head;
+    this.arcType = arcType;
+    this.rawNodes = g.rawNodes;
+    this.rawArcs = g.rawArcs;
+    this.loadToOrig = g.loadToOrig;
+    this.origToNode = g.origToNode;
+    this.origArc = origArc;
+    this.lossArc = lossArc;
+    this.radix = g.radix;
+  }
+
+  /**
+   * The same graph with only the arcs {@code keep} marks: every path of the result is a path of
+   * this graph, so every flow on it decomposes into feasible bins; {@link #path} returns null for
+   * a pattern that uses a removed arc.
+   *
+   * @param keep one flag per arc of this graph
+   * @return the restricted graph (same nodes, types and demands)
+   */
+  public ArcFlowGraph restrict(boolean[] keep) {
+    int[] newIndex = new int[arcCount()];
+    int m = 0;
+    for (int a = 0; a < arcCount(); a++) {
+      newIndex[a] = keep[a] ? m++ : -1;
+    }
+    int[] t = new int[m];
+    int[] h = new int[m];
+    int[] ty = new int[m];
+    for (int a = 0; a < arcCount(); a++) {
+      if (keep[a]) {
+        t[newIndex[a]] = tail[a];
+        h[newIndex[a]] = head[a];
+        ty[newIndex[a]] = arcType[a];
+      }
+    }
+    Map<Long, Integer> oa = new HashMap<>();
+    for (Map.Entry<Long, Integer> e : origArc.entrySet()) {
+      if (keep[e.getValue()]) {
+        oa.put(e.getKey(), newIndex[e.getValue()]);
+      }
+    }
+    int[] la = new int[lossArc.length];
+    for (int v = 0; v < la.length; v++) {
+      la[v] = lossArc[v] < 0 ? -1 : newIndex[lossArc[v]];
+    }
+    return new ArcFlowGraph(this, t, h, ty, oa, la);
+  }
+
   /** Number of arcs. */
   public int arcCount() {
     return tail.length;
@@ -138,6 +196,9 @@ public final class ArcFlowGraph {
     }
     int node = origToNode[last];
     if (node != sink) {
+      if (lossArc[node] < 0) {
+        return null;
+      }
       arcs[count++] = lossArc[node];
     }
     return Arrays.copyOf(arcs, count);

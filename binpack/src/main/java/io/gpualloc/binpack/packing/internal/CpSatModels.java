@@ -60,8 +60,15 @@ public final class CpSatModels {
    * @param kind the status
    * @param packing the solution's packing, when there is one
    * @param bound proven lower bound on the objective (0 when none)
+   * @param ran whether CP-SAT was started (false when the model was not built or handed over in
+   *     time)
    */
-  public record Outcome(Kind kind, @Nullable Packing packing, long bound) {}
+  public record Outcome(Kind kind, @Nullable Packing packing, long bound, boolean ran) {
+    /** An outcome of a model that was not handed to CP-SAT. */
+    Outcome(Kind kind, @Nullable Packing packing, long bound) {
+      this(kind, packing, bound, false);
+    }
+  }
 
   /**
    * The seconds CP-SAT may run so that the call returns by {@code deadline}: what is left minus a
@@ -120,8 +127,17 @@ public final class CpSatModels {
    * Solves the arc-flow model: an integer flow per arc, flow conservation, demand covered, minimise
    * the flow out of the source. Bins are read back by decomposing the flow into paths.
    */
-  public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, Packing hint, long deadline,
-      int workers, long seed) {
+  public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, @Nullable Packing hint,
+      long deadline, int workers, long seed) {
+    return arcFlow(g, lb, ub, hint, null, deadline, workers, seed);
+  }
+
+  /**
+   * As above; when {@code hint} is null and {@code flowHint} is not, the flow per arc is hinted
+   * (e.g. a rounded LP flow; it need not be feasible, CP-SAT repairs it).
+   */
+  public static Outcome arcFlow(ArcFlowGraph g, int lb, int ub, @Nullable Packing hint,
+      long @Nullable [] flowHint, long deadline, int workers, long seed) {
     load();
     long buildStart = System.nanoTime();
     CpModel m = new CpModel();
@@ -162,8 +178,8 @@ public final class CpSatModels {
     }
     m.minimize(z);
     long[] hintFlow = new long[arcs];
-    boolean hintOk = true;
-    for (Packing.Bin b : hint.bins()) {
+    boolean hintOk = hint != null;
+    for (Packing.Bin b : hint == null ? List.<Packing.Bin>of() : hint.bins()) {
       int[] path = g.path(b.items());
       if (path == null) {
         hintOk = false;
@@ -178,6 +194,10 @@ public final class CpSatModels {
         m.addHint(f[a], hintFlow[a]);
       }
       m.addHint(z, ub);
+    } else if (hint == null && flowHint != null) {
+      for (int a = 0; a < arcs; a++) {
+        m.addHint(f[a], Math.min(flowHint[a], ub));
+      }
     }
     double seconds = solveSeconds(deadline, System.nanoTime() - buildStart);
     if (seconds < MIN_SOLVE_SECONDS) {
@@ -186,13 +206,13 @@ public final class CpSatModels {
     CpSolver s = solver(seconds, workers, seed);
     Kind k = kind(s.solve(m));
     if (k != Kind.OPTIMAL && k != Kind.FEASIBLE) {
-      return new Outcome(k, null, bound(s, k));
+      return new Outcome(k, null, bound(s, k), true);
     }
     long[] flow = new long[arcs];
     for (int a = 0; a < arcs; a++) {
       flow[a] = s.value(f[a]);
     }
-    return new Outcome(k, decompose(g, flow), bound(s, k));
+    return new Outcome(k, decompose(g, flow), bound(s, k), true);
   }
 
   private static int maxCopies(ArcFlowGraph g, int a, int ub) {
@@ -369,7 +389,7 @@ public final class CpSatModels {
     CpSolver s = solver(seconds, workers, seed);
     Kind k = kind(s.solve(m));
     if (k != Kind.OPTIMAL && k != Kind.FEASIBLE) {
-      return new Outcome(k, null, bound(s, k));
+      return new Outcome(k, null, bound(s, k), true);
     }
     List<List<Integer>> content = new ArrayList<>();
     for (int b = 0; b < sc; b++) {
@@ -388,7 +408,7 @@ public final class CpSatModels {
         bins.add(new Packing.Bin(slots.get(b)[0], content.get(b)));
       }
     }
-    return new Outcome(k, new Packing(bins, List.of()), bound(s, k));
+    return new Outcome(k, new Packing(bins, List.of()), bound(s, k), true);
   }
 
   /** Maps a packing onto the slots in the canonical order the symmetry breaking demands. */

@@ -173,4 +173,72 @@ public final class LedgerPacking {
     }
     return out;
   }
+
+  /**
+   * As {@link #realise}, but a request that does not fit its node (the vector relaxation ignores
+   * how shares split over GPUs) is not fatal: the leftovers, largest first, go first-fit onto the
+   * nodes already in use, then onto unused nodes in {@code nodeOrder}. Every placement is
+   * allocated on one ledger, so the answer is valid; a request that fits nowhere stays null.
+   *
+   * @param groups request positions per node id (empty lists for unused nodes)
+   * @param nodeOrder the order in which unused nodes are opened
+   * @return placements by request position (null for a request placed nowhere)
+   */
+  public static Placement[] realiseWithRepair(Cluster c, List<Request> requests,
+      List<List<Integer>> groups, int[] nodeOrder) {
+    ClusterState state = new ClusterState(c);
+    Placement[] out = new Placement[requests.size()];
+    int[] ord = order(c, requests);
+    int[] rank = new int[requests.size()];
+    for (int k = 0; k < ord.length; k++) {
+      rank[ord[k]] = k;
+    }
+    List<Integer> used = new ArrayList<>();
+    boolean[] isUsed = new boolean[c.nodeIdBound()];
+    List<Integer> left = new ArrayList<>();
+    for (int n = 0; n < groups.size(); n++) {
+      List<Integer> g = new ArrayList<>(groups.get(n));
+      g.sort(Comparator.comparingInt(i -> rank[i]));
+      for (int i : g) {
+        Placement p = fit(state, n, requests.get(i));
+        if (p == null) {
+          left.add(i);
+          continue;
+        }
+        state.allocate(p);
+        out[i] = p;
+        if (!isUsed[n]) {
+          isUsed[n] = true;
+          used.add(n);
+        }
+      }
+    }
+    left.sort(Comparator.comparingInt(i -> rank[i]));
+    for (int i : left) {
+      Placement p = null;
+      for (int n : used) {
+        p = fit(state, n, requests.get(i));
+        if (p != null) {
+          break;
+        }
+      }
+      if (p == null) {
+        for (int n : nodeOrder) {
+          if (!isUsed[n]) {
+            p = fit(state, n, requests.get(i));
+            if (p != null) {
+              isUsed[n] = true;
+              used.add(n);
+              break;
+            }
+          }
+        }
+      }
+      if (p != null) {
+        state.allocate(p);
+        out[i] = p;
+      }
+    }
+    return out;
+  }
 }
