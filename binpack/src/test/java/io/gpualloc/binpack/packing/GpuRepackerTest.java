@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
+import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.GpuModelCatalog;
@@ -76,6 +77,25 @@ class GpuRepackerTest {
     assertEquals(2, r.nodesUsed());
     assertEquals(2, r.lowerBound());
     assertEquals(PackingStatus.OPTIMAL, r.status());
+  }
+
+  @Test
+  void aSplitCountKeepsSharesApartAndTheLedgerAcceptsTheAnswer() {
+    // Two 300-milli shares would stack on one T4, but each GPU takes one share (split count 1).
+    Node a = Node.builder("a").cpuMilli(64000).memoryMib(262144)
+        .gpu(new Gpu(0, "GPU-a0", T4, 0).withMaxShares(1)).build();
+    Node b = Node.builder("b").cpuMilli(64000).memoryMib(262144)
+        .gpu(new Gpu(0, "GPU-b0", T4, 0).withMaxShares(1)).build();
+    Cluster c = Cluster.of(a, b);
+    List<Request> reqs = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      reqs.add(Request.builder("s" + i).cpuMilli(1000).memoryMib(1024)
+          .gpu(GpuDemand.shared(1, 300, 1024)).build());
+    }
+    RepackResult r = GpuRepacker.repack(RepackProblem.of(c, reqs), FAST);
+    assertTrue(r.unplaced().isEmpty(), r.toString());
+    assertEquals(2, r.nodesUsed(), r.toString());
+    new ClusterState(c).allocateAll(r.placements()); // throws if a share breaks the cap
   }
 
   @Test

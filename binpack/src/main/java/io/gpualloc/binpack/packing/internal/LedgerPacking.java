@@ -4,7 +4,6 @@ import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
-import io.gpualloc.core.GpuMode;
 import io.gpualloc.core.Node;
 import io.gpualloc.core.Placement;
 import io.gpualloc.core.Request;
@@ -48,10 +47,7 @@ public final class LedgerPacking {
       List<Integer> cand = new ArrayList<>();
       for (int i = 0; i < node.gpuCount(); i++) {
         int id = c.gpuId(nodeId, i);
-        GpuMode m = state.gpuMode(id);
-        if (r.allowsGpu(node.gpu(i)) && (m == GpuMode.FREE || m == GpuMode.SHARED)
-            && state.isGpuHealthy(id) && state.gpuFreeComputeMilli(id) >= s.computeMilli()
-            && state.gpuFreeMemoryMib(id) >= s.memoryMib()) {
+        if (r.allowsGpu(node.gpu(i)) && state.canShare(id, s.computeMilli(), s.memoryMib())) {
           cand.add(i);
         }
       }
