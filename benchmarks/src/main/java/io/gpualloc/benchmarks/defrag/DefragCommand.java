@@ -253,8 +253,11 @@ public final class DefragCommand {
           .append("Command: `java -Dgpualloc.shared=../shared -cp benchmarks/target/"
               + "gpualloc-benchmarks.jar io.gpualloc.benchmarks.Main defrag ")
           .append(String.join(" ", args)).append("`\n\n")
-          .append("**Timings were taken on a shared 2-core machine while other builds ran;"
-              + " they are indicative only (the lead re-runs quietly).**\n\n")
+          .append("Run on ").append(java.time.LocalDate.now(java.time.ZoneOffset.UTC))
+          .append(" with ").append(Runtime.getRuntime().availableProcessors())
+          .append(" processors visible, JDK ").append(System.getProperty("java.version"))
+          .append(". Times are wall-clock seconds per plan and depend on what else the machine"
+              + " runs.\n\n")
           .append("| load | goal | planner | status | moves | evictions | cost | bound |"
               + " time (s) |\n|---|---|---|---|---:|---:|---:|---:|---:|\n");
       for (Row r : rows) {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -32,6 +33,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * every node of the cluster given by name ({@code nodeCacheCapable}), JSON in and out included.
  * Clusters of 8-GPU A100 nodes, about half of the GPUs taken by a seeded mix of whole and shared
  * grants. Per call; use {@code -bm sample} for p50/p99.
+ *
+ * <p>{@code ledger=unchanged}: the ledger does not change between calls, so the extender reuses
+ * its last snapshot (filter and prioritize of one pod meet the same ledger). {@code
+ * ledger=changed}: before every call (untimed) a CPU-only pod is allocated and released, which
+ * moves the ledger's version as a bind between two pods does, so the call takes a new snapshot
+ * and the policy re-reads every node: the cost of the first verb for each new pod.
+ * {@code filterThenPrioritize} is one pod's pair.
  *
  * <p>{@code java -jar benchmarks/target/gpualloc-benchmarks.jar ExtenderBenchmark -bm sample}
  */
@@ -51,8 +59,14 @@ public class ExtenderBenchmark {
   @Param({"best-fit", "first-fit"})
   public String policy;
 
+  /** Whether the ledger changes before every call: {@code unchanged} or {@code changed}. */
+  @Param({"unchanged", "changed"})
+  public String ledger;
+
   private Extender extender;
+  private ClusterState state;
   private String body;
+  private Placement churn;
 
   /** The pod of every request. */
   static final String POD = "{\"metadata\":{\"name\":\"train-0\","
@@ -108,9 +122,23 @@ public class ExtenderBenchmark {
   /** Builds the cluster, the extender and the request body. */
   @Setup
   public void setUp() {
-    extender = Extender.of(Policies.named(policy, PolicyConfig.of(1)), cluster(nodes),
+    if (!ledger.equals("unchanged") && !ledger.equals("changed")) {
+      throw new IllegalArgumentException("ledger is " + ledger + "; allowed: unchanged, changed");
+    }
+    state = cluster(nodes);
+    extender = Extender.of(Policies.named(policy, PolicyConfig.of(1)), state,
         KubeMapping.of(GpuSemantics.HAMI));
     body = byName(nodes);
+    churn = Placement.builder("churn", 0).cpuMilli(1).memoryMib(1).build();
+  }
+
+  /** With {@code ledger=changed}: allocates and releases a CPU-only pod, untimed. */
+  @Setup(Level.Invocation)
+  public void moveTheLedger() {
+    if (ledger.equals("changed")) {
+      state.allocate(churn);
+      state.release("churn");
+    }
   }
 
   /**
@@ -131,5 +159,15 @@ public class ExtenderBenchmark {
   @Benchmark
   public String prioritize() {
     return extender.prioritize(body);
+  }
+
+  /**
+   * Filter then prioritize for the same pod, as kube-scheduler calls them.
+   *
+   * @return the sum of the two response lengths
+   */
+  @Benchmark
+  public int filterThenPrioritize() {
+    return extender.filter(body).length() + extender.prioritize(body).length();
   }
 }
