@@ -1,5 +1,6 @@
 package io.gpualloc.benchmarks.gang;
 
+import io.gpualloc.benchmarks.ParallelRuns;
 import io.gpualloc.binpack.gang.GangPlacers;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,13 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -270,42 +264,8 @@ public final class GangReplayCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<GangReplay.Result> runAll(List<Callable<GangReplay.Result>> tasks)
-      throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "gang-replay");
-      t.setDaemon(true);
-      return t;
-    });
-    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
-        .setTaskName("gang-replay").setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stderr))
-        .continuousUpdate().build()) {
-      List<Future<GangReplay.Result>> futures = new ArrayList<>();
-      for (Callable<GangReplay.Result> task : tasks) {
-        futures.add(pool.submit(() -> {
-          GangReplay.Result r = task.call();
-          if (bar != null) {
-            bar.step();
-          }
-          return r;
-        }));
-      }
-      List<GangReplay.Result> results = new ArrayList<>();
-      for (Future<GangReplay.Result> f : futures) {
-        try {
-          results.add(f.get());
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+  private List<GangReplay.Result> runAll(List<Callable<GangReplay.Result>> tasks) throws InterruptedException {
+    return ParallelRuns.runAll("gang-replay", threads, noProgress ? null : stderr, tasks);
   }
 
   static String table(List<GangReplay.Result> results) {

@@ -1,5 +1,6 @@
 package io.gpualloc.benchmarks.mig;
 
+import io.gpualloc.benchmarks.ParallelRuns;
 import io.gpualloc.binpack.packing.CpSatPacker;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,13 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -228,42 +222,8 @@ public final class MigReplayCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<MigReplay.Result> runAll(List<Callable<MigReplay.Result>> tasks)
-      throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "mig-replay");
-      t.setDaemon(true);
-      return t;
-    });
-    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder()
-        .setTaskName("mig-replay").setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stderr))
-        .continuousUpdate().build()) {
-      List<Future<MigReplay.Result>> futures = new ArrayList<>();
-      for (Callable<MigReplay.Result> task : tasks) {
-        futures.add(pool.submit(() -> {
-          MigReplay.Result r = task.call();
-          if (bar != null) {
-            bar.step();
-          }
-          return r;
-        }));
-      }
-      List<MigReplay.Result> results = new ArrayList<>();
-      for (Future<MigReplay.Result> f : futures) {
-        try {
-          results.add(f.get());
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+  private List<MigReplay.Result> runAll(List<Callable<MigReplay.Result>> tasks) throws InterruptedException {
+    return ParallelRuns.runAll("mig-replay", threads, noProgress ? null : stderr, tasks);
   }
 
   /** Mean and sample standard deviation. */

@@ -1,5 +1,6 @@
 package io.gpualloc.benchmarks.replay;
 
+import io.gpualloc.benchmarks.ParallelRuns;
 import io.gpualloc.binpack.Policies;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.GpuallocException;
@@ -12,15 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -338,41 +332,7 @@ public final class ReplayCommand implements Callable<Integer> {
   }
 
   private List<RunResult> runAll(List<Callable<RunResult>> tasks) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "replay");
-      t.setDaemon(true);
-      return t;
-    });
-    try (ProgressBar bar = noProgress ? null : new ProgressBarBuilder().setTaskName("replay")
-        .setInitialMax(tasks.size()).setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(stderr))
-        .continuousUpdate().build()) {
-      List<Future<RunResult>> futures = new ArrayList<>();
-      for (Callable<RunResult> task : tasks) {
-        futures.add(pool.submit(() -> {
-          RunResult r = task.call();
-          if (bar != null) {
-            bar.step();
-          }
-          return r;
-        }));
-      }
-      List<RunResult> results = new ArrayList<>();
-      for (Future<RunResult> f : futures) {
-        try {
-          results.add(f.get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IllegalStateException(cause);
-        }
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+    return ParallelRuns.runAll("replay", threads, noProgress ? null : stderr, tasks);
   }
 
   private List<Replay.Trace> loadTraces(List<String> names) {
