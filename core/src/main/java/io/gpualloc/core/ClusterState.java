@@ -389,12 +389,7 @@ public final class ClusterState implements ClusterView {
   public boolean canShare(int gpuId, int computeMilli, int memoryMib) {
     acquire();
     checkGpu(gpuId);
-    Ledger l = ledger;
-    byte m = l.gpuMode[gpuId];
-    return (m == Ledger.FREE || m == Ledger.SHARED) && !l.gpuUnhealthy[gpuId]
-        && l.gpuGrants[gpuId] < l.gpuMaxShares[gpuId]
-        && 1000 - l.gpuUsedCompute[gpuId] >= computeMilli
-        && l.gpuCapacityMem[gpuId] - l.gpuUsedMem[gpuId] >= memoryMib;
+    return ledger.canShare(gpuId, computeMilli, memoryMib);
   }
 
   @Override

@@ -636,4 +636,17 @@ final class Ledger {
   AllocationTable allocations() {
     return allocations;
   }
+
+  /**
+   * Whether a share of {@code computeMilli} and {@code memoryMib} fits the GPU now: free or shared
+   * mode, healthy, below its share cap, enough compute and memory left. The one predicate behind
+   * {@link ClusterView#canShare} of the live ledger and of its snapshots.
+   */
+  boolean canShare(int gpuId, int computeMilli, int memoryMib) {
+    byte m = gpuMode[gpuId];
+    return (m == FREE || m == SHARED) && !gpuUnhealthy[gpuId]
+        && gpuGrants[gpuId] < gpuMaxShares[gpuId]
+        && 1000 - gpuUsedCompute[gpuId] >= computeMilli
+        && gpuCapacityMem[gpuId] - gpuUsedMem[gpuId] >= memoryMib;
+  }
 }
