@@ -69,7 +69,9 @@ public final class MigReplayCommand implements Callable<Integer> {
   int window;
 
   @Option(names = "--solver-ms", paramLabel = "MS", description = "cp-sat-plan: wall-clock cap"
-      + " per plan, 1 to " + MAX_SOLVER_MS + " ms (default: ${DEFAULT-VALUE})",
+      + " per plan, a safety net behind its fixed deterministic limit of "
+      + MigReplay.CP_SAT_DETERMINISTIC_SECONDS + " s, 1 to " + MAX_SOLVER_MS
+      + " ms (default: ${DEFAULT-VALUE})",
       defaultValue = "2000")
   long solverMillis;
 

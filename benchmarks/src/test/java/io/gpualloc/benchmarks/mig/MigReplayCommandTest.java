@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpualloc.binpack.packing.CpSatPacker;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,14 @@ class MigReplayCommandTest {
     assertTrue(Files.size(dir.resolve("mig-acceptance.png")) > 0);
   }
 
-  /** Same seed, same stream, same admissions; a departure frees what the arrival took. */
+  /**
+   * Same seed, same stream, same admissions; a departure frees what the arrival took. {@code
+   * cp-sat-plan} too: its deterministic-time limit, not the wall clock, stops CP-SAT, so a run
+   * with a five times larger wall-clock cap plans the same.
+   */
   @Test
   void runsAreDeterministicAndTheStreamFollowsTheMix() {
+    CpSatPacker.preload(); // else cp-sat-plan's short budget would leave every plan to greedy
     assertEquals(MigReplay.stream(1.0, 4, 200), MigReplay.stream(1.0, 4, 200));
     int[] count = new int[MigReplay.PROFILES.size()];
     for (MigReplay.Service s : MigReplay.stream(1.0, 9, 20_000)) {
@@ -58,15 +64,30 @@ class MigReplayCommandTest {
       double share = count[p] / 200.0;
       assertTrue(Math.abs(share - MigReplay.MIX.get(p)) < 1.5, p + ": " + share + "%");
     }
-    for (String s : List.of("first-slot", "greedy-plan", "static-balanced")) {
-      MigReplay.Setup setup = new MigReplay.Setup(s, 8, 1000);
+    for (String s : List.of("first-slot", "greedy-plan", "cp-sat-plan", "static-balanced")) {
+      MigReplay.Setup setup = new MigReplay.Setup(s, 8, 2000);
       MigReplay.Result a = MigReplay.run(setup, 1.3, 3, 150);
       MigReplay.Result b = MigReplay.run(setup, 1.3, 3, 150);
-      assertEquals(a.admitted(), b.admitted(), s);
-      assertEquals(a.meanGpusUsed(), b.meanGpusUsed(), s);
-      assertEquals(a.reconfiguredGpus(), b.reconfiguredGpus(), s);
+      assertSameRun(a, b);
       assertTrue(a.admitted() > 0 && a.peakGpusUsed() <= 128, a.toString());
     }
+    MigReplay.Result a = MigReplay.run(new MigReplay.Setup("cp-sat-plan", 8, 2000), 1.3, 3, 150);
+    MigReplay.Result b = MigReplay.run(new MigReplay.Setup("cp-sat-plan", 8, 10_000), 1.3, 3,
+        150);
+    assertSameRun(a, b);
+    assertTrue(a.plans() > 0 && a.optimalPlans() > 0, a.toString());
+  }
+
+  /** Every figure but the times. */
+  static void assertSameRun(MigReplay.Result a, MigReplay.Result b) {
+    String s = a + "\n" + b;
+    assertEquals(a.arrived(), b.arrived(), s);
+    assertEquals(a.admitted(), b.admitted(), s);
+    assertEquals(a.meanGpusUsed(), b.meanGpusUsed(), s);
+    assertEquals(a.peakGpusUsed(), b.peakGpusUsed(), s);
+    assertEquals(a.reconfiguredGpus(), b.reconfiguredGpus(), s);
+    assertEquals(a.plans(), b.plans(), s);
+    assertEquals(a.optimalPlans(), b.optimalPlans(), s);
   }
 
   @Test

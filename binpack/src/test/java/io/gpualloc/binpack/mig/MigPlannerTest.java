@@ -139,6 +139,50 @@ class MigPlannerTest {
     assertInstanceOf(MigOnDemand.Impossible.class, seven);
   }
 
+  /**
+   * 128 seeded H100s with demand beyond what they offer: CP-SAT does not prove this plan optimal
+   * within 18 s of wall clock (measured), so without the deterministic limit each solve would run
+   * until the wall-clock cap and stop wherever the machine's speed left it. With 0.05
+   * deterministic seconds it stops at the same point of the same search whatever the cap.
+   */
+  @Test
+  void aDeterministicLimitStopsCpSatAtTheSamePlanWhateverTheWallClockCap() {
+    GpuModel h100 = GpuModelCatalog.builtIn().get("H100-80GB-SXM");
+    List<MigLayout> maximal = io.gpualloc.core.MigLayouts.maximal(h100);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    List<MigGpuState> fleet = new ArrayList<>();
+    for (int g = 0; g < 128; g++) {
+      if (r.nextInt(3) == 0) {
+        fleet.add(MigGpuState.idle("gpu-" + g, h100));
+        continue;
+      }
+      MigLayout l = maximal.get(r.nextInt(maximal.size()));
+      List<MigInstance> inUse = new ArrayList<>();
+      for (MigInstance x : l.instances()) {
+        if (r.nextInt(3) == 0) {
+          inUse.add(x);
+        }
+      }
+      fleet.add(new MigGpuState("gpu-" + g, l, inUse));
+    }
+    MigPlanProblem problem = new MigPlanProblem(fleet,
+        demand("1g.10gb", 128, "2g.20gb", 64, "3g.40gb", 32, "7g.80gb", 12));
+    SolverOptions det = SolverOptions.defaults().withSeed(1).withDeterministicTime(0.05);
+    MigPlan a = MigPlanners.named("cp-sat", det.withTimeLimit(Duration.ofSeconds(30)))
+        .plan(problem);
+    MigPlan b = MigPlanners.named("cp-sat", det.withTimeLimit(Duration.ofSeconds(60)))
+        .plan(problem);
+    // the deterministic limit, not a wall-clock cap of 27 s or more, stopped CP-SAT: unproven
+    assertEquals(MigPlanStatus.FEASIBLE, a.status(), a.summary());
+    assertTrue(a.wallTime().compareTo(Duration.ofSeconds(15)) < 0, a.summary());
+    assertEquals(a.status(), b.status(), b.summary());
+    assertEquals(a.phase(), b.phase(), b.summary());
+    assertEquals(a.targets(), b.targets(), b.summary());
+    assertEquals(a.served(), b.served(), b.summary());
+    assertEquals(a.objective(), b.objective(), b.summary());
+    assertEquals(a.bound(), b.bound(), b.summary());
+  }
+
   @Test
   void badProblemsAreTypedErrors() {
     assertThrows(InvalidSpecException.class, () -> new MigPlanProblem(

@@ -34,7 +34,8 @@ import java.time.Duration;
  * least 2 s left, else the greedy plan comes back as {@code TIMEOUT_FALLBACK}), the model build
  * (checked every 32 classes, abandoned past CP-SAT's stop)
  * and CP-SAT, which gets what is left minus a margin (a tenth of the budget, at least 50 ms)
- * for handing the model over and checking the plan.
+ * for handing the model over and checking the plan. A {@link SolverOptions#deterministicTime()}
+ * also stops CP-SAT after that much of its deterministic time.
  */
 public final class CpSatPlanner implements MigPlanner {
   /** Below this much of the budget left, a call does not load OR-Tools' native library. */
@@ -147,6 +148,9 @@ public final class CpSatPlanner implements MigPlanner {
         // cuts of the second level close the class model's gap (1,000 H100s: OPTIMAL within
         // about half a second instead of a 0.003% gap left after 5 s on the first level)
         .setLinearizationLevel(2);
+    // with 1 worker and a fixed seed, a stop on CP-SAT's own work count instead of the wall clock
+    // makes the answer the same on any machine (the wall-clock limit above stays as a safety net)
+    options.deterministicTime().ifPresent(d -> solver.getParameters().setMaxDeterministicTime(d));
     CpSolverStatus st = solver.solve(model);
     long trivial = m.trivialBound();
     if (st != CpSolverStatus.OPTIMAL && st != CpSolverStatus.FEASIBLE) {
