@@ -1,6 +1,9 @@
 package io.gpualloc.binpack.packing.internal;
 
+import io.gpualloc.binpack.packing.Packing;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;
 
@@ -9,18 +12,22 @@ import org.jspecify.annotations.Nullable;
  * unlimited, any number of dimensions), in the spirit of the consistent neighbourhood search of
  * Buljubasic and Vasquez (Computers &amp; OR 2016); this is our own design and code.
  *
- * <p>From a packing with {@code m} bins it tries to reach {@code m - 1}: the bin of least weight is
- * emptied into a <em>pool</em> of unassigned items, and the search keeps a partial packing with
- * {@code m - 1} feasible bins plus the pool. Each iteration
+ * <p>From a packing with {@code m} bins it tries to reach {@code m - 1}: the three bins of least
+ * weight are emptied into a <em>pool</em> of unassigned items, and the search keeps a partial
+ * packing with {@code m - 3} feasible bins plus the pool, which is complete once the pool fits in
+ * two more bins (checked by a depth-first search with a node limit whenever the pool's total size
+ * fits in two bins; the published method likewise works on {@code m - 2} bins of the target).
+ * Each iteration
  *
  * <ol>
  *   <li>makes the best non-tabu <em>swap</em>: a set {@code A} of 0..2 items leaves one bin for the
  *       pool and a set {@code B} of 1..2 pool items enters that bin, which must stay feasible. A
- *       move is scored by the pool's weight decrease {@code w(B) - w(A)}, ties by {@code |A| -
- *       |B|} (a pool of many small items is easier to pack), remaining ties at random. Item
- *       weights are their sizes (one dimension) or their sizes normalised by the capacity and
- *       summed (vectors), so big items are pushed into bins and small ones kept in the pool.
- *       Moved items are tabu (cannot move again) for a few iterations, unless the move brings the
+ *       move is scored by the pool's weight decrease {@code w(B) - w(A)}; ties by the gain in the
+ *       bin's squared normalised load (fill bins that are already full, take from emptier ones,
+ *       which gathers the free space), then by {@code |A| - |B|} (a pool of many small items is
+ *       easier to pack), remaining ties at random. Item weights are their sizes (one dimension)
+ *       or their sizes normalised by the capacity and summed (vectors). A moved item may not
+ *       leave or re-enter the same bin for a few iterations (tabu), unless the move brings the
  *       pool below the lightest pool seen for this bin count (aspiration);
  *   <li>a <em>fill</em> descent on one bin (round robin): the subset of the bin's items and the
  *       pool's of largest weight that fits the bin, by a depth-first search with a node limit
@@ -28,10 +35,10 @@ import org.jspecify.annotations.Nullable;
  *       is strictly heavier.
  * </ol>
  *
- * When the pool empties, the {@code m - 1} bins are a complete packing: it is recorded and the
- * search goes on towards {@code m - 2}, down to the target. The search stops at the target, after
- * the iteration budget, or at the deadline. With the same input, seed and budget it takes the same
- * steps; only the deadline (checked every 16 iterations) can cut it short.
+ * When the pool fits in two bins, the partial packing plus those bins is complete: it is recorded,
+ * one more bin is emptied into the pool, and the search goes on, down to the target. It stops at
+ * the target, after the iteration budget, or at the deadline. With the same input, seed and budget
+ * it takes the same steps; only the deadline (checked every 16 iterations) can cut it short.
  */
 public final class LocalSearch {
   /** Weight scale of a full dimension for vectors. */
@@ -123,6 +130,47 @@ public final class LocalSearch {
   }
 
   /**
+   * Runs the search from a complete packing and returns the best complete packing found as a
+   * {@link Packing}: {@code start} itself when the problem is not classic, {@code start} is not
+   * complete, or nothing better was found.
+   *
+   * @param p the problem of the packing's instance
+   * @param start the packing to improve
+   * @param target stop at this many bins
+   * @param seed the seed
+   * @param maxIterations the iteration budget
+   * @param deadline nanoTime after which the search stops; {@code Long.MAX_VALUE} for none
+   * @return a packing with no more bins than {@code start}
+   */
+  public static Packing improve(Problem p, Packing start, int target, long seed,
+      long maxIterations, long deadline) {
+    if (!p.classic() || !start.isComplete() || start.binCount() <= target) {
+      return start;
+    }
+    int[][] bins = new int[start.binCount()][];
+    for (int b = 0; b < bins.length; b++) {
+      List<Integer> its = start.bins().get(b).items();
+      bins[b] = new int[its.size()];
+      for (int k = 0; k < bins[b].length; k++) {
+        bins[b][k] = its.get(k);
+      }
+    }
+    Result r = run(p, bins, target, seed, maxIterations, deadline);
+    if (r.bins().length >= start.binCount()) {
+      return start;
+    }
+    List<Packing.Bin> out = new ArrayList<>();
+    for (int[] bin : r.bins()) {
+      List<Integer> its = new ArrayList<>(bin.length);
+      for (int i : bin) {
+        its.add(i);
+      }
+      out.add(new Packing.Bin(0, its));
+    }
+    return new Packing(out, List.of());
+  }
+
+  /**
    * Searches for a packing with fewer bins than {@code start}, down to {@code target} bins.
    *
    * @param p a classic problem (one bin type, unlimited)
@@ -130,7 +178,7 @@ public final class LocalSearch {
    * @param target stop when a packing with this many bins is found
    * @param seed the seed of the random tie-breaking and tabu tenures
    * @param maxIterations the iteration budget
-   * @param deadline nanoTime after which the search stops
+   * @param deadline nanoTime after which the search stops; {@code Long.MAX_VALUE} for none
    * @return the best packing found (never more bins than {@code start}) and the iteration counts
    * @throws IllegalArgumentException when {@code p} is not classic
    */
@@ -171,7 +219,7 @@ public final class LocalSearch {
     long it = 0;
     int fillCursor = 0;
     while (it < maxIterations) {
-      if ((it & 15) == 0 && System.nanoTime() - deadline >= 0) {
+      if ((it & 15) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
         break;
       }
       it++;
