@@ -88,6 +88,7 @@ public final class LocalSearch {
   private long[] bw = new long[0];
   private long[] bs = new long[0];
   private Integer[] border = new Integer[0];
+  private long[] sortedW = new long[0];
 
   // Fill search scratch.
   private final int[] cand;
@@ -471,6 +472,12 @@ public final class LocalSearch {
       int c = Long.compare(weights[b], weights[a]);
       return c != 0 ? c : Integer.compare(second[a] < 0 ? 1 : 2, second[b] < 0 ? 1 : 2);
     });
+    if (sortedW.length < k) {
+      sortedW = new long[b1.length];
+    }
+    for (int x = 0; x < k; x++) {
+      sortedW[x] = bw[border[x]];
+    }
     return k;
   }
 
@@ -496,7 +503,9 @@ public final class LocalSearch {
           long wa = (ix < 0 ? 0 : w[ix]) + (iy < 0 ? 0 : w[iy]);
           int na = (ix < 0 ? 0 : 1) + (iy < 0 ? 0 : 1);
           boolean aTabu = (ix >= 0 && tabu(ix, b, it)) || (iy >= 0 && tabu(iy, b, it));
-          for (int s = 0; s < sets; s++) {
+          // One dimension: weight is size, so the sets heavier than the room left cannot fit.
+          int s0 = dims == 1 ? firstAtMost(sets, cap[0] - load[b] + wa) : 0;
+          for (int s = s0; s < sets; s++) {
             int k = border[s];
             int nb = b2[k] < 0 ? 1 : 2;
             long dw = bw[k] - wa;
@@ -567,6 +576,21 @@ public final class LocalSearch {
       tabuBin[j] = mb;
     }
     return true;
+  }
+
+  /** The first index of the decreasing {@code sortedW[0..sets)} at most {@code room}. */
+  private int firstAtMost(int sets, long room) {
+    int lo = 0;
+    int hi = sets;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sortedW[mid] > room) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /** Whether moving item {@code i} out of or into bin {@code b} is tabu at iteration it. */
