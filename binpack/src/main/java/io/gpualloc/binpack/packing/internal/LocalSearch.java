@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * When the pool fits in two bins, the partial packing plus those bins is complete: it is recorded,
  * one more bin is emptied into the pool, and the search goes on, down to the target. It stops at
  * the target, after the iteration budget, or at the deadline. With the same input, seed and budget
- * it takes the same steps; only the deadline (checked every 16 iterations) can cut it short.
+ * it takes the same steps; only the deadline (checked every iteration) can cut it short.
  */
 public final class LocalSearch {
   /** Weight scale of a full dimension for vectors. */
@@ -220,7 +220,7 @@ public final class LocalSearch {
     long it = 0;
     int fillCursor = 0;
     while (it < maxIterations) {
-      if ((it & 15) == 0 && deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
+      if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
         break;
       }
       it++;
