@@ -85,9 +85,10 @@ public final class BinPackers {
    * A local search that removes bins from the {@link #best(PackingInstance) portfolio's best}
    * packing of a classic instance (one bin type, unlimited; any number of dimensions), in the
    * spirit of Buljubasic and Vasquez's consistent neighbourhood search: a partial packing with
-   * three bins fewer plus a pool of unassigned items, a tabu search of swaps of up to two items
-   * between a bin and the pool that lightens the pool, and a descent that refills one bin at a
-   * time, until the pool fits in two bins. It stops at the instance's best lower bound ({@link
+   * {@code k + 1} bins fewer plus a pool of unassigned items, a tabu search of swaps of up to two
+   * items between a bin and the pool that lightens the pool, and a descent that refills one bin
+   * at a time, until the pool fits in {@code k} bins ({@code k = 1} for the first half of the
+   * iterations, then {@code k = 2}). It stops at the instance's best lower bound ({@link
    * LowerBounds#of}), or after {@code iterations} iterations. Deterministic for a given seed and
    * budget. Not part of the {@link #portfolio()}. On an instance that is not classic, or whose
    * portfolio packing is not complete, it returns the portfolio's best packing unchanged. Its name
