@@ -49,6 +49,8 @@ public final class LocalSearch {
   private static final long SCALE = 1L << 20;
   /** Search nodes per fill. */
   private static final int FILL_NODES = 2_000;
+  /** Above this many pool items, swaps bring in single items only (pairs: up to 2^19 sets). */
+  private static final int MAX_POOL_FOR_PAIRS = 1_000;
   /** Search nodes per check whether the pool fits in the extra bins. */
   private static final int POOL_NODES = 5_000;
 
@@ -89,7 +91,8 @@ public final class LocalSearch {
   private int[] b2 = new int[0];
   private long[] bw = new long[0];
   private long[] bs = new long[0];
-  private Integer[] border = new Integer[0];
+  private int[] border = new int[0];
+  private long[] sortKey = new long[0];
   private long[] sortedW = new long[0];
 
   // Fill search scratch.
@@ -462,40 +465,43 @@ public final class LocalSearch {
 
   /** Lists the pool's non-empty subsets of at most two items, by decreasing weight. */
   private int listPoolSets() {
-    int max = poolCount + poolCount * (poolCount - 1) / 2;
+    // Pairs only while the pool is small enough to list them (and to index them in 20 bits).
+    boolean pairs = poolCount <= MAX_POOL_FOR_PAIRS;
+    int max = pairs ? poolCount + poolCount * (poolCount - 1) / 2 : poolCount;
     if (b1.length < max) {
       int len = Math.max(max, b1.length * 2);
       b1 = new int[len];
       b2 = new int[len];
       bw = new long[len];
       bs = new long[len * dims];
-      border = new Integer[len];
+      border = new int[len];
+      sortKey = new long[len];
+      sortedW = new long[len];
     }
     int k = 0;
+    long maxW = 0;
     for (int x = 0; x < poolCount; x++) {
       int i = pool[x];
-      for (int y = x; y < poolCount; y++) {
+      for (int y = x, yEnd = pairs ? poolCount : x + 1; y < yEnd; y++) {
         int j = y == x ? -1 : pool[y];
         b1[k] = i;
         b2[k] = j;
         bw[k] = w[i] + (j < 0 ? 0 : w[j]);
+        maxW = Math.max(maxW, bw[k]);
         for (int d = 0; d < dims; d++) {
           bs[k * dims + d] = p.size[i][d] + (j < 0 ? 0 : p.size[j][d]);
         }
-        border[k] = k;
         k++;
       }
     }
-    long[] weights = bw;
-    int[] second = b2;
-    Arrays.sort(border, 0, k, (a, b) -> {
-      int c = Long.compare(weights[b], weights[a]);
-      return c != 0 ? c : Integer.compare(second[a] < 0 ? 1 : 2, second[b] < 0 ? 1 : 2);
-    });
-    if (sortedW.length < k) {
-      sortedW = new long[b1.length];
-    }
+    // Decreasing weight, singles before pairs, then by index: one primitive sort of packed keys
+    // (weights are below 2^42: sizes are ints, vector weights at most 2 dims 2^20).
     for (int x = 0; x < k; x++) {
+      sortKey[x] = ((maxW - bw[x]) << 21) | ((b2[x] < 0 ? 0L : 1L) << 20) | x;
+    }
+    Arrays.sort(sortKey, 0, k);
+    for (int x = 0; x < k; x++) {
+      border[x] = (int) (sortKey[x] & ((1 << 20) - 1));
       sortedW[x] = bw[border[x]];
     }
     return k;
