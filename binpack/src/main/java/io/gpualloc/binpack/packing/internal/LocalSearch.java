@@ -100,6 +100,8 @@ public final class LocalSearch {
   private final boolean[] take;
   private final boolean[] bestTake;
   private final long[] fillLoad;
+  private final long[] poolLoad;
+  private final int[] poolAssign;
   private long fillBest;
   private int fillNodes;
   private long[] suffixW;
@@ -132,6 +134,8 @@ public final class LocalSearch {
     this.take = new boolean[p.n];
     this.bestTake = new boolean[p.n];
     this.fillLoad = new long[dims];
+    this.poolLoad = new long[2 * dims];
+    this.poolAssign = new int[p.n];
     this.suffixW = new long[p.n + 1];
   }
 
@@ -304,8 +308,9 @@ public final class LocalSearch {
       }
       cand[y + 1] = v;
     }
-    long[] pl = new long[Math.max(1, extra) * dims];
-    int[] assign = new int[c];
+    long[] pl = poolLoad;
+    Arrays.fill(pl, 0);
+    int[] assign = poolAssign;
     fillNodes = 0;
     if (!assignPool(0, c, pl, assign, 0)) {
       return null;
