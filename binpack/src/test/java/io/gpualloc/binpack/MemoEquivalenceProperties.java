@@ -194,6 +194,38 @@ class MemoEquivalenceProperties {
     }
   }
 
+  /**
+   * The FGD policies drop their shape memo when it is full (default 4096 shapes) and rebuild it on
+   * demand: with room for two shapes they decide exactly as with the default, on the same runs.
+   */
+  @Property(tries = 60)
+  void fgdDecidesTheSameWhenItsShapeMemoIsDroppedOften(@ForAll("runs") Run run) {
+    List<Request> all = new ArrayList<>();
+    for (Step step : run.steps()) {
+      all.add(step.request());
+    }
+    TargetWorkload m = TargetWorkload.fromRequests(all);
+    if (m.isEmpty()) {
+      return;
+    }
+    for (String name : List.of("fgd", "fgd-exact")) {
+      PlacementPolicy wide = Policies.named(name, new PolicyConfig(run.seed(), m));
+      PlacementPolicy tiny = Policies.named(name, new PolicyConfig(run.seed(), m));
+      ((io.gpualloc.binpack.internal.FragmentationGradientDescent) tiny).limitShapes(2);
+      ClusterState state = new ClusterState(run.cluster());
+      int k = 0;
+      for (Step step : run.steps()) {
+        Request r = step.request();
+        Decision a = wide.place(r, state);
+        Decision b = tiny.place(r, state);
+        assertEquals(a, b, name + " on " + r);
+        if (a instanceof Decision.Placed p && step.kind() != 1) {
+          state.allocate(rename(p, r.name() + "#" + k++));
+        }
+      }
+    }
+  }
+
   static int nodeOf(ClusterState state, String id) {
     return state.fork().release(id).nodeId();
   }
