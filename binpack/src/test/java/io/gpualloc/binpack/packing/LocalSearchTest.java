@@ -3,6 +3,7 @@ package io.gpualloc.binpack.packing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpualloc.binpack.packing.internal.LocalSearch;
 import io.gpualloc.binpack.packing.internal.Problem;
@@ -35,6 +36,18 @@ class LocalSearchTest {
     Packing named = BinPackers.localSearch(7, 1_000).pack(FFD_PLUS_ONE);
     assertEquals(3, named.binCount());
     assertEquals(List.of(), named.violations(FFD_PLUS_ONE));
+  }
+
+  @Test
+  void aProblemWithLimitedBinsIsRejected() {
+    PackingInstance limited = PackingInstance.builder("limited", new BinType("b", List.of(10), 1, 3))
+        .item(4).item(5).build();
+    Packing q = BinPackers.firstFit().pack(limited);
+    InvalidSpecException e = assertThrows(InvalidSpecException.class,
+        () -> LocalSearch.run(new Problem(limited), bins(q), 1, 1, 10, Long.MAX_VALUE));
+    assertTrue(e.getMessage().contains("bin types"), e.getMessage());
+    // The Packing-level entry point returns such a packing unchanged.
+    assertEquals(q, LocalSearch.improve(new Problem(limited), q, 1, 1, 10, Long.MAX_VALUE));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.gpualloc.binpack.packing.internal;
 
 import io.gpualloc.binpack.packing.Packing;
+import io.gpualloc.binpack.solver.SolverInvariantException;
+import io.gpualloc.core.InvalidSpecException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -190,13 +192,14 @@ public final class LocalSearch {
    * @param maxIterations the iteration budget
    * @param deadline nanoTime after which the search stops; {@code Long.MAX_VALUE} for none
    * @return the best packing found (never more bins than {@code start}) and the iteration counts
-   * @throws IllegalArgumentException when {@code p} is not classic
+   * @throws InvalidSpecException when {@code p} is not classic
    */
   public static Result run(Problem p, int[][] start, int target, long seed, long maxIterations,
       long deadline) {
     if (!p.classic()) {
-      throw new IllegalArgumentException("local search needs a classic problem (one bin type, "
-          + "unlimited), got " + p.types + " types");
+      throw InvalidSpecException.of("LocalSearch", "bin types",
+          p.types + " type(s)" + (p.types == 1 ? " available " + p.available[0] + " times" : ""),
+          "one bin type, unlimited");
     }
     // Two phases, each with half of the budget: the pool must fit in one bin, then in two. The
     // first is the sharper aim (the pool's weight says how far it is), the second gives the
@@ -410,7 +413,7 @@ public final class LocalSearch {
         return;
       }
     }
-    throw new IllegalStateException("item " + i + " not in bin " + b + " (a bug)");
+    throw new SolverInvariantException("LocalSearch: item " + i + " not in bin " + b);
   }
 
   private void toPool(int i) {
@@ -427,7 +430,7 @@ public final class LocalSearch {
         return;
       }
     }
-    throw new IllegalStateException("item " + i + " not in the pool (a bug)");
+    throw new SolverInvariantException("LocalSearch: item " + i + " not in the pool");
   }
 
   /** Empties the bin of least weight (ties at random) into the pool; the last bin takes its slot. */
