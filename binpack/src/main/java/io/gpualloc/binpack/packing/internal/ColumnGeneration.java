@@ -37,7 +37,7 @@ public final class ColumnGeneration {
    * optimum); in several dimensions a pricing that finds no column within it is repeated with four
    * times as many, up to {@link #NODE_LIMIT_MAX}.
    */
-  static final long NODE_LIMIT = Long.getLong("cgnl", 20_000);
+  static final long NODE_LIMIT = 20_000;
 
   /** Largest pricing node limit in several dimensions. */
   static final long NODE_LIMIT_MAX = 5_120_000;
@@ -166,12 +166,13 @@ public final class ColumnGeneration {
    * @param deadline {@link System#nanoTime()} to stop by
    * @return the best bound and what the loop did; bound 0 when GLOP is not available or no LP was
    *     solved in time
-   * @throws IllegalArgumentException when {@code p} is not classic
+   * @throws IllegalArgumentException when {@code p} is not classic or some item fits no bin
    */
   public static Result bound(Problem p, @Nullable Packing start, int target, long deadline) {
-    if (!p.classic()) {
+    if (!p.classic() || !p.everyItemFitsSomewhere()) {
       throw new IllegalArgumentException("column generation needs a classic instance (one bin "
-          + "type, unlimited); got " + p.types + " types");
+          + "type, unlimited) whose every item fits a bin; got " + p.types + " types, every item "
+          + "fits: " + p.everyItemFitsSomewhere());
     }
     CpSatModels.load();
     MPSolver s = MPSolver.createSolver("GLOP");
@@ -214,7 +215,7 @@ public final class ColumnGeneration {
           }
         }
         int[] a = new int[nt];
-        a[t] = Math.max(1, c);
+        a[t] = c;
         addColumn(s, obj, cover, cols, a);
       }
     }
