@@ -196,6 +196,21 @@ class ColumnGenerationProperties {
     assertTrue(cold.converged() && cold.bound() <= opt, cold + " opt " + opt);
   }
 
+  @Property(tries = 60)
+  void diveGivesACompleteFeasiblePacking(@ForAll("classic") PackingInstance in) {
+    long opt = BruteForce.optimum(in);
+    Problem p = new Problem(in);
+    Packing ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in);
+    long now = System.nanoTime();
+    ColumnGeneration.Result r = ColumnGeneration.bound(p, ffd, Integer.MAX_VALUE,
+        now + 10 * SECOND, now + 20 * SECOND);
+    Packing q = r.packing();
+    assertTrue(q != null, r.toString());
+    assertTrue(q.isComplete());
+    assertEquals(List.of(), q.violations(in));
+    assertTrue(q.binCount() >= opt);
+  }
+
   @Property(tries = 40)
   void solverWithoutAGraphProvesTheOptimum(@ForAll("classic") PackingInstance in) {
     long opt = BruteForce.optimum(in);

@@ -39,6 +39,9 @@ public final class ColumnGeneration {
    */
   static final long NODE_LIMIT = 20_000;
 
+  /** Pricing rounds for the residual demand per fixing step of the dive. */
+  static final int DIVE_PRICING = 5;
+
   /** Largest pricing node limit in several dimensions. */
   static final long NODE_LIMIT_MAX = 5_120_000;
 
@@ -53,9 +56,11 @@ public final class ColumnGeneration {
    * @param columns patterns in the master at the end
    * @param converged whether pricing proved that no column has a negative reduced cost
    * @param lpValue the last master LP value (bins), or -1
+   * @param packing the residual-rounding dive's packing (unchecked), or null when no dive ran
+   *     or it did not finish
    */
   public record Result(int bound, int iterations, int columns, boolean converged,
-      double lpValue) {}
+      double lpValue, @Nullable Packing packing) {}
 
   /** Item types: distinct size vectors with their multiplicities. */
   static final class Types {
@@ -169,6 +174,24 @@ public final class ColumnGeneration {
    * @throws IllegalArgumentException when {@code p} is not classic or some item fits no bin
    */
   public static Result bound(Problem p, @Nullable Packing start, int target, long deadline) {
+    return bound(p, start, target, deadline, deadline);
+  }
+
+  /**
+   * As {@link #bound(Problem, Packing, int, long)}, then, when the bound is still below {@code
+   * target} and time is left, a residual-rounding dive on the final master until {@code
+   * diveDeadline} (a primal heuristic: its packing is in {@link Result#packing()}, unchecked).
+   *
+   * @param p a classic problem ({@link Problem#classic()})
+   * @param start a complete packing whose bins are the first columns, or null
+   * @param target stop once the bound reaches this many bins
+   * @param deadline {@link System#nanoTime()} to end the column generation by
+   * @param diveDeadline {@link System#nanoTime()} to end the dive by ({@code >= deadline})
+   * @return the best bound, what the loop did, and the dive's packing or null
+   * @throws IllegalArgumentException when {@code p} is not classic or some item fits no bin
+   */
+  public static Result bound(Problem p, @Nullable Packing start, int target, long deadline,
+      long diveDeadline) {
     if (!p.classic() || !p.everyItemFitsSomewhere()) {
       throw new IllegalArgumentException("column generation needs a classic instance (one bin "
           + "type, unlimited) whose every item fits a bin; got " + p.types + " types, every item "
@@ -177,17 +200,17 @@ public final class ColumnGeneration {
     CpSatModels.load();
     MPSolver s = MPSolver.createSolver("GLOP");
     if (s == null) {
-      return new Result(0, 0, 0, false, -1);
+      return new Result(0, 0, 0, false, -1, null);
     }
     try {
-      return run(s, p, start, target, deadline);
+      return run(s, p, start, target, deadline, diveDeadline);
     } finally {
       s.delete();
     }
   }
 
   private static Result run(MPSolver s, Problem p, @Nullable Packing start, int target,
-      long deadline) {
+      long deadline, long diveDeadline) {
     Types types = new Types(p);
     int nt = types.demand.length;
     int[] cap = p.cap[0];
@@ -198,13 +221,14 @@ public final class ColumnGeneration {
     MPObjective obj = s.objective();
     obj.setMinimization();
     List<MPVariable> cols = new ArrayList<>();
+    List<int[]> patterns = new ArrayList<>();
     if (start != null && start.isComplete()) {
       for (Packing.Bin bin : start.bins()) {
         int[] a = new int[nt];
         for (int i : bin.items()) {
           a[types.typeOf[i]]++;
         }
-        addColumn(s, obj, cover, cols, a);
+        addColumn(s, obj, cover, cols, patterns, a);
       }
     } else {
       for (int t = 0; t < nt; t++) {
@@ -216,7 +240,7 @@ public final class ColumnGeneration {
         }
         int[] a = new int[nt];
         a[t] = c;
-        addColumn(s, obj, cover, cols, a);
+        addColumn(s, obj, cover, cols, patterns, a);
       }
     }
     dualOptimalInequalities(s, cover, types, cap);
@@ -270,10 +294,10 @@ public final class ColumnGeneration {
           centerValue = value;
           center = point;
         }
-        added = addIfImproving(s, obj, cover, cols, y, k.counts());
+        added = addIfImproving(s, obj, cover, cols, patterns, y, k.counts());
         if (added) {
           for (int[] more : k.others()) {
-            addIfImproving(s, obj, cover, cols, y, more);
+            addIfImproving(s, obj, cover, cols, patterns, y, more);
           }
         } else if (!k.exact() && cap.length > 1 && limit < NODE_LIMIT_MAX) {
           limit *= 4;
@@ -288,8 +312,147 @@ public final class ColumnGeneration {
         break;
       }
     }
+    Packing dived = null;
+    if (iterations > 0 && best < target && diveDeadline - System.nanoTime() > 0) {
+      dived = dive(s, cover, cols, patterns, types, p, diveDeadline);
+    }
     return new Result((int) Math.min(Integer.MAX_VALUE, best), iterations, cols.size(),
-        converged, lp);
+        converged, lp, dived);
+  }
+
+  /**
+   * Residual rounding on the master: fix {@code floor(x_p)} copies of every pattern (clipped to the
+   * demand left), or one copy of the pattern of largest value when none is at least 1, lower the
+   * cover rows to what is left, re-solve (warm) and price new columns for the residual demand, until
+   * every item is placed or the deadline passes; the rest is packed by the heuristic portfolio
+   * (MBS' bounded by the deadline). Returns the packing (the caller checks it), or null when the
+   * portfolio did not finish in time.
+   */
+  private static @Nullable Packing dive(MPSolver s, MPConstraint[] cover, List<MPVariable> cols,
+      List<int[]> patterns, Types types, Problem p, long deadline) {
+    int nt = types.demand.length;
+    int[] cap = p.cap[0];
+    int[] left = types.demand.clone();
+    List<int[]> fixed = new ArrayList<>();
+    int remaining = p.n;
+    int priced = 0;
+    try {
+      while (remaining > 0) {
+        long ms = (deadline - System.nanoTime()) / 1_000_000;
+        if (ms < 2) {
+          break;
+        }
+        s.setTimeLimit(ms);
+        if (s.solve() != MPSolver.ResultStatus.OPTIMAL) {
+          break;
+        }
+        double[] y = new double[nt];
+        for (int t = 0; t < nt; t++) {
+          y[t] = Math.max(0, cover[t].dualValue());
+        }
+        // Price a few columns for the residual first: columns of the full demand may not fit it.
+        long[] scaled = scale(y, left);
+        PatternKnapsack.Answer k = PatternKnapsack.solve(scaled, types.size, cap, left,
+            NODE_LIMIT, deadline);
+        if (priced++ < DIVE_PRICING
+            && addIfImproving(s, s.objective(), cover, cols, patterns, y, k.counts())) {
+          for (int[] more : k.others()) {
+            addIfImproving(s, s.objective(), cover, cols, patterns, y, more);
+          }
+          continue;
+        }
+        int took = 0;
+        int heaviest = -1;
+        double heaviestX = 0;
+        for (int c = 0; c < cols.size(); c++) {
+          double x = cols.get(c).solutionValue();
+          if (x > heaviestX) {
+            heaviestX = x;
+            heaviest = c;
+          }
+          for (long copy = (long) Math.floor(x + 1e-6); copy > 0; copy--) {
+            int placed = take(patterns.get(c), left, fixed);
+            took += placed;
+            if (placed == 0) {
+              break;
+            }
+          }
+        }
+        if (took == 0 && heaviest >= 0) {
+          took = take(patterns.get(heaviest), left, fixed);
+        }
+        if (took == 0) {
+          break;
+        }
+        remaining -= took;
+        priced = 0;
+        for (int t = 0; t < nt; t++) {
+          cover[t].setLb(left[t]);
+        }
+      }
+    } finally {
+      for (int t = 0; t < nt; t++) {
+        cover[t].setLb(types.demand[t]);
+      }
+    }
+    // Items per type, handed out to the fixed patterns, then the rest by the portfolio.
+    int[][] itemsOf = new int[nt][];
+    int[] next = new int[nt];
+    for (int t = 0; t < nt; t++) {
+      itemsOf[t] = new int[types.demand[t]];
+    }
+    for (int i = 0; i < p.n; i++) {
+      int t = types.typeOf[i];
+      itemsOf[t][next[t]++] = i;
+    }
+    Arrays.fill(next, 0);
+    List<Packing.Bin> bins = new ArrayList<>();
+    for (int[] a : fixed) {
+      List<Integer> items = new ArrayList<>();
+      for (int t = 0; t < nt; t++) {
+        for (int c = 0; c < a[t]; c++) {
+          items.add(itemsOf[t][next[t]++]);
+        }
+      }
+      bins.add(new Packing.Bin(0, items));
+    }
+    List<Integer> rest = new ArrayList<>();
+    for (int t = 0; t < nt; t++) {
+      while (next[t] < itemsOf[t].length) {
+        rest.add(itemsOf[t][next[t]++]);
+      }
+    }
+    int[] remainingItems = rest.stream().mapToInt(Integer::intValue).toArray();
+    if (remainingItems.length == 0) {
+      return new Packing(bins, List.of());
+    }
+    Packing tail = ArcFlowLp.packRest(p, remainingItems, deadline);
+    if (!tail.isComplete()) {
+      return null;
+    }
+    for (Packing.Bin b : tail.bins()) {
+      List<Integer> items = new ArrayList<>();
+      for (int k : b.items()) {
+        items.add(remainingItems[k]);
+      }
+      bins.add(new Packing.Bin(0, items));
+    }
+    return new Packing(bins, List.of());
+  }
+
+  /** Fixes one bin of {@code pattern} clipped to {@code left}; returns the items placed. */
+  private static int take(int[] pattern, int[] left, List<int[]> fixed) {
+    int[] a = new int[pattern.length];
+    int placed = 0;
+    for (int t = 0; t < pattern.length; t++) {
+      a[t] = Math.min(pattern[t], left[t]);
+      left[t] -= a[t];
+      placed += a[t];
+    }
+    if (placed > 0) {
+      fixed.add(a);
+    }
+    return placed;
   }
 
   /**
@@ -336,20 +499,20 @@ public final class ColumnGeneration {
 
   /** Adds {@code a} when its reduced cost with the master's duals {@code y} is negative. */
   private static boolean addIfImproving(MPSolver s, MPObjective obj, MPConstraint[] cover,
-      List<MPVariable> cols, double[] y, int[] a) {
+      List<MPVariable> cols, List<int[]> patterns, double[] y, int[] a) {
     double reduced = 1;
     for (int t = 0; t < a.length; t++) {
       reduced -= y[t] * a[t];
     }
     if (reduced < -1e-9) {
-      addColumn(s, obj, cover, cols, a);
+      addColumn(s, obj, cover, cols, patterns, a);
       return true;
     }
     return false;
   }
 
   private static void addColumn(MPSolver s, MPObjective obj, MPConstraint[] cover,
-      List<MPVariable> cols, int[] a) {
+      List<MPVariable> cols, List<int[]> patterns, int[] a) {
     MPVariable v = s.makeNumVar(0, Double.POSITIVE_INFINITY, "p" + cols.size());
     obj.setCoefficient(v, 1);
     for (int t = 0; t < a.length; t++) {
@@ -358,5 +521,6 @@ public final class ColumnGeneration {
       }
     }
     cols.add(v);
+    patterns.add(a.clone());
   }
 }
