@@ -42,12 +42,14 @@ import org.jspecify.annotations.Nullable;
  *       SolverOptions#maxArcs()} arcs, its build out of time, or the assignment model asked
  *       for), Gilmore-Gomory column generation on the pattern LP (GLOP, warm re-solves, started
  *       from the best packing's bins; pricing by an exact knapsack in one dimension, a
- *       node-limited branch and bound with a valid upper bound in several), up to a third of the
- *       time left; its bound is Farley's, computed in integers ({@code ceil(sum Y_t b_t / K)}
- *       with floored scaled duals {@code Y} and {@code K} at least the best pattern's value),
- *       so it is valid at every iteration despite floating point. A bound that meets the best
- *       packing returns it as optimal (model {@code pattern-cg}); else the bound goes to CP-SAT
- *       (model {@code assignment+cg});
+ *       node-limited branch and bound with a valid upper bound in several), up to half of the
+ *       time left in 1-D, a third otherwise; its bound is Farley's, computed in integers
+ *       ({@code ceil(sum Y_t b_t / K)} with floored scaled duals {@code Y} and {@code K} at
+ *       least the best pattern's value), so it is valid at every iteration despite floating point. Still open, a
+ *       residual-rounding dive on the final master (up to three quarters of the time left in
+ *       1-D, half otherwise) gives a packing, checked before it replaces the best. A bound that
+ *       meets the best packing returns it as optimal (model {@code pattern-cg}); else the bound
+ *       goes to CP-SAT (model {@code assignment+cg});
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
  *       and given the lower bound as a constraint: on the full arc-flow model for classic
  *       instances, else (several bin types, availability limits, or a graph above {@link
@@ -216,12 +218,15 @@ public final class CpSatPacker {
     }
     String cgNote = "";
     if (graph == null && p.classic() && best.isComplete() && p.cost[0] > 0 && ubCost > lbCost) {
-      // No graph: Farley's bound by column generation on the pattern LP (exact in integers),
-      // up to a third of the time left; it also raises the bound CP-SAT is given below. Still
-      // open, a residual-rounding dive on the final master, up to half of the time left.
+      // No graph: Farley's bound by column generation on the pattern LP (exact in integers); it
+      // also raises the bound CP-SAT is given below. Still open, a residual-rounding dive on the
+      // final master. In 1-D (exact pricing; CP-SAT's assignment model is weak on these sizes)
+      // up to half of the time left, then the dive up to three quarters; else a third, then half.
       long left = deadline - System.nanoTime();
+      boolean oneDim = p.dims == 1;
       ColumnGeneration.Result cg = ColumnGeneration.bound(p, best, best.binCount(),
-          System.nanoTime() + left / 3, System.nanoTime() + left / 2);
+          System.nanoTime() + (oneDim ? left / 2 : left / 3),
+          System.nanoTime() + (oneDim ? left * 3 / 4 : left / 2));
       if (cg.iterations() > 0) {
         cgNote = "+cg";
         exactRan = true;

@@ -152,6 +152,39 @@ class ColumnGenerationProperties {
     }
   }
 
+  /**
+   * Values nearly proportional to sizes (as duals late in column generation): the pruned state
+   * list and the dense table, two exact methods, agree.
+   */
+  @Property(tries = 100)
+  void oneDimensionalListMatchesTheDenseTable(
+      @ForAll("nearlyProportional") List<int[]> types) {
+    int nt = types.size();
+    long[] value = new long[nt];
+    int[][] size = new int[nt][];
+    int[] demand = new int[nt];
+    for (int t = 0; t < nt; t++) {
+      size[t] = new int[] {types.get(t)[0]};
+      value[t] = types.get(t)[0] * 1_000_003L + types.get(t)[1];
+      demand[t] = types.get(t)[2];
+    }
+    long far = System.nanoTime() + 60 * SECOND;
+    int[] cap = {1000};
+    PatternKnapsack.Answer list = PatternKnapsack.solve(value, size, cap, demand, 1L << 40, far);
+    PatternKnapsack.Answer dense = PatternKnapsack.solve(value, size, cap, demand, 1, far);
+    assertTrue(list.exact() && dense.exact());
+    assertEquals(dense.value(), list.value());
+    assertTrue(feasible(list.counts(), size, cap, demand));
+    assertTrue(feasible(dense.counts(), size, cap, demand));
+  }
+
+  @Provide
+  Arbitrary<List<int[]>> nearlyProportional() {
+    return Combinators.combine(Arbitraries.integers().between(50, 400),
+            Arbitraries.integers().between(0, 1000), Arbitraries.integers().between(1, 3))
+        .as((w, noise, d) -> new int[] {w, noise, d}).list().ofMinSize(1).ofMaxSize(16);
+  }
+
   @Property(tries = 80)
   void farleyNeverExceedsTheOptimumForAnyDuals(@ForAll("classic") PackingInstance in,
       @ForAll("duals") List<Long> dualPool) {

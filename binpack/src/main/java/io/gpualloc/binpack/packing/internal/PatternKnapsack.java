@@ -127,8 +127,17 @@ public final class PatternKnapsack {
         o[k++] = t;
       }
     }
-    Arrays.sort(o, (x, y) -> x.equals(y) ? 0
-        : key[x] != key[y] ? Double.compare(key[y], key[x]) : Integer.compare(x, y));
+    if (dims == 1) {
+      // Exactly by value per size (cross-multiplied, size 0 first): the one-dimensional list's
+      // pruning relies on no later copy having a better ratio than the next one.
+      Arrays.sort(o, (x, y) -> {
+        int c = Long.compare(value[y] * size[x][0], value[x] * size[y][0]);
+        return c != 0 ? c : Integer.compare(x, y);
+      });
+    } else {
+      Arrays.sort(o, (x, y) -> x.equals(y) ? 0
+          : key[x] != key[y] ? Double.compare(key[y], key[x]) : Integer.compare(x, y));
+    }
     order = new int[live];
     for (int k = 0; k < live; k++) {
       order[k] = o[k];
