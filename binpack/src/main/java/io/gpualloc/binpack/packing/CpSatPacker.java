@@ -45,11 +45,11 @@ import org.jspecify.annotations.Nullable;
  *       node-limited branch and bound with a valid upper bound in several), up to half of the
  *       time left in 1-D, a third otherwise; its bound is Farley's, computed in integers
  *       ({@code ceil(sum Y_t b_t / K)} with floored scaled duals {@code Y} and {@code K} at
- *       least the best pattern's value), so it is valid at every iteration despite floating point. Still open, a
- *       residual-rounding dive on the final master (up to three quarters of the time left in
- *       1-D, half otherwise) gives a packing, checked before it replaces the best. A bound that
- *       meets the best packing returns it as optimal (model {@code pattern-cg}); else the bound
- *       goes to CP-SAT (model {@code assignment+cg});
+ *       least the best pattern's value), so it is valid at every iteration despite floating
+ *       point. Still open, a residual-rounding dive on the final master (up to three quarters
+ *       of the time left in 1-D, half otherwise) gives a packing, checked before it replaces
+ *       the best. A bound that meets the best packing returns it as optimal (model {@code
+ *       pattern-cg}); else the bound goes to CP-SAT (model {@code assignment+cg});
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
  *       and given the lower bound as a constraint: on the full arc-flow model for classic
  *       instances, else (several bin types, availability limits, or a graph above {@link

@@ -323,10 +323,10 @@ public final class ColumnGeneration {
   /**
    * Residual rounding on the master: fix {@code floor(x_p)} copies of every pattern (clipped to the
    * demand left), or one copy of the pattern of largest value when none is at least 1, lower the
-   * cover rows to what is left, re-solve (warm) and price new columns for the residual demand, until
-   * every item is placed or the deadline passes; the rest is packed by the heuristic portfolio
-   * (MBS' bounded by the deadline). Returns the packing (the caller checks it), or null when the
-   * portfolio did not finish in time.
+   * cover rows to what is left, re-solve (warm) after pricing up to {@link #DIVE_PRICING} columns
+   * for the residual demand, until every item is placed or the deadline passes; the rest is
+   * packed by the heuristic portfolio (MBS' bounded by the deadline). Returns the packing (the
+   * caller checks it), or null when the portfolio did not finish in time.
    */
   private static @Nullable Packing dive(MPSolver s, MPConstraint[] cover, List<MPVariable> cols,
       List<int[]> patterns, Types types, Problem p, long deadline) {
