@@ -49,7 +49,8 @@ import org.jspecify.annotations.Nullable;
  *       point. Still open, a residual-rounding dive on the final master (up to three quarters
  *       of the time left in 1-D, half otherwise) gives a packing, checked before it replaces
  *       the best. A bound that meets the best packing returns it as optimal (model {@code
- *       pattern-cg}); else the bound goes to CP-SAT (model {@code assignment+cg});
+ *       pattern+cgN}, N master LP solves); else the bound goes to CP-SAT (model {@code
+ *       assignment+cgN});
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
  *       and given the lower bound as a constraint: on the full arc-flow model for classic
  *       instances, else (several bin types, availability limits, or a graph above {@link
@@ -228,7 +229,7 @@ public final class CpSatPacker {
           System.nanoTime() + (oneDim ? left / 2 : left / 3),
           System.nanoTime() + (oneDim ? left * 3 / 4 : left / 2));
       if (cg.iterations() > 0) {
-        cgNote = "+cg";
+        cgNote = "+cg" + cg.iterations();
         exactRan = true;
         lbCost = Math.max(lbCost, (long) cg.bound() * p.cost[0]);
       }
@@ -240,7 +241,7 @@ public final class CpSatPacker {
         source = "cg-rounding";
       }
       if (ubCost <= lbCost) {
-        return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds, "pattern-cg",
+        return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds, "pattern" + cgNote,
             source, start);
       }
     }
@@ -249,7 +250,7 @@ public final class CpSatPacker {
     if (cpDeadline - System.nanoTime() <= 0) {
       return result(instance, exactRan && best.isComplete() ? PackingStatus.FEASIBLE
           : PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lbCost, ubCost), bounds,
-          exactRan ? (graph != null ? "arc-flow" + lpNote : "pattern-cg") : "none", source,
+          exactRan ? (graph != null ? "arc-flow" + lpNote : "pattern" + cgNote) : "none", source,
           start);
     }
     CpSatModels.Outcome out;

@@ -83,7 +83,7 @@ class ColumnGenerationTest {
         .withTimeLimit(Duration.ofSeconds(20)).withModel(SolverOptions.Model.ASSIGNMENT));
     assertEquals(PackingStatus.OPTIMAL, r.status(), r.toString());
     assertEquals(5, r.lowerBound());
-    assertEquals("pattern-cg", r.model(), r.toString());
+    assertTrue(r.model().startsWith("pattern+cg"), r.toString());
   }
 
   @Test
