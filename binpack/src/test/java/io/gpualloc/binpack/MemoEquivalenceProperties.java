@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * The memoised scorer-based policies decide exactly as the straightforward evaluation ({@link
  * FrameworkPolicy#placeReference}): same node, grants, score and breakdown, same rejection reasons,
  * after every step of random allocate/release sequences on small clusters with repeated node
- * types, on live ledgers, snapshots and forks; and on a sample of the openb default trace.
+ * types, on live ledgers, snapshots (new and older ones of the same ledger, which share the node
+ * state index's entries) and forks; and on a sample of the openb default trace.
  */
 class MemoEquivalenceProperties {
   static final GpuModel T4 = GpuModelCatalog.builtIn().get("T4");
@@ -122,7 +123,7 @@ class MemoEquivalenceProperties {
       List<Arbitrary<Step>> list = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         Arbitrary<Integer> kind = Arbitraries.frequency(
-            Tuple.of(7, 0), Tuple.of(2, 1), Tuple.of(1, 2), Tuple.of(1, 3));
+            Tuple.of(7, 0), Tuple.of(2, 1), Tuple.of(1, 2), Tuple.of(1, 3), Tuple.of(1, 4));
         list.add(Combinators.combine(kind, requests(i), Arbitraries.integers().between(0, 99))
             .as(Step::new));
       }
@@ -142,9 +143,17 @@ class MemoEquivalenceProperties {
       }
       ClusterState state = new ClusterState(run.cluster());
       List<String> live = new ArrayList<>();
+      List<ClusterView> past = new ArrayList<>(); // snapshots of this ledger (one lineage)
       for (Step step : run.steps()) {
         Request r = step.request();
+        past.add(state.snapshot());
         switch (step.kind()) {
+          case 4 -> {
+            // an older snapshot of the same ledger, then the live ledger again: one lineage, node
+            // versions going back and forth
+            compare(name, memo, ref, r, past.get(step.pick() % past.size()));
+            compare(name, memo, ref, r, state);
+          }
           case 1 -> {
             if (!live.isEmpty()) {
               state.release(live.remove(step.pick() % live.size()));
@@ -180,6 +189,38 @@ class MemoEquivalenceProperties {
               }
             }
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * The FGD policies drop their shape memo when it is full (default 4096 shapes) and rebuild it on
+   * demand: with room for two shapes they decide exactly as with the default, on the same runs.
+   */
+  @Property(tries = 60)
+  void fgdDecidesTheSameWhenItsShapeMemoIsDroppedOften(@ForAll("runs") Run run) {
+    List<Request> all = new ArrayList<>();
+    for (Step step : run.steps()) {
+      all.add(step.request());
+    }
+    TargetWorkload m = TargetWorkload.fromRequests(all);
+    if (m.isEmpty()) {
+      return;
+    }
+    for (String name : List.of("fgd", "fgd-exact")) {
+      PlacementPolicy wide = Policies.named(name, new PolicyConfig(run.seed(), m));
+      PlacementPolicy tiny = Policies.named(name, new PolicyConfig(run.seed(), m));
+      ((io.gpualloc.binpack.internal.FragmentationGradientDescent) tiny).limitShapes(2);
+      ClusterState state = new ClusterState(run.cluster());
+      int k = 0;
+      for (Step step : run.steps()) {
+        Request r = step.request();
+        Decision a = wide.place(r, state);
+        Decision b = tiny.place(r, state);
+        assertEquals(a, b, name + " on " + r);
+        if (a instanceof Decision.Placed p && step.kind() != 1) {
+          state.allocate(rename(p, r.name() + "#" + k++));
         }
       }
     }

@@ -104,6 +104,11 @@ public final class ClusterSnapshot implements ClusterView {
   }
 
   @Override
+  public Object lineage() {
+    return ledger.lineage;
+  }
+
+  @Override
   public int nodeVersion(int nodeId) {
     return ledger.nodeVersion[checkNode(nodeId)];
   }

@@ -419,6 +419,11 @@ public final class ClusterState implements ClusterView {
   }
 
   @Override
+  public Object lineage() {
+    return ledger.lineage;
+  }
+
+  @Override
   public int nodeVersion(int nodeId) {
     acquire();
     return ledger.nodeVersion[checkNode(nodeId)];

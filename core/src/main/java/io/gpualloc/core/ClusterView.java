@@ -209,6 +209,22 @@ public interface ClusterView {
   int nodeVersion(int nodeId);
 
   /**
+   * An identity shared by views whose node versions are comparable: a {@link ClusterState} and
+   * every {@link ClusterSnapshot} taken of it return the same object (a fork starts a lineage of
+   * its own). Two views of one lineage that show a node at the same {@link #nodeVersion} show it in
+   * the same state, and at the same {@link #version} they are equal, so a cache keyed on node
+   * versions may carry over from one snapshot to the next and re-read only the nodes that changed.
+   * The default, this view itself, promises nothing beyond the view; a view that shows anything
+   * other than its lineage's state (an overlay of tentative placements, one node of another view)
+   * must keep it.
+   *
+   * @return the lineage token (compare by identity)
+   */
+  default Object lineage() {
+    return this;
+  }
+
+  /**
    * The membership version of {@link #cluster()}: grows by one per add, remove or relabel. A cache
    * keyed on node ids or GPU ids must be rebuilt (or extended) when this moves; within one ledger
    * it is the cheap check, across ledgers (forks) compare {@code cluster()} by identity.

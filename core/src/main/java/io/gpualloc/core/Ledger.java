@@ -52,8 +52,15 @@ final class Ledger {
    */
   volatile long version;
 
+  /**
+   * Shared by a ledger and the snapshots taken of it, new for every fork and every new ledger:
+   * within one lineage a node's version only grows, so equal versions mean equal states.
+   */
+  final Object lineage;
+
   Ledger(Cluster cluster) {
     this.cluster = cluster;
+    this.lineage = new Object();
     int n = cluster.nodeIdBound();
     int g = cluster.gpuIdBound();
     nodeFreeCpu = new int[n];
@@ -85,6 +92,8 @@ final class Ledger {
   /** A deep copy; {@code withAllocations} false leaves the allocation map empty (snapshots). */
   Ledger(Ledger o, boolean withAllocations) {
     cluster = o.cluster;
+    // a snapshot (no allocation map) shows the ledger frozen: same lineage; a fork diverges
+    lineage = withAllocations ? new Object() : o.lineage;
     int n = cluster.nodeIdBound();
     int g = cluster.gpuIdBound();
     nodeFreeCpu = Arrays.copyOf(o.nodeFreeCpu, n);

@@ -24,7 +24,8 @@ import java.util.Set;
 /**
  * Repacks a fragmented 50-node cluster: a seeded synthetic load is first spread over random nodes
  * (as months of churn leave it), then {@link GpuRepacker} computes how many nodes the same load
- * needs, with the proven lower bound and gap.
+ * needs, with the proven lower bound and gap, against the first-fit-decreasing baseline. Every
+ * node costs 1, so costs are node counts.
  *
  * <p>Run: {@code java -cp examples/target/classes:<classpath> io.gpualloc.examples.RepackExample
  * [seed] [seconds]}.
@@ -32,10 +33,23 @@ import java.util.Set;
 public final class RepackExample {
   private RepackExample() {}
 
-  /** Entry point: optional seed (default 42) and time budget in seconds (default 10). */
-  public static void main(String[] args) {
-    long seed = args.length > 0 ? Long.parseLong(args[0]) : 42;
-    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 10;
+  /**
+   * The example's snapshot: the cluster, the requests running on it, and how many nodes they
+   * occupy after the random spread.
+   *
+   * @param problem the repack problem (every node costs 1)
+   * @param busyNodes nodes in use before the repack
+   */
+  public record Scenario(RepackProblem problem, int busyNodes) {}
+
+  /**
+   * Builds the seeded snapshot: 30 nodes of 8 A100-80GB and 20 of 4 T4, and 400 requests spread
+   * over random nodes (those that fit stay).
+   *
+   * @param seed the load's seed
+   * @return the snapshot
+   */
+  public static Scenario scenario(long seed) {
     GpuModelCatalog catalog = GpuModelCatalog.builtIn();
     GpuModel a100 = catalog.get("A100-80GB");
     GpuModel t4 = catalog.get("T4");
@@ -65,19 +79,35 @@ public final class RepackExample {
     for (Placement p : state.allocations()) {
       busy.add(p.nodeId());
     }
+    return new Scenario(RepackProblem.of(cluster, running), busy.size());
+  }
+
+  /**
+   * Entry point: optional seed (default 42) and time budget in seconds (default 10).
+   *
+   * @param args optional seed and budget in seconds
+   */
+  public static void main(String[] args) {
+    long seed = args.length > 0 ? Long.parseLong(args[0]) : 42;
+    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 10;
+    Scenario sc = scenario(seed);
+    Cluster cluster = sc.problem().cluster();
     System.out.printf(Locale.ROOT, "cluster: %d nodes (%d GPUs); %d pods running on %d nodes%n",
-        cluster.nodeCount(), cluster.gpuCount(), running.size(), busy.size());
+        cluster.nodeCount(), cluster.gpuCount(), sc.problem().requests().size(), sc.busyNodes());
 
     SolverOptions options = SolverOptions.defaults()
         .withTimeLimit(Duration.ofMillis((long) (seconds * 1000))).withWorkers(1).withSeed(seed);
-    RepackResult r = GpuRepacker.repack(RepackProblem.of(cluster, running), options);
+    RepackResult r = GpuRepacker.repack(sc.problem(), options);
     new ClusterState(cluster).allocateAll(r.placements()); // the ledger accepts the answer
     System.out.printf(Locale.ROOT,
         "repacked: %d nodes needed (status %s, lower bound %d, gap %d, by %s, %.1f s)%n",
         r.nodesUsed(), r.status(), r.lowerBound(), r.gap(), r.method(),
         r.wallTime().toMillis() / 1000.0);
+    System.out.printf(Locale.ROOT,
+        "first fit decreasing on the ledger (the baseline): %d nodes; saved %d%n",
+        r.baselineCost(), r.baselineCost() - r.cost());
     System.out.printf(Locale.ROOT, "nodes that could be drained: %d%n",
-        busy.size() - r.nodesUsed());
+        sc.busyNodes() - r.nodesUsed());
   }
 
   private static Request randomRequest(String name, Random rnd) {

@@ -5,6 +5,7 @@ import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterView;
 import io.gpualloc.core.Decision;
 import io.gpualloc.core.GpuDemand;
+import io.gpualloc.core.InvalidSpecException;
 import io.gpualloc.core.GpuGrant;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.Node;
@@ -126,6 +127,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   private int states;
 
   private final Map<ShapeKey, Shape> shapes = new HashMap<>();
+  /** Shapes memoised before the shape memo is dropped and rebuilt on demand. */
+  private int shapeCap = MAX_SHAPES;
+  /** Default of {@link #shapeCap}: each shape keeps a delta per node state. */
+  static final int MAX_SHAPES = 4096;
 
   /** What a request's GPU demand is, for the memoised path (MIG takes the direct path). */
   private enum Kind {
@@ -176,6 +181,21 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
   /** Sets the intra-node topology constraint applied to requests that ask for one. */
   synchronized void topology(TopologyTerm t) {
     this.topology = t;
+  }
+
+  /**
+   * Sets how many request shapes are memoised before the shape memo is dropped and rebuilt
+   * (default {@value #MAX_SHAPES}). A small limit makes tests exercise that path; decisions do not
+   * depend on it.
+   *
+   * @param maxShapes at least 1
+   * @throws InvalidSpecException when {@code maxShapes} is below 1
+   */
+  public synchronized void limitShapes(int maxShapes) {
+    if (maxShapes < 1) {
+      throw InvalidSpecException.of("policy fgd", "maxShapes", maxShapes, ">= 1");
+    }
+    shapeCap = maxShapes;
   }
 
   @Override
@@ -764,10 +784,10 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
         d instanceof GpuDemand.Shared s ? s.memoryMib() : 0, r.modelInclude(), r.modelExclude());
     Shape shape = shapes.get(key);
     if (shape == null) {
-      if (shapes.size() >= (1 << 24) - 1) {
-        throw new IllegalStateException("more than 16M request shapes");
+      if (shapes.size() >= shapeCap) {
+        shapes.clear(); // bounds the memory; a dropped shape's deltas are recomputed on demand
       }
-      shape = new Shape(shapes.size(), r, kind);
+      shape = new Shape(r, kind);
       shape.extend(engine);
       shapes.put(key, shape);
     }
@@ -776,7 +796,6 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
 
   /** A request shape: what Delta depends on. */
   private static final class Shape {
-    final int id;
     final int cpu;
     final Kind kind;
     final int count;
@@ -796,8 +815,7 @@ public final class FragmentationGradientDescent implements PlacementPolicy {
     long[] delta = new long[0];
     final List<GpuModel> seen = new ArrayList<>();
 
-    Shape(int id, Request r, Kind kind) {
-      this.id = id;
+    Shape(Request r, Kind kind) {
       this.cpu = r.cpuMilli();
       this.kind = kind;
       this.count = r.gpu().count();

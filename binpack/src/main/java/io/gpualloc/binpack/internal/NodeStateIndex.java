@@ -21,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * relabelled) keeps the interned states (types are interned for the index's life) and the
  * per-node entries of ids that still mean the same node (ids are never reused within a ledger),
  * and new ids are read on first use. A node is re-read when its {@link ClusterView#nodeVersion}
- * changed; another view object starts a new epoch, which re-reads every node (node versions of
- * different ledgers say nothing about each other). Not thread-safe: the policy synchronises.
+ * changed. Views of one {@link ClusterView#lineage} (a ledger and its snapshots) share the
+ * entries, so a new snapshot after one allocation re-reads one node; a view of another lineage
+ * (a fork, another ledger, an overlay) starts a new epoch, which re-reads every node (node versions
+ * of different lineages say nothing about each other). Not thread-safe: the policy synchronises.
  */
 final class NodeStateIndex {
   /** The state of a cordoned node (not interned). */
@@ -35,7 +37,7 @@ final class NodeStateIndex {
   private int[] nodeVersion = new int[0];
   private long[] nodeEpoch = new long[0];
   private int[] nodeState = new int[0];
-  private @Nullable ClusterView lastView;
+  private @Nullable Object lastLineage;
   private long epoch;
   private long validVersion = -1;
   private final Map<StateKey, Integer> stateIds = new HashMap<>();
@@ -52,12 +54,19 @@ final class NodeStateIndex {
     if (c != cluster) {
       follow(c);
     }
-    if (view != lastView) {
-      lastView = view;
-      epoch++; // node versions of another view say nothing about this one
+    Object lineage = view.lineage();
+    if (lineage != lastLineage) {
+      lastLineage = lineage;
+      epoch++; // node versions of another lineage say nothing about this one
       validVersion = -1;
     }
-    return view.version() == validVersion;
+    if (view.version() == validVersion) {
+      return true;
+    }
+    // this scan re-reads entries at the view's versions (an older snapshot of the lineage may
+    // move them back): none is known valid at any version until a scan completes
+    validVersion = -1;
+    return false;
   }
 
   /** Records that a scan read every node of the view at {@code version}. */

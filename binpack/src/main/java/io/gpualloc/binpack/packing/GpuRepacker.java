@@ -1,7 +1,10 @@
 package io.gpualloc.binpack.packing;
 
+import io.gpualloc.binpack.packing.internal.LedgerConsolidation;
 import io.gpualloc.binpack.packing.internal.LedgerPacking;
 import io.gpualloc.binpack.packing.internal.OrTools;
+import io.gpualloc.binpack.packing.internal.ShareGroups;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.Gpu;
 import io.gpualloc.core.GpuDemand;
@@ -23,21 +26,50 @@ import org.jspecify.annotations.Nullable;
  * Repacks requests onto as few (or as cheap) nodes as possible, with per-GPU granularity, and
  * proves how far the answer is from optimal.
  *
- * <p>Two answers are compared and the cheaper kept:
+ * <p>Up to three answers are compared and the cheapest kept (fewest unplaced requests first),
+ * in this order within one time budget:
  *
  * <ol>
  *   <li>First Fit Decreasing on a ledger ({@code ClusterState}): requests by decreasing
  *       normalised size; nodes opened cheapest first (then largest); whole GPUs on free GPUs,
- *       shares best-fit on distinct GPUs; request GPU filters honoured;
- *   <li>the exact solver ({@link CpSatPacker}) on a vector relaxation with nodes of identical shape
- *       and cost grouped into one bin type: dimensions CPU, memory, GPU compute (milli, 1000 per
- *       whole GPU), exclusive GPU slots (one per whole GPU and per share that cannot sit beside
+ *       shares best-fit on distinct GPUs; request GPU filters honoured. Then <em>consolidated</em>
+ *       (up to a fifth of the budget): used nodes are emptied one at a time (most expensive first,
+ *       then least filled) by re-placing their requests on the other used nodes, where a request
+ *       that fits nowhere may take the place of one or two smaller allocations, which then need a
+ *       place in turn (an ejection chain whose pending size falls at every step). Unused nodes are
+ *       never opened, so consolidation never raises the cost, and every step is a real placement
+ *       on the ledger. The FFD answer itself is reported as {@link RepackResult#baselineCost()}.
+ *   <li>The <em>share-group decomposition</em> (up to two fifths of what is left), when every
+ *       node's GPUs are of one model, no request filters GPUs and every share is on one GPU: the
+ *       shares are packed into GPUs ({@link CpSatPacker}; dimensions compute and GPU memory), then
+ *       each GPU's group of shares is one item needing one GPU, and these with the whole-GPU
+ *       requests are packed onto node types (CPU, memory, GPU count, and GPUs with enough memory
+ *       for the group), by the heuristics and, when they do not meet the bound, {@link
+ *       CpSatPacker}. Its bins are placed exactly: whole GPUs on free GPUs, each group on a free
+ *       GPU of its own.
+ *   <li>The exact solver on a vector relaxation (90% of what is left) with nodes of identical
+ *       shape and cost grouped into one bin type: dimensions CPU, memory, GPU compute (milli, 1000
+ *       per whole GPU), exclusive GPU slots (one per whole GPU and per share that cannot sit beside
  *       another: above 500 milli or above half the largest GPU memory), and GPU memory of shares.
- *       Its bins are then mapped onto concrete nodes and placed GPU by GPU on a ledger; when that
- *       fails (per-GPU fragmentation, GPU filters) the relaxation's packing is dropped.
+ *       Its bins are then mapped onto concrete nodes and placed GPU by GPU on a ledger, with a
+ *       repair for what does not fit (per-GPU fragmentation, GPU filters).
  * </ol>
  *
- * <p>The relaxation's lower bound is a lower bound of the real problem, so the gap is proven.
+ * The better of the last two is consolidated with what remains.
+ *
+ * <h2>Lower bounds</h2>
+ *
+ * Two bounds, both valid for the real problem, and the larger is reported:
+ *
+ * <ul>
+ *   <li>the <em>GPU-count bound</em>, computed first: every whole GPU requested plus the proven
+ *       lower bound of packing every share into GPUs (the largest GPU memory and share cap: a
+ *       relaxation; up to an eighth of the budget), covered by the cheapest nodes per GPU in the
+ *       covering knapsack's LP relaxation, rounded up. When the consolidated FFD answer meets it,
+ *       the call returns at once, proven optimal;
+ *   <li>the vector relaxation's lower bound.
+ * </ul>
+ *
  * Every returned placement set is accepted by {@code ClusterState.allocateAll} on the empty
  * cluster.
  *
@@ -52,7 +84,7 @@ public final class GpuRepacker {
    *
    * @param problem the cluster, the requests and the node costs
    * @param options time budget, workers and seed of the exact step
-   * @return the cheaper of the two answers, with its status and proven lower bound
+   * @return the cheapest answer, with its status, proven lower bound and the FFD baseline
    * @throws io.gpualloc.core.MissingDependencyException when OR-Tools is not on the class path
    */
   public static RepackResult repack(RepackProblem problem, SolverOptions options) {
@@ -71,43 +103,106 @@ public final class GpuRepacker {
     Arrays.sort(nodes, Comparator.<Integer>comparingLong(n -> cost[n])
         .thenComparingDouble(n -> -capacityKey(c, n)).thenComparingInt(n -> n));
     int[] nodeOrder = Arrays.stream(nodes).mapToInt(Integer::intValue).toArray();
-    Placement[] heuristic = LedgerPacking.firstFitDecreasing(c, reqs, nodeOrder);
+    long budget = options.timeLimit().toNanos();
+    Placement[] ffd = LedgerPacking.firstFitDecreasing(c, reqs, nodeOrder);
+    long baseline = placedCount(ffd) == reqs.size() ? costOf(ffd, cost) : Long.MAX_VALUE;
+    // Consolidation of the FFD answer: up to a fifth of the budget (it ends much sooner when no
+    // node can be emptied).
+    Placement[] heuristic = LedgerConsolidation.improve(c, reqs, ffd, cost, 0, start + budget / 5);
+    String heuristicMethod = costOf(heuristic, cost) < costOf(ffd, cost)
+        ? "ledger-ffd+consolidation" : "ledger-ffd";
 
-    // The vector relaxation.
+    // The GPU-count bound: the shares packed into as few GPUs as possible (a relaxation: the
+    // largest GPU memory and share cap), plus every whole GPU, covered by the cheapest nodes per
+    // GPU. Up to an eighth of what is left.
+    long gpuBound = 0;
+    @Nullable PackingResult shares = null;
+    ShareGroups.Stage1 relaxedShares = ShareGroups.stage1(c, reqs, true);
+    if (relaxedShares != null) {
+      shares = CpSatPacker.solve(relaxedShares.instance(),
+          options.withTimeLimit(Duration.ofNanos(Math.max(1, (start + budget - System.nanoTime())
+              / 8))));
+      if (shares.status() != PackingStatus.INFEASIBLE) {
+        gpuBound = ShareGroups.gpuCountBound(c, reqs, cost, shares.lowerBound());
+      }
+    }
+
+    if (placedCount(heuristic) == reqs.size() && costOf(heuristic, cost) < gpuBound) {
+      throw new SolverInvariantException("GpuRepacker: GPU-count bound " + gpuBound
+          + " above the cost " + costOf(heuristic, cost) + " of a ledger-checked packing");
+    }
+    if (placedCount(heuristic) == reqs.size() && gpuBound > 0
+        && costOf(heuristic, cost) == gpuBound) {
+      return result(reqs, heuristic, PackingStatus.OPTIMAL, costOf(heuristic, cost), gpuBound,
+          heuristicMethod, baseline, start);
+    }
+
+    // The share-group decomposition first (its packing is placed exactly, GPU by GPU): up to
+    // two fifths of what is left.
+    Placement @Nullable [] realised = null;
+    String realisedMethod = "none";
+    if (ShareGroups.applies(c, reqs)) {
+      // With one share cap the bound's share packing is also a grouping every GPU can hold.
+      @Nullable Packing groups = shares != null && shares.packing().isComplete()
+          && ShareGroups.uniformShareCap(c) ? shares.packing() : null;
+      realised = groupedSolve(c, reqs, cost, options, groups, gpuBound,
+          System.nanoTime() + (start + budget - System.nanoTime()) * 2 / 5);
+      realisedMethod = "share-groups+ledger";
+    }
+    boolean groupedOptimal = realised != null && placedCount(realised) == reqs.size()
+        && costOf(realised, cost) <= gpuBound;
+
+    // The vector relaxation: 90% of what is left; placing its packing on the ledger and
+    // consolidating take the rest.
     Relaxation rel = relaxation(c, reqs, cost);
-    // The packer gets 95% of what is left; realising its packing on the ledger takes the rest.
     Duration left = options.timeLimit().minusNanos(System.nanoTime() - start)
-        .multipliedBy(19).dividedBy(20);
+        .multipliedBy(9).dividedBy(10);
     @Nullable PackingResult exact = null;
-    if (rel != null && !left.isNegative() && !left.isZero()) {
+    if (!groupedOptimal && rel != null && !left.isNegative() && !left.isZero()) {
       exact = CpSatPacker.solve(rel.instance, options.withTimeLimit(left));
     }
-    Placement @Nullable [] realised = null;
     if (exact != null && exact.packing().isComplete()
         && exact.status() != PackingStatus.INFEASIBLE) {
-      realised = realise(c, reqs, rel, exact.packing(), nodeOrder);
+      Placement[] q = realise(c, reqs, rel, exact.packing(), nodeOrder);
+      if (realised == null || placedCount(q) > placedCount(realised)
+          || (placedCount(q) == placedCount(realised)
+              && costOf(q, cost) < costOf(realised, cost))) {
+        realised = q;
+        realisedMethod = "cp-sat+ledger";
+      }
+    }
+    long exactLb = exact == null || exact.status() == PackingStatus.INFEASIBLE ? 0
+        : exact.lowerBound();
+    long proven = Math.max(exactLb, gpuBound);
+    if (realised != null && placedCount(realised) >= placedCount(heuristic)
+        && costOf(realised, cost) > proven) {
+      // The realised packing, consolidated on the ledger with what is left (less a margin).
+      Placement[] better = LedgerConsolidation.improve(c, reqs, realised, cost, proven,
+          start + budget - budget / 50);
+      if (costOf(better, cost) < costOf(realised, cost)) {
+        realised = better;
+        realisedMethod += "+consolidation";
+      }
     }
     Placement[] best = heuristic;
-    String method = "ledger-ffd";
+    String method = heuristicMethod;
     if (realised != null && (placedCount(realised) > placedCount(heuristic)
         || (placedCount(realised) == placedCount(heuristic)
             && costOf(realised, cost) < costOf(heuristic, cost)))) {
       best = realised;
-      method = "cp-sat+ledger";
+      method = realisedMethod;
     }
-    List<Placement> placements = new ArrayList<>();
     List<String> unplaced = new ArrayList<>();
     for (int i = 0; i < reqs.size(); i++) {
-      if (best[i] != null) {
-        placements.add(best[i]);
-      } else {
+      if (best[i] == null) {
         unplaced.add(reqs.get(i).name());
       }
     }
     long ub = costOf(best, cost);
-    long lb = 0;
+    long lb = gpuBound;
     if (exact != null) {
-      lb = exact.status() == PackingStatus.INFEASIBLE ? Long.MAX_VALUE : exact.lowerBound();
+      lb = exact.status() == PackingStatus.INFEASIBLE ? Long.MAX_VALUE
+          : Math.max(lb, exact.lowerBound());
     }
     PackingStatus status;
     if (!unplaced.isEmpty()) {
@@ -123,8 +218,80 @@ public final class GpuRepacker {
         status = PackingStatus.FEASIBLE;
       }
     }
+    return result(reqs, best, status, ub, lb, method, baseline, start);
+  }
+
+  private static RepackResult result(List<Request> reqs, Placement[] best, PackingStatus status,
+      long ub, long lb, String method, long baseline, long start) {
+    List<Placement> placements = new ArrayList<>();
+    List<String> unplaced = new ArrayList<>();
+    for (int i = 0; i < reqs.size(); i++) {
+      if (best[i] != null) {
+        placements.add(best[i]);
+      } else {
+        unplaced.add(reqs.get(i).name());
+      }
+    }
     return new RepackResult(status, placements, unplaced, nodesUsed(best), ub, lb, method,
-        Duration.ofNanos(System.nanoTime() - start));
+        baseline, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * The share-group decomposition ({@code ShareGroups}): the shares packed into GPUs ({@code
+   * groups} when given, else by the exact solver with a quarter of the time to {@code deadline}),
+   * then the groups and whole-GPU requests onto nodes with the rest; null when either stage
+   * leaves something unpacked or the time is gone.
+   */
+  private static Placement @Nullable [] groupedSolve(Cluster c, List<Request> reqs, long[] cost,
+      SolverOptions options, @Nullable Packing groupsGiven, long target, long deadline) {
+    long left = deadline - System.nanoTime();
+    ShareGroups.Stage1 s1 = ShareGroups.stage1(c, reqs, false);
+    if (left <= 0 || s1 == null) {
+      return null;
+    }
+    Packing p1 = groupsGiven;
+    if (p1 == null) {
+      PackingResult r1 = CpSatPacker.solve(s1.instance(), options.withTimeLimit(
+          Duration.ofNanos(left / 4)));
+      if (!r1.packing().isComplete()) {
+        return null;
+      }
+      p1 = r1.packing();
+    }
+    List<int[]> groups = new ArrayList<>();
+    for (Packing.Bin bin : p1.bins()) {
+      groups.add(bin.items().stream().mapToInt(k -> s1.itemRequest()[k]).toArray());
+    }
+    ShareGroups.Stage2 s2 = ShareGroups.stage2(c, reqs, cost, groups);
+    left = deadline - System.nanoTime();
+    if (s2 == null || left <= 0) {
+      return null;
+    }
+    // The heuristics first: when one meets the target (a proven bound), the exact solver is not
+    // needed.
+    Packing h = null;
+    for (BinPacker bp : BinPackers.portfolio(System.nanoTime() + left / 10)) {
+      Packing q = bp.pack(s2.instance());
+      if (h == null || BinPackers.better(q, h, s2.instance())) {
+        h = q;
+      }
+    }
+    if (h != null && h.isComplete()) {
+      Placement @Nullable [] hp = ShareGroups.realise(c, reqs, s2, h);
+      if (hp != null && costOf(hp, cost) <= target) {
+        return hp;
+      }
+    }
+    left = deadline - System.nanoTime();
+    if (left <= 0) {
+      return null;
+    }
+    PackingResult r2 = CpSatPacker.solve(s2.instance(), options.withTimeLimit(
+        Duration.ofNanos(left)));
+    if (!r2.packing().isComplete() || r2.status() == PackingStatus.INFEASIBLE) {
+      return null;
+    }
+    return ShareGroups.realise(c, reqs, s2, r2.packing());
   }
 
   private static double capacityKey(Cluster c, int n) {

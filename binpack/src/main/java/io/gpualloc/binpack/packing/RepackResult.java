@@ -15,7 +15,13 @@ import java.util.List;
  * @param nodesUsed number of distinct nodes used
  * @param cost total cost of the nodes used
  * @param lowerBound proven lower bound on the cost of placing every request
- * @param method what produced the placements: {@code ledger-ffd} or {@code cp-sat+ledger}
+ * @param method what produced the placements: {@code ledger-ffd} (first fit decreasing on the
+ *     ledger), {@code cp-sat+ledger} (the vector relaxation's packing placed GPU by GPU) or {@code
+ *     share-groups+ledger} (the share-group decomposition), each with {@code
+ *     +consolidation} when consolidation on the ledger then emptied nodes
+ * @param baselineCost the cost of the first-fit-decreasing ledger answer when it places every
+ *     request ({@link Long#MAX_VALUE} when it leaves one out): the baseline {@code cost} never
+ *     exceeds
  * @param wallTime time spent
  */
 public record RepackResult(
@@ -26,6 +32,7 @@ public record RepackResult(
     long cost,
     long lowerBound,
     String method,
+    long baselineCost,
     Duration wallTime) {
 
   /**
@@ -37,7 +44,11 @@ public record RepackResult(
    * @param nodesUsed number of distinct nodes used
    * @param cost total cost of the nodes used
    * @param lowerBound proven lower bound on the cost of placing every request
-   * @param method what produced the placements: {@code ledger-ffd} or {@code cp-sat+ledger}
+   * @param method what produced the placements: {@code ledger-ffd}, {@code cp-sat+ledger} or
+   *     {@code share-groups+ledger}, each with {@code +consolidation} when consolidation
+   *     then emptied nodes
+   * @param baselineCost the cost of the first-fit-decreasing ledger answer when it places every
+   *     request, else {@link Long#MAX_VALUE}
    * @param wallTime time spent
    */
   public RepackResult {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gpualloc.binpack.packing.internal.ShareGroups;
 import io.gpualloc.core.Cluster;
 import io.gpualloc.core.ClusterState;
 import io.gpualloc.core.Gpu;
@@ -129,6 +130,39 @@ class GpuRepackerTest {
     assertThrows(InvalidSpecException.class, () -> RepackProblem.of(c, List.of(a, a)));
   }
 
+  @Test
+  void theGpuCountBoundSeesSharesThatCannotStackPerGpu() {
+    // Five 400-milli shares: 2000 milli fit one 2-GPU node in aggregate, but a GPU holds two
+    // (1200 > 1000), so they need 3 GPUs, hence 2 nodes; the bound proves it.
+    Cluster c = Cluster.of(node("a", 2, T4), node("b", 2, T4), node("c", 2, T4));
+    List<Request> reqs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      reqs.add(Request.builder("s" + i).cpuMilli(1000).memoryMib(1024)
+          .gpu(GpuDemand.shared(1, 400, 1024)).build());
+    }
+    RepackResult r = GpuRepacker.repack(RepackProblem.of(c, reqs), FAST);
+    assertEquals(2, r.nodesUsed(), r.toString());
+    assertEquals(2, r.lowerBound(), r.toString());
+    assertEquals(PackingStatus.OPTIMAL, r.status());
+    assertEquals(2, r.baselineCost());
+    new ClusterState(c).allocateAll(r.placements());
+  }
+
+  @Test
+  void gpuCountBoundCoversTheNeedWithTheCheapestGpusFractionally() {
+    // 8-GPU node at cost 10 (1.25 per GPU), 2-GPU nodes at cost 3 (1.5 per GPU).
+    Cluster c = Cluster.of(node("big", 8, A100), node("small0", 2, T4), node("small1", 2, T4));
+    long[] cost = {10, 3, 3};
+    List<Request> whole = List.of(
+        Request.builder("w").cpuMilli(1000).memoryMib(1024).gpu(GpuDemand.whole(4)).build());
+    // 4 whole + 5 share GPUs = 9: the big node (10) and half a small one (1.5), rounded up: 12
+    assertEquals(12, ShareGroups.gpuCountBound(c, whole, cost, 5));
+    // 4 GPUs: half of the big node, 5
+    assertEquals(5, ShareGroups.gpuCountBound(c, whole, cost, 0));
+    // more GPUs than the cluster has: no bound from this argument
+    assertEquals(0, ShareGroups.gpuCountBound(c, whole, cost, 9));
+  }
+
   @Provide
   Arbitrary<RepackProblem> problems() {
     Arbitrary<Node> nodeArb = Combinators.combine(
@@ -194,5 +228,99 @@ class GpuRepackerTest {
       assertTrue(r.status() == PackingStatus.INFEASIBLE
           || r.status() == PackingStatus.TIMEOUT_FALLBACK, r.toString());
     }
+  }
+
+  /**
+   * First fit on the ledger with requests and nodes in a seeded random order: a valid answer
+   * that differs from every answer the repacker computes, so its cost must never be below the
+   * repacker's lower bound.
+   */
+  private static long randomFirstFitCost(RepackProblem p, long seed) {
+    java.util.Random rnd = new java.util.Random(seed);
+    Cluster c = p.cluster();
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < p.requests().size(); i++) {
+      order.add(i);
+    }
+    java.util.Collections.shuffle(order, rnd);
+    List<Integer> nodes = new ArrayList<>();
+    for (int n : c.nodeIds()) {
+      nodes.add(n);
+    }
+    java.util.Collections.shuffle(nodes, rnd);
+    ClusterState s = new ClusterState(c);
+    Set<Integer> used = new HashSet<>();
+    long cost = 0;
+    for (int i : order) {
+      Placement pl = null;
+      for (int n : nodes) {
+        pl = io.gpualloc.binpack.packing.internal.LedgerPacking.fit(s, n, p.requests().get(i));
+        if (pl != null) {
+          break;
+        }
+      }
+      if (pl == null) {
+        return Long.MAX_VALUE; // this order leaves a request out: no answer to compare
+      }
+      s.allocate(pl);
+      if (used.add(pl.nodeId())) {
+        cost += p.nodeCosts().get(pl.nodeId());
+      }
+    }
+    return cost;
+  }
+
+  @Property(tries = 30)
+  void theLowerBoundIsNeverAboveAValidAnswer(@ForAll("problems") RepackProblem p,
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 0, max = 1000) long seed) {
+    RepackResult r = GpuRepacker.repack(p, FAST.withTimeLimit(Duration.ofMillis(800)));
+    if (r.status() == PackingStatus.INFEASIBLE) {
+      return;
+    }
+    for (int k = 0; k < 5; k++) {
+      long other = randomFirstFitCost(p, seed * 31 + k);
+      assertTrue(r.lowerBound() <= other,
+          "bound " + r.lowerBound() + " above a valid answer of cost " + other + ": " + r);
+    }
+    if (r.baselineCost() != Long.MAX_VALUE) {
+      assertTrue(r.unplaced().isEmpty() && r.cost() <= r.baselineCost(), r.toString());
+    }
+  }
+
+  @Property(tries = 40)
+  void consolidationNeverRaisesTheCostAndKeepsEveryRequestPlaced(
+      @ForAll("problems") RepackProblem p,
+      @ForAll @net.jqwik.api.constraints.LongRange(min = 0, max = 1000) long seed) {
+    // a random (wasteful) first fit as the start
+    java.util.Random rnd = new java.util.Random(seed);
+    Cluster c = p.cluster();
+    ClusterState s = new ClusterState(c);
+    Placement[] start = new Placement[p.requests().size()];
+    int[] ids = c.nodeIds();
+    for (int i = 0; i < start.length; i++) {
+      for (int t = 0; t < 4 && start[i] == null; t++) {
+        Placement pl = io.gpualloc.binpack.packing.internal.LedgerPacking.fit(s,
+            ids[rnd.nextInt(ids.length)], p.requests().get(i));
+        if (pl != null) {
+          s.allocate(pl);
+          start[i] = pl;
+        }
+      }
+    }
+    long[] cost = p.nodeCosts().stream().mapToLong(Long::longValue).toArray();
+    Placement[] out = io.gpualloc.binpack.packing.internal.LedgerConsolidation.improve(c,
+        p.requests(), start, cost, 0, Long.MAX_VALUE);
+    List<Placement> placed = new ArrayList<>();
+    for (int i = 0; i < start.length; i++) {
+      assertEquals(start[i] == null, out[i] == null, "request " + i + " placed or not as before");
+      if (out[i] != null) {
+        assertEquals(p.requests().get(i).name(), out[i].allocationId());
+        placed.add(out[i]);
+      }
+    }
+    new ClusterState(c).allocateAll(placed); // the ledger accepts the consolidated answer
+    long before = io.gpualloc.binpack.packing.internal.LedgerConsolidation.costOf(start, cost);
+    long after = io.gpualloc.binpack.packing.internal.LedgerConsolidation.costOf(out, cost);
+    assertTrue(after <= before, after + " > " + before);
   }
 }
