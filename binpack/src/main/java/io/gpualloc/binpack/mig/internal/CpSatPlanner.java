@@ -13,6 +13,7 @@ import io.gpualloc.binpack.mig.MigPlanStatus;
 import io.gpualloc.binpack.mig.MigPlanner;
 import io.gpualloc.binpack.packing.SolverOptions;
 import io.gpualloc.binpack.packing.internal.OrTools;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.time.Duration;
 
 /**
@@ -180,7 +181,7 @@ public final class CpSatPlanner implements MigPlanner {
     GreedyPlanner.Solution s = c.expand(counts, served);
     long expanded = s.objective(m);
     if (expanded < found) {
-      throw new IllegalStateException("MIG class model: the expanded plan's objective "
+      throw new SolverInvariantException("MIG class model: the expanded plan's objective "
           + expanded + " is below the model's " + found);
     }
     boolean optimal = st == CpSolverStatus.OPTIMAL || bound <= expanded;

@@ -1,5 +1,6 @@
 package io.gpualloc.binpack.mig.internal;
 
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -115,7 +116,7 @@ public final class PlanClasses {
       for (int o = 0; o < counts[k].length; o++) {
         for (int c = 0; c < counts[k][o]; c++) {
           if (next == mem.length) {
-            throw new IllegalStateException("MIG class model: class " + k + " has "
+            throw new SolverInvariantException("MIG class model: class " + k + " has "
                 + mem.length + " GPUs, the counts ask for more");
           }
           option[next++] = o;
@@ -130,7 +131,7 @@ public final class PlanClasses {
           rem -= take;
         }
         if (rem > 0) {
-          throw new IllegalStateException("MIG class model: class " + k + " serves "
+          throw new SolverInvariantException("MIG class model: class " + k + " serves "
               + served[k][p] + " of profile " + m.profiles[p] + ", its active GPUs offer less");
         }
       }

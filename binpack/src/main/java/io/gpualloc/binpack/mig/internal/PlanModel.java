@@ -6,6 +6,7 @@ import io.gpualloc.binpack.mig.MigPlanPhase;
 import io.gpualloc.binpack.mig.MigPlanProblem;
 import io.gpualloc.binpack.mig.MigPlanStatus;
 import io.gpualloc.binpack.mig.MigReconfiguration;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import io.gpualloc.core.GpuModel;
 import io.gpualloc.core.MigInstance;
 import io.gpualloc.core.MigLayout;
@@ -292,7 +293,7 @@ public final class PlanModel {
       int any = 0;
       for (int p = 0; p < profiles.length; p++) {
         if (assign[g][p] > free[g][option[g]][p]) {
-          throw new IllegalStateException("MIG plan assigns more than GPU " + g + " offers");
+          throw new SolverInvariantException("MIG plan assigns more than GPU " + g + " offers");
         }
         if (assign[g][p] > 0) {
           a.put(profiles[p], assign[g][p]);
@@ -314,7 +315,8 @@ public final class PlanModel {
     long total = 0;
     for (int p = 0; p < profiles.length; p++) {
       if (served[p] > demand[p]) {
-        throw new IllegalStateException("MIG plan serves more " + profiles[p] + " than demanded");
+        throw new SolverInvariantException(
+            "MIG plan serves more " + profiles[p] + " than demanded");
       }
       sv.put(profiles[p], served[p]);
       un.put(profiles[p], demand[p] - served[p]);
