@@ -70,7 +70,7 @@ class MainTest {
     assertEquals(1, o.err().lines().count(), o.err());
     assertTrue(o.err().startsWith("gpualloc-benchmarks: unknown command 'replya'; allowed:"
         + " replay, gang-replay, mig-replay, defrag, jmh, help,"
-        + " or a JMH benchmark (DefragBenchmark,"
+        + " or a JMH benchmark (ColumnGenerationBenchmark, DefragBenchmark,"
         + " Dgx1SelectionBenchmark"), o.err());
   }
 

@@ -3,6 +3,7 @@ package io.gpualloc.binpack.packing;
 import io.gpualloc.binpack.packing.internal.ArcFlowGraph;
 import io.gpualloc.binpack.packing.internal.ArcFlowLp;
 import io.gpualloc.binpack.packing.internal.ArcFlowMip;
+import io.gpualloc.binpack.packing.internal.ColumnGeneration;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
 import io.gpualloc.binpack.packing.internal.LocalSearch;
 import io.gpualloc.binpack.packing.internal.OrTools;
@@ -32,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *       of unassigned items, tabu swaps between bins and the pool, bin refills) from the best
  *       packing towards the best lower bound known at that point (after the LP, so the LP bound),
  *       with up to a third of the time left; it returns as soon as it reaches the bound. Without
- *       the arc-flow graph it runs just before the final CP-SAT model, with up to a third of
+ *       the arc-flow graph it runs after the column-generation bound and dive (below, whose bound
+ *       it then aims at), just before the final CP-SAT model, with up to a third of
  *       what is left for it. Its packing, checked against the instance, replaces the best one
  *       when it has fewer bins (source {@code local-search});
  *   <li>reduced-cost fixing: with the LP duals (and, when they keep more than a quarter of the
@@ -45,6 +47,19 @@ import org.jspecify.annotations.Nullable;
  *       graph. A proof that the restricted graph has none
  *       raises the bound to {@code target + 1} (exact for CP-SAT, within SCIP's tolerances for
  *       SCIP) and the next target is tried. Up to 85% of the time left goes to this phase;
+ *   <li>for classic instances without a graph (capacity too large, a graph above {@link
+ *       SolverOptions#maxArcs()} arcs, its build out of time, or the assignment model asked
+ *       for), Gilmore-Gomory column generation on the pattern LP (GLOP, warm re-solves, started
+ *       from the best packing's bins; pricing by an exact knapsack in one dimension, a
+ *       node-limited branch and bound with a valid upper bound in several), up to half of the
+ *       time left in 1-D, a third otherwise; its bound is Farley's, computed in integers
+ *       ({@code ceil(sum Y_t b_t / K)} with floored scaled duals {@code Y} and {@code K} at
+ *       least the best pattern's value), so it is valid at every iteration despite floating
+ *       point. Still open, a residual-rounding dive on the final master (up to three quarters
+ *       of the time left in 1-D, half otherwise) gives a packing, checked before it replaces
+ *       the best. A bound that meets the best packing returns it as optimal (model {@code
+ *       pattern+cgN}, N master LP solves); else the bound goes to CP-SAT (model {@code
+ *       assignment+cgN});
  *   <li>CP-SAT for the rest of the time, warm-started with the best packing as a solution hint
  *       and given the lower bound as a constraint: on the full arc-flow model for classic
  *       instances, else (several bin types, availability limits, or a graph above {@link
@@ -56,7 +71,8 @@ import org.jspecify.annotations.Nullable;
  * The time budget is one deadline for the whole call, which every step checks: the heuristics (MBS'
  * is cut short after a quarter of the budget, or three quarters when OR-Tools will not run), the
  * arc-flow graph build (abandoned past its share, then the assignment model is used), the LP and
- * the MIP (their time limits are what is left after building their models), the CP-SAT model build
+ * the MIP (their time limits are what is left after building their models), the column
+ * generation (each LP solve and pricing checks the deadline), the CP-SAT model build
  * (checked while building; the assignment model is skipped outright when its estimated size cannot
  * be built and handed over in the time left) and CP-SAT itself, which gets what is left minus a
  * margin for handing the model over and stopping. The one step that cannot be cut is loading
@@ -226,17 +242,46 @@ public final class CpSatPacker {
         }
       }
     }
+    String cgNote = "";
+    if (graph == null && p.classic() && best.isComplete() && p.cost[0] > 0 && ubCost > lbCost) {
+      // No graph: Farley's bound by column generation on the pattern LP (exact in integers); it
+      // also raises the bound CP-SAT is given below. Still open, a residual-rounding dive on the
+      // final master. In 1-D (exact pricing; CP-SAT's assignment model is weak on these sizes)
+      // up to half of the time left, then the dive up to three quarters; else a third, then half.
+      long left = deadline - System.nanoTime();
+      boolean oneDim = p.dims == 1;
+      ColumnGeneration.Result cg = ColumnGeneration.bound(p, best, best.binCount(),
+          System.nanoTime() + (oneDim ? left / 2 : left / 3),
+          System.nanoTime() + (oneDim ? left * 3 / 4 : left / 2));
+      if (cg.iterations() > 0) {
+        cgNote = "+cg" + cg.iterations();
+        exactRan = true;
+        lbCost = Math.max(lbCost, (long) cg.bound() * p.cost[0]);
+      }
+      Packing q = cg.packing();
+      if (q != null && q.isComplete() && q.violations(instance).isEmpty()
+          && q.cost(instance) < ubCost) {
+        best = q;
+        ubCost = q.cost(instance);
+        source = "cg-rounding";
+      }
+      if (ubCost <= lbCost) {
+        return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds, "pattern" + cgNote,
+            source, start);
+      }
+    }
     if (graph == null && p.classic() && p.cost[0] > 0 && ubCost > lbCost) {
-      // Local search towards the bound, with up to a third of the time left.
+      // Local search towards the bound (after the column-generation bound, when it ran), with
+      // up to a third of the time left.
       Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
           System.nanoTime() + (deadline - budget / 50 - System.nanoTime()) / 3, options);
       if (q != null) {
         best = q;
         ubCost = q.cost(instance);
         source = LOCAL_SEARCH;
-        if (ubCost == lbCost) {
-          return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "none", source,
-              start);
+        if (ubCost <= lbCost) {
+          return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds,
+              exactRan ? "pattern" + cgNote : "none", source, start);
         }
       }
     }
@@ -245,7 +290,8 @@ public final class CpSatPacker {
     if (cpDeadline - System.nanoTime() <= 0) {
       return result(instance, exactRan && best.isComplete() ? PackingStatus.FEASIBLE
           : PackingStatus.TIMEOUT_FALLBACK, best, Math.min(lbCost, ubCost), bounds,
-          exactRan ? "arc-flow" + lpNote : "none", source, start);
+          exactRan ? (graph != null ? "arc-flow" + lpNote : "pattern" + cgNote) : "none", source,
+          start);
     }
     CpSatModels.Outcome out;
     String model;
@@ -255,7 +301,7 @@ public final class CpSatPacker {
       out = CpSatModels.arcFlow(graph, lbBins, best.binCount(), best, cpDeadline,
           options.workers(), options.seed());
     } else {
-      model = "assignment";
+      model = "assignment" + cgNote;
       out = CpSatModels.assignment(p, lbCost, best.isComplete() ? best : null, ubCost,
           cpDeadline, options.workers(), options.seed());
     }

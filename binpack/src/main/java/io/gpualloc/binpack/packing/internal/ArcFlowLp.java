@@ -385,7 +385,7 @@ public final class ArcFlowLp {
     return !items.isEmpty();
   }
 
-  private static Packing packRest(Problem p, int[] remaining, long deadline) {
+  static Packing packRest(Problem p, int[] remaining, long deadline) {
     int[] cap = p.cap[0];
     PackingInstance.Builder b = PackingInstance.builder("rest", BinType.of(cap));
     for (int i : remaining) {

@@ -1,0 +1,612 @@
+package io.gpualloc.binpack.packing.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The pricing problem of Gilmore-Gomory column generation, in exact integer arithmetic: over item
+ * types with integer values {@code value[t] >= 0}, sizes {@code size[t][d]} and demands {@code
+ * demand[t]}, the largest {@code sum_t value[t] a[t]} of a pattern {@code 0 <= a[t] <= demand[t]}
+ * with {@code sum_t size[t][d] a[t] <= cap[d]} in every dimension.
+ *
+ * <p>Depth-first branch and bound over the types in decreasing value per normalised size, largest
+ * count first. The bound of a node is the smallest, over the dimensions, of that dimension's
+ * fractional (Dantzig) relaxation of what is left, rounded up, so it is an upper bound on every
+ * pattern below the node. With a node limit (or a deadline) the search may stop early; the answer
+ * then still carries a valid upper bound: the largest of the best value found and the bounds of
+ * the subtrees left unexplored. Without the stop, {@link Answer#upper()} equals {@link
+ * Answer#value()} and the answer is exact.
+ *
+ * <p>Arithmetic: every product is of an int size (or capacity) by a value, so values up to about
+ * {@code 2^31} stay exact in a {@code long}; {@link #solve} checks its inputs for this.
+ */
+public final class PatternKnapsack {
+  /** Largest value accepted per type. */
+  public static final long MAX_VALUE = 1L << 31;
+
+  private final long[] value;
+  private final int[][] size;
+  private final int[] cap;
+  private final int[] demand;
+  private final int dims;
+  /** The branching order (types of positive value only). */
+  private final int[] order;
+  /** Per dimension, the positions in {@link #order} by decreasing value per size in it. */
+  private final int[][] byRatio;
+  /** Per dimension, for each position, the type of best value per size from there on. */
+  private final int[][] bestRatio;
+  private final long nodeLimit;
+  private final long deadline;
+
+  private final int[] cur;
+  private final int[] residual;
+  private long best = -1;
+  private int[] bestCounts;
+  private long open;
+  private long nodes;
+  private boolean stopped;
+
+  /**
+   * The result.
+   *
+   * @param value the value of {@code counts}
+   * @param upper an upper bound on the optimum ({@code >= value}; equal when exact)
+   * @param counts the best pattern found, copies per type
+   * @param nodes nodes explored
+   * @param exact whether the search finished ({@code upper == value})
+   * @param others further good patterns found on the way (copies per type), best first, at
+   *     most {@link #KEEP} - 1, for adding several columns per pricing
+   */
+  public record Answer(long value, long upper, int[] counts, long nodes, boolean exact,
+      List<int[]> others) {}
+
+  /** Largest capacity times copies for the dense one-dimensional table. */
+  public static final long DENSE_CELLS = 60_000_000L;
+
+  /** How many of the best patterns found are kept (the best one included). */
+  public static final int KEEP = 8;
+
+  /** Values and patterns of the best few patterns found, best first. */
+  private final long[] keptValue = new long[KEEP];
+  private final int[][] keptCounts = new int[KEEP][];
+  private int kept;
+
+  /** Offers a pattern for the kept list (copied when kept). */
+  private void offer(long v, int[] counts) {
+    if (kept == KEEP && v <= keptValue[KEEP - 1]) {
+      return;
+    }
+    int pos = Math.min(kept, KEEP - 1);
+    while (pos > 0 && keptValue[pos - 1] < v) {
+      if (pos < KEEP) {
+        keptValue[pos] = keptValue[pos - 1];
+        keptCounts[pos] = keptCounts[pos - 1];
+      }
+      pos--;
+    }
+    keptValue[pos] = v;
+    keptCounts[pos] = counts.clone();
+    kept = Math.min(KEEP, kept + 1);
+  }
+
+  private List<int[]> others() {
+    List<int[]> out = new ArrayList<>();
+    for (int i = 1; i < kept; i++) {
+      out.add(keptCounts[i]);
+    }
+    return out;
+  }
+
+  private PatternKnapsack(long[] value, int[][] size, int[] cap, int[] demand, long nodeLimit,
+      long deadline) {
+    this.value = value;
+    this.size = size;
+    this.cap = cap;
+    this.demand = demand;
+    this.dims = cap.length;
+    this.nodeLimit = nodeLimit;
+    this.deadline = deadline;
+    int types = value.length;
+    double[] key = new double[types];
+    int live = 0;
+    for (int t = 0; t < types; t++) {
+      if (value[t] > 0 && demand[t] > 0 && fitsAlone(t)) {
+        live++;
+        double norm = 0;
+        for (int d = 0; d < dims; d++) {
+          norm += (double) size[t][d] / cap[d];
+        }
+        key[t] = norm == 0 ? Double.POSITIVE_INFINITY : value[t] / norm;
+      }
+    }
+    Integer[] o = new Integer[live];
+    for (int t = 0, k = 0; t < types; t++) {
+      if (value[t] > 0 && demand[t] > 0 && fitsAlone(t)) {
+        o[k++] = t;
+      }
+    }
+    if (dims == 1) {
+      // Exactly by value per size (cross-multiplied, size 0 first): the one-dimensional list's
+      // pruning relies on no later copy having a better ratio than the next one.
+      Arrays.sort(o, (x, y) -> {
+        int c = Long.compare(value[y] * size[x][0], value[x] * size[y][0]);
+        return c != 0 ? c : Integer.compare(x, y);
+      });
+    } else {
+      Arrays.sort(o, (x, y) -> x.equals(y) ? 0
+          : key[x] != key[y] ? Double.compare(key[y], key[x]) : Integer.compare(x, y));
+    }
+    order = new int[live];
+    for (int k = 0; k < live; k++) {
+      order[k] = o[k];
+    }
+    byRatio = new int[dims][];
+    for (int d = 0; d < dims; d++) {
+      final int dd = d;
+      Integer[] pos = new Integer[live];
+      for (int k = 0; k < live; k++) {
+        pos[k] = k;
+      }
+      // Exact comparison of value/size by cross-multiplication (size 0 first).
+      Arrays.sort(pos, (x, y) -> {
+        int tx = order[x];
+        int ty = order[y];
+        long sx = size[tx][dd];
+        long sy = size[ty][dd];
+        int c = Long.compare(value[ty] * sx, value[tx] * sy);
+        return c != 0 ? c : Integer.compare(x, y);
+      });
+      byRatio[d] = new int[live];
+      for (int k = 0; k < live; k++) {
+        byRatio[d][k] = pos[k];
+      }
+    }
+    // Per dimension and position k, the type of best value per size among positions >= k
+    // (-1 when one of them has size 0 there: no finite bound from that dimension).
+    bestRatio = new int[dims][live + 1];
+    for (int d = 0; d < dims; d++) {
+      bestRatio[d][live] = -1;
+      boolean zero = false;
+      for (int k = live - 1; k >= 0; k--) {
+        int t = order[k];
+        zero |= size[t][d] == 0;
+        int prev = bestRatio[d][k + 1];
+        bestRatio[d][k] = zero ? -1
+            : prev < 0 || value[t] * size[prev][d] > value[prev] * size[t][d] ? t : prev;
+      }
+    }
+    cur = new int[types];
+    residual = cap.clone();
+    bestCounts = new int[types];
+  }
+
+  private boolean fitsAlone(int t) {
+    for (int d = 0; d < dims; d++) {
+      if (size[t][d] > cap[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Solves the pricing knapsack.
+   *
+   * @param value nonnegative value per type, at most {@link #MAX_VALUE}
+   * @param size size per type and dimension, nonnegative
+   * @param cap capacity per dimension, nonnegative
+   * @param demand largest number of copies per type, nonnegative
+   * @param nodeLimit stop after this many nodes (the answer then carries an upper bound)
+   * @param deadline {@link System#nanoTime()} at which to stop likewise
+   * @return the best pattern found and an upper bound on the optimum
+   * @throws IllegalArgumentException when a value is out of range or the arrays disagree
+   */
+  public static Answer solve(long[] value, int[][] size, int[] cap, int[] demand, long nodeLimit,
+      long deadline) {
+    if (size.length != value.length || demand.length != value.length) {
+      throw new IllegalArgumentException("value, size and demand differ in length: "
+          + value.length + ", " + size.length + ", " + demand.length);
+    }
+    for (int t = 0; t < value.length; t++) {
+      if (value[t] < 0 || value[t] > MAX_VALUE || demand[t] < 0 || size[t].length != cap.length) {
+        throw new IllegalArgumentException("type " + t + ": value " + value[t] + " (allowed 0.."
+            + MAX_VALUE + "), demand " + demand[t] + ", " + size[t].length + " dimensions for "
+            + cap.length);
+      }
+      for (int s : size[t]) {
+        if (s < 0) {
+          throw new IllegalArgumentException("type " + t + " has a negative size " + s);
+        }
+      }
+    }
+    PatternKnapsack k = new PatternKnapsack(value, size, cap, demand, nodeLimit, deadline);
+    if (cap.length == 1) {
+      Answer a = k.paretoList();
+      if (a.exact() || (long) cap[0] * k.copyCount() > DENSE_CELLS
+          || System.nanoTime() - deadline >= 0) {
+        return a;
+      }
+      // The list grew too long (values nearly proportional to sizes): the dense table is exact.
+      Answer d = new PatternKnapsack(value, size, cap, demand, nodeLimit, deadline).dense();
+      return d == null ? a : d;
+    }
+    k.dfs(0, 0);
+    long upper = Math.max(k.best, k.open);
+    return new Answer(k.best, upper, k.bestCounts, k.nodes, !k.stopped, k.others());
+  }
+
+  /**
+   * One dimension: the Nemhauser-Ullmann list of non-dominated (load, value) states, one copy of a
+   * type at a time in the branching order (decreasing value per size), each state pruned when its
+   * value plus the residual capacity at the next copy's value per size (rounded up) cannot beat
+   * the best value found. Exact unless more than {@code nodeLimit} states are created; then the
+   * largest bound of the states left is the upper bound.
+   */
+  private Answer paretoList() {
+    int c = cap[0];
+    long base = 0;
+    // Copies: types of size 0 are taken whole; the others as many copies as fit.
+    List<Integer> copies = new ArrayList<>();
+    for (int t : order) {
+      int w = size[t][0];
+      if (w == 0) {
+        base += demand[t] * value[t];
+        cur[t] = demand[t];
+      } else {
+        int m = Math.min(demand[t], c / w);
+        for (int k = 0; k < m; k++) {
+          copies.add(t);
+        }
+      }
+    }
+    int[] baseCounts = cur.clone();
+    // The arena: per state its copy's type and its parent state (-1 for the empty state).
+    int[] arenaType = new int[1024];
+    int[] arenaParent = new int[1024];
+    int arena = 0;
+    int cap0 = 16;
+    long[] load = new long[cap0];
+    long[] val = new long[cap0];
+    int[] ref = new int[cap0];
+    int len = 1;
+    load[0] = 0;
+    val[0] = 0;
+    ref[0] = -1;
+    long bestVal = 0;
+    int bestRef = -1;
+    long[] nLoad = new long[cap0];
+    long[] nVal = new long[cap0];
+    int[] nRef = new int[cap0];
+    long upper = -1;
+    long[] topVal = new long[KEEP];
+    int[] topRef = new int[KEEP];
+    int topLen = 0;
+    for (int k = 0; k < copies.size(); k++) {
+      int t = copies.get(k);
+      long w = size[t][0];
+      long p = value[t];
+      // The bound ratio after this copy: the next copy's (the order is by decreasing ratio).
+      int next = k + 1 < copies.size() ? copies.get(k + 1) : -1;
+      int need = 2 * len;
+      if (nLoad.length < need) {
+        nLoad = new long[need];
+        nVal = new long[need];
+        nRef = new int[need];
+      }
+      int n = 0;
+      int a = 0;
+      int b = 0;
+      long lastVal = -1;
+      while (a < len || b < len) {
+        long la = a < len ? load[a] : Long.MAX_VALUE;
+        long lb = b < len && load[b] + w <= c ? load[b] + w : Long.MAX_VALUE;
+        if (la == Long.MAX_VALUE && lb == Long.MAX_VALUE) {
+          break;
+        }
+        long l;
+        long v;
+        int r;
+        boolean fresh;
+        if (la < lb || (la == lb && val[a] >= val[b] + p)) {
+          l = la;
+          v = val[a];
+          r = ref[a];
+          fresh = false;
+          a++;
+          if (la == lb) {
+            b++;
+          }
+        } else {
+          l = lb;
+          v = val[b] + p;
+          r = b;
+          fresh = true;
+          b++;
+          if (la == lb) {
+            a++;
+          }
+        }
+        if (v <= lastVal) {
+          continue;
+        }
+        if (fresh) {
+          if (arena == arenaType.length) {
+            arenaType = Arrays.copyOf(arenaType, arena * 2);
+            arenaParent = Arrays.copyOf(arenaParent, arena * 2);
+          }
+          arenaType[arena] = t;
+          arenaParent[arena] = ref[r];
+          r = arena++;
+          if (v > bestVal) {
+            bestVal = v;
+            bestRef = r;
+          }
+          if (topLen < KEEP || v > topVal[topLen - 1]) {
+            int pos = Math.min(topLen, KEEP - 1);
+            while (pos > 0 && topVal[pos - 1] < v) {
+              topVal[pos] = topVal[pos - 1];
+              topRef[pos] = topRef[pos - 1];
+              pos--;
+            }
+            topVal[pos] = v;
+            topRef[pos] = r;
+            topLen = Math.min(KEEP, topLen + 1);
+          }
+        }
+        long ub = next < 0 ? v : v + ceilRatio(c - l, value[next], size[next][0]);
+        if (ub <= bestVal) {
+          // Cannot beat the best; dominance by this state is not needed for exactness.
+          continue;
+        }
+        nLoad[n] = l;
+        nVal[n] = v;
+        nRef[n] = r;
+        n++;
+        lastVal = v;
+      }
+      long[] tl = load;
+      load = nLoad;
+      nLoad = tl;
+      long[] tv = val;
+      val = nVal;
+      nVal = tv;
+      int[] tr = ref;
+      ref = nRef;
+      nRef = tr;
+      len = n;
+      nodes += n;
+      if (len == 0) {
+        break;
+      }
+      if (nodes >= nodeLimit || ((k & 15) == 0 && System.nanoTime() - deadline >= 0)) {
+        stopped = true;
+        upper = bestVal;
+        for (int q = 0; q < len; q++) {
+          upper = Math.max(upper, next < 0 ? val[q]
+              : val[q] + ceilRatio(c - load[q], value[next], size[next][0]));
+        }
+        break;
+      }
+    }
+    int[] counts = baseCounts.clone();
+    for (int r = bestRef; r >= 0; r = arenaParent[r]) {
+      counts[arenaType[r]]++;
+    }
+    List<int[]> more = new ArrayList<>();
+    for (int i = 0; i < topLen; i++) {
+      if (topRef[i] == bestRef) {
+        continue;
+      }
+      int[] c2 = baseCounts.clone();
+      for (int r = topRef[i]; r >= 0; r = arenaParent[r]) {
+        c2[arenaType[r]]++;
+      }
+      more.add(c2);
+    }
+    long exactVal = base + bestVal;
+    return new Answer(exactVal, stopped ? base + upper : exactVal, counts, nodes, !stopped,
+        more);
+  }
+
+  /** Copies of the positive-size types that fit alone, in total (one dimension). */
+  private long copyCount() {
+    long n = 0;
+    for (int t : order) {
+      int w = size[t][0];
+      if (w > 0) {
+        n += Math.min(demand[t], cap[0] / w);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * One dimension, exact: the table {@code f[l]} = best value with load at most {@code l}, one
+   * copy at a time, with a bit per copy and load recording whether the copy was taken. Returns
+   * null when the deadline passes first.
+   */
+  private @Nullable Answer dense() {
+    int c = cap[0];
+    long base = 0;
+    List<Integer> copies = new ArrayList<>();
+    int[] counts = new int[value.length];
+    for (int t : order) {
+      int w = size[t][0];
+      if (w == 0) {
+        base += demand[t] * value[t];
+        counts[t] = demand[t];
+      } else {
+        for (int k = Math.min(demand[t], c / w); k > 0; k--) {
+          copies.add(t);
+        }
+      }
+    }
+    long[] f = new long[c + 1];
+    int words = (c >> 6) + 1;
+    long[][] took = new long[copies.size()][];
+    for (int k = 0; k < copies.size(); k++) {
+      if ((k & 7) == 0 && System.nanoTime() - deadline >= 0) {
+        return null;
+      }
+      int t = copies.get(k);
+      int w = size[t][0];
+      long p = value[t];
+      long[] bits = new long[words];
+      for (int l = c; l >= w; l--) {
+        long v = f[l - w] + p;
+        if (v > f[l]) {
+          f[l] = v;
+          bits[l >> 6] |= 1L << l;
+        }
+      }
+      took[k] = bits;
+      nodes += c - w + 1;
+    }
+    // The best pattern (load at most c), then the best with a smaller load than that one's, and
+    // so on: distinct patterns, best first.
+    int[] first = null;
+    List<int[]> more = new ArrayList<>();
+    int limit = c;
+    for (int q = 0; q < KEEP && limit >= 0 && f[limit] > 0; q++) {
+      int[] cnt = counts.clone();
+      int l = limit;
+      int load = 0;
+      for (int k = copies.size() - 1; k >= 0; k--) {
+        if ((took[k][l >> 6] & (1L << l)) != 0) {
+          int t = copies.get(k);
+          cnt[t]++;
+          l -= size[t][0];
+          load += size[t][0];
+        }
+      }
+      if (first == null) {
+        first = cnt;
+      } else {
+        more.add(cnt);
+      }
+      limit = load - 1;
+    }
+    long v = base + f[c];
+    return new Answer(v, v, first == null ? counts : first, nodes, true, more);
+  }
+
+  private static long ceilRatio(long r, long v, long s) {
+    return (r * v + s - 1) / s;
+  }
+
+  /** Copies of {@code order[k]} that fit the residual, at most {@code limit}. */
+  private int maxCopies(int t, int limit) {
+    long m = limit;
+    for (int d = 0; d < dims && m > 0; d++) {
+      if (size[t][d] > 0) {
+        m = Math.min(m, residual[d] / size[t][d]);
+      }
+    }
+    return (int) m;
+  }
+
+  /**
+   * Upper bound on the value addable with the types at positions {@code >= k} of the order (the
+   * one at {@code k} at most {@code firstCap} copies, the others at most their demand) into the
+   * residual: the least over the dimensions of that dimension's fractional relaxation alone,
+   * rounded up. A cheap bound comes first: the residual of a dimension times the best value per
+   * size among those types; the fractional relaxation is computed only when the cheap bound
+   * does not already fall to {@code prune}.
+   */
+  private long bound(int k, int firstCap, long prune) {
+    long cheap = Long.MAX_VALUE;
+    for (int d = 0; d < dims; d++) {
+      int t = bestRatio[d][k];
+      if (t >= 0) {
+        cheap = Math.min(cheap, ceilRatio(residual[d], value[t], size[t][d]));
+      }
+    }
+    if (cheap <= prune) {
+      return cheap;
+    }
+    long result = cheap;
+    for (int d = 0; d < dims; d++) {
+      long r = residual[d];
+      long sum = 0;
+      for (int pos : byRatio[d]) {
+        if (pos < k) {
+          continue;
+        }
+        int t = order[pos];
+        long c = pos == k ? firstCap : demand[t];
+        if (c <= 0) {
+          continue;
+        }
+        long s = size[t][d];
+        if (s == 0 || c * s <= r) {
+          sum += c * value[t];
+          r -= c * s;
+        } else {
+          // The fraction r / s of one more copy, rounded up: ceil(r * v / s).
+          sum += ceilRatio(r, value[t], s);
+          break;
+        }
+      }
+      result = Math.min(result, sum);
+      if (result <= prune) {
+        break;
+      }
+    }
+    return result;
+  }
+
+  private void dfs(int k, long val) {
+    nodes++;
+    if (val > best) {
+      best = val;
+      bestCounts = cur.clone();
+      offer(val, cur);
+    }
+    // Types that no longer fit are skipped without a node.
+    int cmax = 0;
+    while (k < order.length && (cmax = maxCopies(order[k], demand[order[k]])) == 0) {
+      k++;
+    }
+    if (k == order.length) {
+      return;
+    }
+    int t = order[k];
+    long ub = val + bound(k, cmax, best - val);
+    if (ub <= best) {
+      return;
+    }
+    if (stop()) {
+      open = Math.max(open, ub);
+      return;
+    }
+    for (int c = cmax; c >= 0; c--) {
+      cur[t] = c;
+      for (int d = 0; d < dims; d++) {
+        residual[d] -= c * size[t][d];
+      }
+      dfs(k + 1, val + c * value[t]);
+      for (int d = 0; d < dims; d++) {
+        residual[d] += c * size[t][d];
+      }
+      cur[t] = 0;
+      if (stopped && c > 0) {
+        // The siblings with fewer copies are left: bound them.
+        open = Math.max(open, val + bound(k, c - 1, -1));
+        return;
+      }
+      if (c > 0 && val + bound(k, c - 1, best - val) <= best) {
+        return;
+      }
+    }
+  }
+
+  private boolean stop() {
+    if (!stopped && (nodes >= nodeLimit
+        || ((nodes & 1023) == 0 && System.nanoTime() - deadline >= 0))) {
+      stopped = true;
+    }
+    return stopped;
+  }
+}
