@@ -1,6 +1,9 @@
 package io.gpualloc.binpack.packing;
 
 import io.gpualloc.binpack.packing.internal.GreedyPackers;
+import io.gpualloc.binpack.packing.internal.LocalSearch;
+import io.gpualloc.binpack.packing.internal.Problem;
+import io.gpualloc.core.InvalidSpecException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -76,6 +79,43 @@ public final class BinPackers {
    */
   public static BinPacker minimumBinSlack(int nodeLimit) {
     return new GreedyPackers.MinimumBinSlack(nodeLimit);
+  }
+
+  /**
+   * A local search that removes bins from the {@link #best(PackingInstance) portfolio's best}
+   * packing of a classic instance (one bin type, unlimited; any number of dimensions), in the
+   * spirit of Buljubasic and Vasquez's consistent neighbourhood search: a partial packing with
+   * {@code k + 1} bins fewer plus a pool of unassigned items, a tabu search of swaps of up to two
+   * items between a bin and the pool that lightens the pool, and a descent that refills one bin
+   * at a time, until the pool fits in {@code k} bins ({@code k = 1} for the first half of the
+   * iterations, then {@code k = 2}). It stops at the instance's best lower bound ({@link
+   * LowerBounds#of}), or after {@code iterations} iterations. Deterministic for a given seed and
+   * budget. Not part of the {@link #portfolio()}. On an instance that is not classic, or whose
+   * portfolio packing is not complete, it returns the portfolio's best packing unchanged. Its name
+   * is {@code local-search}.
+   *
+   * @param seed the seed of the random tie-breaking and tabu tenures
+   * @param iterations the iteration budget (each iteration scans every bin once)
+   * @return the packer
+   * @throws io.gpualloc.core.InvalidSpecException when {@code iterations} is negative
+   */
+  public static BinPacker localSearch(long seed, int iterations) {
+    if (iterations < 0) {
+      throw InvalidSpecException.of("localSearch", "iterations", iterations, ">= 0");
+    }
+    return new BinPacker() {
+      @Override
+      public String name() {
+        return "local-search";
+      }
+
+      @Override
+      public Packing pack(PackingInstance instance) {
+        Packing start = best(instance);
+        return LocalSearch.improve(new Problem(instance), start, LowerBounds.of(instance).best(),
+            seed, iterations, Long.MAX_VALUE);
+      }
+    };
   }
 
   /**

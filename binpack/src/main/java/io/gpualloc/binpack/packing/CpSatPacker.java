@@ -5,6 +5,7 @@ import io.gpualloc.binpack.packing.internal.ArcFlowLp;
 import io.gpualloc.binpack.packing.internal.ArcFlowMip;
 import io.gpualloc.binpack.packing.internal.ColumnGeneration;
 import io.gpualloc.binpack.packing.internal.CpSatModels;
+import io.gpualloc.binpack.packing.internal.LocalSearch;
 import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.binpack.packing.internal.Problem;
 import io.gpualloc.binpack.packing.internal.ReducedCostFixing;
@@ -28,6 +29,14 @@ import org.jspecify.annotations.Nullable;
  *       (up to a third of the time left) give packings: first on the same model, re-solved with
  *       lowered demands (warm start), then, still open, on the residual items' own graph with a
  *       cold LP per step (slower, tighter);
+ *   <li>for classic instances still open, a local search ({@link BinPackers#localSearch}: a pool
+ *       of unassigned items, tabu swaps between bins and the pool, bin refills) from the best
+ *       packing towards the best lower bound known at that point (after the LP, so the LP bound),
+ *       with up to a third of the time left; it returns as soon as it reaches the bound. Without
+ *       the arc-flow graph it runs after the column-generation bound and dive (below, whose bound
+ *       it then aims at), just before the final CP-SAT model, with up to a third of
+ *       what is left for it. Its packing, checked against the instance, replaces the best one
+ *       when it has fewer bins (source {@code local-search});
  *   <li>reduced-cost fixing: with the LP duals (and, when they keep more than a quarter of the
  *       arcs, those of up to three LPs with lowered, perturbed item-arc costs), only the arcs that
  *       can carry flow in a packing with {@code target} = lower-bound bins are kept (an exact
@@ -89,6 +98,8 @@ import org.jspecify.annotations.Nullable;
 public final class CpSatPacker {
   /** Below this many milliseconds left, a call does not load OR-Tools' native library. */
   public static final int LOAD_RESERVE_MILLIS = 2000;
+  /** The source named for packings of the local search. */
+  private static final String LOCAL_SEARCH = "local-search";
 
   private CpSatPacker() {}
 
@@ -200,6 +211,20 @@ public final class CpSatPacker {
           return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-lp",
               source, start);
         }
+        if (p.cost[0] > 0) {
+          // Local search towards the bound, with up to a third of the time left.
+          Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
+              System.nanoTime() + (deadline - System.nanoTime()) / 3, options);
+          if (q != null) {
+            best = q;
+            ubCost = q.cost(instance);
+            source = LOCAL_SEARCH;
+            if (ubCost == lbCost) {
+              return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds,
+                  "arc-flow" + lpNote, source, start);
+            }
+          }
+        }
         if (sol != null && p.cost[0] > 0) {
           Fixed fx = fixAndSolve(instance, p, graph, lpModel, sol, (int) (lbCost / p.cost[0]),
               best.binCount(), deadline, options);
@@ -243,6 +268,21 @@ public final class CpSatPacker {
       if (ubCost <= lbCost) {
         return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds, "pattern" + cgNote,
             source, start);
+      }
+    }
+    if (graph == null && p.classic() && p.cost[0] > 0 && ubCost > lbCost) {
+      // Local search towards the bound (after the column-generation bound, when it ran), with
+      // up to a third of the time left.
+      Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
+          System.nanoTime() + (deadline - budget / 50 - System.nanoTime()) / 3, options);
+      if (q != null) {
+        best = q;
+        ubCost = q.cost(instance);
+        source = LOCAL_SEARCH;
+        if (ubCost <= lbCost) {
+          return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds,
+              exactRan ? "pattern" + cgNote : "none", source, start);
+        }
       }
     }
     // Decomposition and the final feasibility check are linear; keep 2% for them.
@@ -378,6 +418,19 @@ public final class CpSatPacker {
       note += "+proof";
     }
     return new Fixed(null, lbBins, "none", note);
+  }
+
+  /**
+   * The local search from {@code best} towards {@code targetBins} until {@code end}: its packing
+   * when it is complete, checked and has fewer bins, else null.
+   */
+  private static @Nullable Packing localSearch(PackingInstance instance, Problem p, Packing best,
+      int targetBins, long end, SolverOptions options) {
+    if (!best.isComplete() || best.binCount() <= targetBins || end - System.nanoTime() <= 0) {
+      return null;
+    }
+    Packing q = LocalSearch.improve(p, best, targetBins, options.seed(), Long.MAX_VALUE, end);
+    return q != best && checked(q, instance) && q.binCount() < best.binCount() ? q : null;
   }
 
   private static boolean checked(Packing q, PackingInstance instance) {
