@@ -9,6 +9,7 @@ import io.gpualloc.binpack.packing.internal.LocalSearch;
 import io.gpualloc.binpack.packing.internal.OrTools;
 import io.gpualloc.binpack.packing.internal.Problem;
 import io.gpualloc.binpack.packing.internal.ReducedCostFixing;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -325,7 +326,7 @@ public final class CpSatPacker {
       }
       case INFEASIBLE -> {
         if (best.isComplete()) {
-          throw new IllegalStateException("CP-SAT " + model + " model of " + instance.name()
+          throw new SolverInvariantException("CP-SAT " + model + " model of " + instance.name()
               + " is infeasible although " + source + " packed it (a bug)");
         }
         return result(instance, PackingStatus.INFEASIBLE, best, Long.MAX_VALUE, bounds, model,
@@ -445,7 +446,7 @@ public final class CpSatPacker {
       problem = String.join("; ", v);
     }
     if (problem != null) {
-      throw new IllegalStateException(
+      throw new SolverInvariantException(
           "packing of " + instance.name() + " from " + source + " is infeasible (a bug): "
               + problem);
     }

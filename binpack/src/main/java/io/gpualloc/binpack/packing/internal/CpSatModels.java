@@ -9,6 +9,7 @@ import com.google.ortools.sat.IntVar;
 import com.google.ortools.sat.LinearExpr;
 import com.google.ortools.sat.LinearExprBuilder;
 import io.gpualloc.binpack.packing.Packing;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -252,7 +253,7 @@ public final class CpSatModels {
           }
         }
         if (chosen < 0 || ++guard > n + 1) {
-          throw new IllegalStateException(
+          throw new SolverInvariantException(
               "arc-flow decomposition: flow conservation violated at node " + v + " (a bug)");
         }
         flow[chosen]--;
@@ -268,7 +269,7 @@ public final class CpSatModels {
     }
     for (int t = 0; t < next.length; t++) {
       if (next[t] != g.typeItems[t].length) {
-        throw new IllegalStateException(
+        throw new SolverInvariantException(
             "arc-flow decomposition: demand of type " + t + " not covered (a bug)");
       }
     }

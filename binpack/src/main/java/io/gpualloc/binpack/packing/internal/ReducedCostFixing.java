@@ -1,5 +1,6 @@
 package io.gpualloc.binpack.packing.internal;
 
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +83,7 @@ public final class ReducedCostFixing {
       double c = g.tail[a] == g.source ? 1 : 0;
       if (arcCost != null) {
         if (arcCost[a] > c) {
-          throw new IllegalArgumentException("arc " + a + " cost " + arcCost[a]
+          throw new SolverInvariantException("arc " + a + " cost " + arcCost[a]
               + " above its true cost " + c + ": the fixing would not be valid");
         }
         c = arcCost[a];
@@ -196,7 +197,7 @@ public final class ReducedCostFixing {
       }
     }
     if (k != g.nodeCount) {
-      throw new IllegalStateException("arc-flow graph has a cycle (a bug)");
+      throw new SolverInvariantException("arc-flow graph has a cycle (a bug)");
     }
     return order;
   }
