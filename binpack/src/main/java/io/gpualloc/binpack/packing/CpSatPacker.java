@@ -33,7 +33,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>for classic instances still open, a local search ({@link BinPackers#localSearch}: a pool
  *       of unassigned items, tabu swaps between bins and the pool, bin refills) from the best
  *       packing towards the best lower bound known at that point (after the LP, so the LP bound),
- *       with up to a third of the time left; it returns as soon as it reaches the bound. Without
+ *       with up to a third of the time left, when the fixing below would keep more than 90% of
+ *       the arcs (degenerate duals, where the restricted search rarely succeeds); otherwise after
+ *       the fixing phase, with half of what that leaves (the fixing proves bounds above the LP's,
+ *       which the local search cannot reach). It returns as soon as it reaches the bound. Without
  *       the arc-flow graph it runs after the column-generation bound and dive (below, whose bound
  *       it then aims at), just before the final CP-SAT model, with up to a third of
  *       what is left for it. Its packing, checked against the instance, replaces the best one
@@ -212,8 +215,15 @@ public final class CpSatPacker {
           return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds, "arc-flow-lp",
               source, start);
         }
-        if (p.cost[0] > 0) {
-          // Local search towards the bound, with up to a third of the time left.
+        // Local search towards the bound first, with up to a third of the time left, when the
+        // fixing at the bound would keep more than 90% of the arcs (degenerate duals: the
+        // restricted search then rarely finds what the full one does not); otherwise the fixing
+        // goes first (it proves non-IRUP bounds, which the local search can never reach) and the
+        // local search gets what it leaves.
+        boolean lsFirst = sol == null || p.cost[0] == 0 || ReducedCostFixing.count(
+            ReducedCostFixing.keep(graph, sol.nodeDual(), sol.coverDual(),
+                (int) (lbCost / p.cost[0]))) * 10L > graph.arcCount() * 9L;
+        if (p.cost[0] > 0 && lsFirst) {
           Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
               System.nanoTime() + (deadline - System.nanoTime()) / 3, options);
           if (q != null) {
@@ -239,6 +249,20 @@ public final class CpSatPacker {
           if (ubCost <= lbCost) {
             return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds,
                 "arc-flow" + lpNote, source, start);
+          }
+        }
+        if (p.cost[0] > 0 && !lsFirst && ubCost > lbCost) {
+          // The local search after the fixing: half of what the fixing left.
+          Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
+              System.nanoTime() + (deadline - System.nanoTime()) / 2, options);
+          if (q != null) {
+            best = q;
+            ubCost = q.cost(instance);
+            source = LOCAL_SEARCH;
+            if (ubCost == lbCost) {
+              return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds,
+                  "arc-flow" + lpNote, source, start);
+            }
           }
         }
       }
