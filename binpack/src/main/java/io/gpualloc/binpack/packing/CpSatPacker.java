@@ -223,45 +223,36 @@ public final class CpSatPacker {
         boolean lsFirst = sol == null || p.cost[0] == 0 || ReducedCostFixing.count(
             ReducedCostFixing.keep(graph, sol.nodeDual(), sol.coverDual(),
                 (int) (lbCost / p.cost[0]))) * 10L > graph.arcCount() * 9L;
-        if (p.cost[0] > 0 && lsFirst) {
-          Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
-              System.nanoTime() + (deadline - System.nanoTime()) / 3, options);
-          if (q != null) {
-            best = q;
-            ubCost = q.cost(instance);
-            source = LOCAL_SEARCH;
-            if (ubCost == lbCost) {
-              return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds,
+        // Pass 0: the local search when it goes first; pass 1: the fixing, then the local search
+        // when it goes second (with half of what the fixing left).
+        for (int pass = 0; pass < 2; pass++) {
+          if (pass == 1 && sol != null && p.cost[0] > 0) {
+            Fixed fx = fixAndSolve(instance, p, graph, lpModel, sol, (int) (lbCost / p.cost[0]),
+                best.binCount(), deadline, options);
+            lpNote += fx.note;
+            lbCost = Math.max(lbCost, (long) fx.lbBins * p.cost[0]);
+            if (fx.packing != null && fx.packing.cost(instance) < ubCost) {
+              best = fx.packing;
+              ubCost = best.cost(instance);
+              source = fx.source;
+            }
+            if (ubCost <= lbCost) {
+              return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds,
                   "arc-flow" + lpNote, source, start);
             }
           }
-        }
-        if (sol != null && p.cost[0] > 0) {
-          Fixed fx = fixAndSolve(instance, p, graph, lpModel, sol, (int) (lbCost / p.cost[0]),
-              best.binCount(), deadline, options);
-          lpNote += fx.note;
-          lbCost = Math.max(lbCost, (long) fx.lbBins * p.cost[0]);
-          if (fx.packing != null && fx.packing.cost(instance) < ubCost) {
-            best = fx.packing;
-            ubCost = best.cost(instance);
-            source = fx.source;
-          }
-          if (ubCost <= lbCost) {
-            return result(instance, PackingStatus.OPTIMAL, best, ubCost, bounds,
-                "arc-flow" + lpNote, source, start);
-          }
-        }
-        if (p.cost[0] > 0 && !lsFirst && ubCost > lbCost) {
-          // The local search after the fixing: half of what the fixing left.
-          Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
-              System.nanoTime() + (deadline - System.nanoTime()) / 2, options);
-          if (q != null) {
-            best = q;
-            ubCost = q.cost(instance);
-            source = LOCAL_SEARCH;
-            if (ubCost == lbCost) {
-              return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds,
-                  "arc-flow" + lpNote, source, start);
+          if (p.cost[0] > 0 && lsFirst == (pass == 0) && ubCost > lbCost) {
+            long rest = deadline - System.nanoTime();
+            Packing q = localSearch(instance, p, best, (int) (lbCost / p.cost[0]),
+                System.nanoTime() + (pass == 0 ? rest / 3 : rest / 2), options);
+            if (q != null) {
+              best = q;
+              ubCost = q.cost(instance);
+              source = LOCAL_SEARCH;
+              if (ubCost == lbCost) {
+                return result(instance, PackingStatus.OPTIMAL, best, lbCost, bounds,
+                    "arc-flow" + lpNote, source, start);
+              }
             }
           }
         }
