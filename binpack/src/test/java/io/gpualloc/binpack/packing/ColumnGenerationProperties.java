@@ -35,20 +35,7 @@ class ColumnGenerationProperties {
   /** Classic instances, 1-2 dimensions, 3-8 items between a tenth and 70% of the capacity. */
   @Provide
   Arbitrary<PackingInstance> classic() {
-    return Arbitraries.integers().between(1, 2).flatMap(d ->
-        Arbitraries.integers().between(10, 40).flatMap(cap ->
-            Arbitraries.integers().between(cap / 10, cap * 7 / 10).list().ofSize(d)
-                .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
-                .list().ofMinSize(3).ofMaxSize(8)
-                .map(items -> {
-                  int[] c = new int[d];
-                  Arrays.fill(c, cap);
-                  PackingInstance.Builder b = PackingInstance.builder("cg", BinType.of(c));
-                  for (int[] s : items) {
-                    b.item(s);
-                  }
-                  return b.build();
-                })));
+    return ClassicInstances.of("cg", 40, 10);
   }
 
   /** Knapsack inputs: 1-3 dimensions, 1-7 types, demands 0-3, sizes 0-12, capacity 5-20. */

@@ -39,20 +39,7 @@ class ReducedCostFixingProperties {
   /** Classic instances, 1-2 dimensions, 3-8 items between a fifth and 70% of the capacity. */
   @Provide
   Arbitrary<PackingInstance> classic() {
-    return Arbitraries.integers().between(1, 2).flatMap(d ->
-        Arbitraries.integers().between(10, 24).flatMap(cap ->
-            Arbitraries.integers().between(cap / 5, cap * 7 / 10).list().ofSize(d)
-                .map(l -> l.stream().mapToInt(Integer::intValue).toArray())
-                .list().ofMinSize(3).ofMaxSize(8)
-                .map(items -> {
-                  int[] c = new int[d];
-                  java.util.Arrays.fill(c, cap);
-                  PackingInstance.Builder b = PackingInstance.builder("rcf", BinType.of(c));
-                  for (int[] s : items) {
-                    b.item(s);
-                  }
-                  return b.build();
-                })));
+    return ClassicInstances.of("rcf", 24, 5);
   }
 
   @Property(tries = 60)
