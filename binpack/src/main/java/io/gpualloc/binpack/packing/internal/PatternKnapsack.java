@@ -40,12 +40,24 @@ public final class PatternKnapsack {
    * nonnegative integer combination of the real dimensions (see {@link #surrogates}).
    */
   private final int bdims;
+  /**
+   * The first bounding dimension whose full fractional bound is computed: the surrogate ones
+   * when there are any (the real ones then serve only the cheap bound; a surrogate with weights
+   * searched at the root is at least as tight there as any single dimension, and computing fewer
+   * bounds per node paid off on the Panigrahy instances), else the real ones.
+   */
+  private final int fullFrom;
   /** Size per type and bounding dimension (the real sizes first). */
   private final long[][] bsize;
   /** The branching order (types of positive value only). */
   private final int[] order;
   /** Per dimension, the positions in {@link #order} by decreasing value per size in it. */
   private final int[][] byRatio;
+  /**
+   * Per bounding dimension and position {@code k}, the first index of {@link #byRatio} holding a
+   * position {@code >= k}: the bound at {@code k} starts its scan there.
+   */
+  private final int[][] firstFrom;
   /** Per dimension, for each position, the type of best value per size from there on. */
   private final int[][] bestRatio;
   private final long nodeLimit;
@@ -123,6 +135,7 @@ public final class PatternKnapsack {
     int types = value.length;
     long[][] mu = dims > 1 ? surrogates(value, size, cap, demand) : new long[0][];
     bdims = dims + mu.length;
+    fullFrom = mu.length > 0 ? dims : 0;
     bsize = new long[types][bdims];
     long[] bcap = new long[bdims];
     for (int d = 0; d < dims; d++) {
@@ -195,6 +208,17 @@ public final class PatternKnapsack {
       byRatio[d] = new int[live];
       for (int k = 0; k < live; k++) {
         byRatio[d][k] = pos[k];
+      }
+    }
+    firstFrom = new int[bdims][live + 1];
+    for (int d = 0; d < bdims; d++) {
+      int[] indexOf = new int[live];
+      for (int i = 0; i < live; i++) {
+        indexOf[byRatio[d][i]] = i;
+      }
+      firstFrom[d][live] = live;
+      for (int k = live - 1; k >= 0; k--) {
+        firstFrom[d][k] = Math.min(firstFrom[d][k + 1], indexOf[k]);
       }
     }
     // Per dimension and position k, the type of best value per size among positions >= k
@@ -530,6 +554,17 @@ public final class PatternKnapsack {
     return (r * v + s - 1) / s;
   }
 
+  /** Whether one copy of type {@code t} fits the residual. */
+  private boolean fitsOnce(int t) {
+    int[] s = size[t];
+    for (int d = 0; d < dims; d++) {
+      if (s[d] > residual[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Copies of {@code order[k]} that fit the residual, at most {@code limit}. */
   private int maxCopies(int t, int limit) {
     long m = limit;
@@ -702,10 +737,10 @@ public final class PatternKnapsack {
   /**
    * Upper bound on the value addable with the types at positions {@code >= k} of the order (the
    * one at {@code k} at most {@code firstCap} copies, the others at most their demand) into the
-   * residual: the least over the dimensions of that dimension's fractional relaxation alone,
-   * rounded up. A cheap bound comes first: the residual of a dimension times the best value per
-   * size among those types; the fractional relaxation is computed only when the cheap bound
-   * does not already fall to {@code prune}.
+   * residual: the least over the bounding dimensions (from {@link #fullFrom}) of that
+   * dimension's fractional relaxation alone, rounded up. A cheap bound comes first: the residual
+   * of a bounding dimension (any) times the best value per size among those types; the fractional
+   * relaxations are computed only when the cheap bound does not already fall to {@code prune}.
    */
   private long bound(int k, int firstCap, long prune) {
     long cheap = Long.MAX_VALUE;
@@ -719,10 +754,12 @@ public final class PatternKnapsack {
       return cheap;
     }
     long result = cheap;
-    for (int d = bdims - 1; d >= 0; d--) {
+    for (int d = bdims - 1; d >= fullFrom; d--) {
       long r = residual[d];
       long sum = 0;
-      for (int pos : byRatio[d]) {
+      int[] ratioOrder = byRatio[d];
+      for (int i = firstFrom[d][k]; i < ratioOrder.length; i++) {
+        int pos = ratioOrder[i];
         if (pos < k) {
           continue;
         }
@@ -759,13 +796,13 @@ public final class PatternKnapsack {
       offer(val, cur);
     }
     // Types that no longer fit are skipped without a node.
-    int cmax = 0;
-    while (k < order.length && (cmax = maxCopies(order[k], demand[order[k]])) == 0) {
+    while (k < order.length && !fitsOnce(order[k])) {
       k++;
     }
     if (k == order.length) {
       return;
     }
+    int cmax = maxCopies(order[k], demand[order[k]]);
     int t = order[k];
     long ub = val + bound(k, cmax, best - val);
     if (ub <= best) {
