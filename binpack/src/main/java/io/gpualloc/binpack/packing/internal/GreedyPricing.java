@@ -27,7 +27,7 @@ public final class GreedyPricing {
    *
    * @param y nonnegative dual value per type (others count as 0)
    * @param size size per type and dimension, nonnegative
-   * @param cap capacity per dimension, positive
+   * @param cap capacity per dimension, nonnegative
    * @param demand largest number of copies per type
    * @param threshold the value a pattern must exceed (1 for a negative reduced cost)
    * @param max how many patterns at most
@@ -44,7 +44,9 @@ public final class GreedyPricing {
       if (y[t] > 0 && demand[t] > 0 && fits(size[t], cap)) {
         double norm = 0;
         for (int d = 0; d < dims; d++) {
-          norm += (double) size[t][d] / cap[d];
+          if (cap[d] > 0) {
+            norm += (double) size[t][d] / cap[d];
+          }
         }
         key[t] = norm == 0 ? Double.POSITIVE_INFINITY : y[t] / norm;
         live.add(t);

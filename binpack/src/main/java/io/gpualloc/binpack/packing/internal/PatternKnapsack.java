@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * dimensions, surrogate ones: nonnegative integer combinations of the capacity rows (sizes as
  * fractions of the capacity summed, and weights searched at the root to make its bound small).
  * A single dimension's bound is weak when items are complementary (an item of size 0 in one
- * dimension makes that dimension's bound useless); a combination sees every dimension at once. With a node limit (or a deadline) the search may stop early; the answer
- * then still carries a valid upper bound: the largest of the best value found and the bounds of
- * the subtrees left unexplored. Without the stop, {@link Answer#upper()} equals {@link
+ * dimension makes that dimension's bound useless); a combination sees every dimension at once.
+ * With a node limit (or a deadline) the search may stop early; the answer then still carries a
+ * valid upper bound: the largest of the best value found and the bounds of the subtrees left
+ * unexplored. Without the stop, {@link Answer#upper()} equals {@link
  * Answer#value()} and the answer is exact.
  *
  * <p>Arithmetic: every product is of an int size (or capacity) by a value, so values up to about
