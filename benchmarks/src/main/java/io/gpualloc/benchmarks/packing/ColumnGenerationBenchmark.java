@@ -143,6 +143,7 @@ public class ColumnGenerationBenchmark {
    */
   @Benchmark
   public List<int[]> greedyPricing() {
-    return GreedyPricing.columns(nearLpDuals, sizes, problem.cap[0], ones, 1, 100);
+    return GreedyPricing.columns(nearLpDuals, sizes, problem.cap[0], ones, 1, 100,
+        System.nanoTime() + capSeconds * 1_000_000_000L);
   }
 }

@@ -207,7 +207,8 @@ class ColumnGenerationProperties {
       demand[t] = in[t + 1][d];
       y[t] = in[t + 1][d + 1] / 3.0;
     }
-    List<int[]> cols = GreedyPricing.columns(y, size, cap, demand, threshold, max);
+    long far = System.nanoTime() + 60 * SECOND;
+    List<int[]> cols = GreedyPricing.columns(y, size, cap, demand, threshold, max, far);
     assertTrue(cols.size() <= max);
     Set<List<Integer>> seen = new HashSet<>();
     double previous = Double.POSITIVE_INFINITY;
@@ -221,7 +222,7 @@ class ColumnGenerationProperties {
       previous = v;
       assertTrue(seen.add(Arrays.stream(a).boxed().toList()), Arrays.toString(a));
     }
-    List<int[]> again = GreedyPricing.columns(y, size, cap, demand, threshold, max);
+    List<int[]> again = GreedyPricing.columns(y, size, cap, demand, threshold, max, far);
     assertEquals(cols.size(), again.size());
     for (int i = 0; i < cols.size(); i++) {
       assertTrue(Arrays.equals(cols.get(i), again.get(i)));

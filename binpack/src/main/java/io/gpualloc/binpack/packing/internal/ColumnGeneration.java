@@ -288,7 +288,7 @@ public final class ColumnGeneration {
       int heuristic = 0;
       if (cap.length > 1) {
         for (int[] a : GreedyPricing.columns(y, types.size, cap, types.demand, 1 + 1e-9,
-            HEURISTIC_COLUMNS)) {
+            HEURISTIC_COLUMNS, deadline)) {
           if (addIfImproving(s, obj, cover, cols, patterns, y, a)) {
             heuristic++;
           }

@@ -22,8 +22,10 @@ public final class GreedyPricing {
   private GreedyPricing() {}
 
   /**
-   * Patterns whose value {@code sum_t y[t] a[t]} exceeds {@code threshold}, distinct, best first,
-   * at most {@code max}.
+   * Patterns whose value {@code sum_t y[t] a[t]} exceeds {@code threshold}, distinct, best first
+   * (ties in seed order), at most {@code max}. Memory stays at {@code max} patterns whatever the
+   * number of types; once {@code deadline} passes, no further seed is tried and the patterns found
+   * so far come back.
    *
    * @param y nonnegative dual value per type (others count as 0)
    * @param size size per type and dimension, nonnegative
@@ -31,10 +33,11 @@ public final class GreedyPricing {
    * @param demand largest number of copies per type
    * @param threshold the value a pattern must exceed (1 for a negative reduced cost)
    * @param max how many patterns at most
+   * @param deadline {@link System#nanoTime()} after which no further seed is tried
    * @return the patterns, copies per type
    */
   public static List<int[]> columns(double[] y, int[][] size, int[] cap, int[] demand,
-      double threshold, int max) {
+      double threshold, int max, long deadline) {
     int nt = y.length;
     int dims = cap.length;
     // The types worth packing, by decreasing value per normalised size (ties by index).
@@ -55,43 +58,62 @@ public final class GreedyPricing {
     live.sort((a, b) -> key[a] != key[b] ? Double.compare(key[b], key[a])
         : Integer.compare(a, b));
     int[] order = live.stream().mapToInt(Integer::intValue).toArray();
-    List<int[]> found = new ArrayList<>();
-    List<Double> values = new ArrayList<>();
+    // The best patterns so far, by decreasing value (a later one enters only when strictly
+    // better than the last kept).
+    double[] keptValue = new double[Math.max(0, max)];
+    int[][] keptPattern = new int[Math.max(0, max)][];
+    int kept = 0;
     Set<Long> seen = new HashSet<>();
     int[] residual = new int[dims];
-    for (int seed : order) {
-      int[] a = new int[nt];
+    int[] a = new int[nt];
+    int[] touched = new int[order.length];
+    for (int s = 0; s < order.length && max > 0; s++) {
+      if ((s & 63) == 63 && System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      int seed = order[s];
       System.arraycopy(cap, 0, residual, 0, dims);
-      double v = 0;
-      v += take(seed, a, residual, size, demand, y);
+      int used = 0;
+      double v = take(seed, a, residual, size, demand, y);
+      if (a[seed] > 0) {
+        touched[used++] = seed;
+      }
       for (int t : order) {
         if (t != seed) {
-          v += take(t, a, residual, size, demand, y);
-        }
-      }
-      if (v > threshold) {
-        // A 64-bit fingerprint of the pattern; a collision only drops a column.
-        long sig = 0;
-        for (int t = 0; t < nt; t++) {
-          if (a[t] != 0) {
-            sig += a[t] * mix(t);
+          double add = take(t, a, residual, size, demand, y);
+          if (a[t] > 0) {
+            touched[used++] = t;
+            v += add;
           }
         }
+      }
+      if (v > threshold && (kept < max || v > keptValue[kept - 1])) {
+        // A 64-bit fingerprint of the pattern; a collision only drops a column.
+        long sig = 0;
+        for (int i = 0; i < used; i++) {
+          sig += a[touched[i]] * mix(touched[i]);
+        }
         if (seen.add(sig)) {
-          found.add(a);
-          values.add(v);
+          int pos = Math.min(kept, max - 1);
+          while (pos > 0 && keptValue[pos - 1] < v) {
+            if (pos < max) {
+              keptValue[pos] = keptValue[pos - 1];
+              keptPattern[pos] = keptPattern[pos - 1];
+            }
+            pos--;
+          }
+          keptValue[pos] = v;
+          keptPattern[pos] = a.clone();
+          kept = Math.min(max, kept + 1);
         }
       }
+      for (int i = 0; i < used; i++) {
+        a[touched[i]] = 0;
+      }
     }
-    Integer[] idx = new Integer[found.size()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Arrays.sort(idx, (p, q) -> !values.get(p).equals(values.get(q))
-        ? Double.compare(values.get(q), values.get(p)) : Integer.compare(p, q));
     List<int[]> out = new ArrayList<>();
-    for (int i = 0; i < idx.length && out.size() < max; i++) {
-      out.add(found.get(idx[i]));
+    for (int i = 0; i < kept; i++) {
+      out.add(keptPattern[i]);
     }
     return out;
   }
