@@ -54,8 +54,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>for classic instances without a graph (capacity too large, a graph above {@link
  *       SolverOptions#maxArcs()} arcs, its build out of time, or the assignment model asked
  *       for), Gilmore-Gomory column generation on the pattern LP (GLOP, warm re-solves, started
- *       from the best packing's bins; pricing by an exact knapsack in one dimension, a
- *       node-limited branch and bound with a valid upper bound in several), up to half of the
+ *       from the best packing's bins; pricing by an exact knapsack in one dimension; in several,
+ *       a greedy heuristic first and a node-limited branch and bound with surrogate bounds and a
+ *       valid upper bound when it finds few columns), up to half of the
  *       time left in 1-D, a third otherwise; its bound is Farley's, computed in integers
  *       ({@code ceil(sum Y_t b_t / K)} with floored scaled duals {@code Y} and {@code K} at
  *       least the best pattern's value), so it is valid at every iteration despite floating

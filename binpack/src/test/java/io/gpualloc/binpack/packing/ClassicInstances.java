@@ -18,7 +18,22 @@ final class ClassicInstances {
    * @return the arbitrary
    */
   static Arbitrary<PackingInstance> of(String name, int maxCapacity, int minDivisor) {
-    return Arbitraries.integers().between(1, 2).flatMap(d ->
+    return of(name, 1, 2, maxCapacity, minDivisor);
+  }
+
+  /**
+   * As {@link #of(String, int, int)} with {@code minDims} to {@code maxDims} dimensions.
+   *
+   * @param name the instances' name
+   * @param minDims the fewest dimensions
+   * @param maxDims the most dimensions
+   * @param maxCapacity the largest capacity drawn (the smallest is 10)
+   * @param minDivisor the smallest item size is the capacity divided by this
+   * @return the arbitrary
+   */
+  static Arbitrary<PackingInstance> of(String name, int minDims, int maxDims, int maxCapacity,
+      int minDivisor) {
+    return Arbitraries.integers().between(minDims, maxDims).flatMap(d ->
         Arbitraries.integers().between(10, maxCapacity).flatMap(cap ->
             Arbitraries.integers().between(cap / minDivisor, cap * 7 / 10).list().ofSize(d)
                 .map(l -> l.stream().mapToInt(Integer::intValue).toArray())

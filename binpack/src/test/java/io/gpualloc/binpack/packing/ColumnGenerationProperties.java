@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gpualloc.binpack.packing.internal.ColumnGeneration;
+import io.gpualloc.binpack.packing.internal.GreedyPricing;
 import io.gpualloc.binpack.packing.internal.PatternKnapsack;
 import io.gpualloc.binpack.packing.internal.Problem;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -107,6 +110,14 @@ class ColumnGenerationProperties {
   @Property(tries = 300)
   void knapsackIsExactOrBoundsTheOptimum(@ForAll("knapsack") int[][] in,
       @ForAll @IntRange(min = 1, max = 40) int nodeLimit) {
+    checkKnapsack(in, nodeLimit);
+  }
+
+  /**
+   * Brute force's optimum equals the exact answer's value and upper bound; the answer cut short
+   * after {@code nodeLimit} nodes brackets it; every pattern returned is feasible.
+   */
+  private static void checkKnapsack(int[][] in, int nodeLimit) {
     int[] cap = in[0];
     int d = cap.length;
     int nt = in.length - 1;
@@ -136,6 +147,85 @@ class ColumnGenerationProperties {
       for (int[] other : a.others()) {
         assertTrue(feasible(other, size, cap, demand), Arrays.toString(other));
       }
+    }
+  }
+
+  /**
+   * Knapsack inputs in 2-5 dimensions with capacities up to about 2^30, sizes 0 to the capacity
+   * (often 0 in some dimension, as in complementary vector items) and values up to {@link
+   * PatternKnapsack#MAX_VALUE}: the surrogate bounds combine dimensions in integers near the
+   * range limits here. Rows as in {@link #knapsack()}.
+   */
+  @Provide
+  Arbitrary<int[][]> wideKnapsack() {
+    return Arbitraries.integers().between(2, 5).flatMap(d ->
+        Combinators.combine(
+            Arbitraries.integers().between(1, 1 << 30).list().ofSize(d),
+            Arbitraries.integers().between(0, 100).list().ofSize(d + 2)
+                .list().ofMinSize(1).ofMaxSize(7))
+            .as((cap, rows) -> {
+              int[][] out = new int[rows.size() + 1][];
+              out[0] = cap.stream().mapToInt(Integer::intValue).toArray();
+              for (int t = 0; t < rows.size(); t++) {
+                int[] r = new int[d + 2];
+                for (int k = 0; k < d; k++) {
+                  // A size of 0 for a third of the draws, else a share of the capacity.
+                  int share = rows.get(t).get(k);
+                  r[k] = share % 3 == 0 ? 0 : (int) ((long) out[0][k] * share / 100);
+                }
+                r[d] = rows.get(t).get(d) % 4;
+                r[d + 1] = (int) Math.min(Integer.MAX_VALUE,
+                    PatternKnapsack.MAX_VALUE / 100 * rows.get(t).get(d + 1) + t);
+                out[t + 1] = r;
+              }
+              return out;
+            }));
+  }
+
+  @Property(tries = 300)
+  void wideKnapsackIsExactOrBoundsTheOptimum(@ForAll("wideKnapsack") int[][] in,
+      @ForAll @IntRange(min = 1, max = 40) int nodeLimit) {
+    checkKnapsack(in, nodeLimit);
+  }
+
+  /**
+   * The heuristic pricing returns at most {@code max} distinct feasible patterns, each worth more
+   * than the threshold, best first, and the same ones on every call.
+   */
+  @Property(tries = 200)
+  void greedyPricingGivesDistinctFeasiblePatternsAboveTheThreshold(
+      @ForAll("knapsack") int[][] in, @ForAll @IntRange(min = 1, max = 5) int max,
+      @ForAll @IntRange(min = 0, max = 60) int threshold) {
+    int[] cap = in[0];
+    int d = cap.length;
+    int nt = in.length - 1;
+    double[] y = new double[nt];
+    int[][] size = new int[nt][];
+    int[] demand = new int[nt];
+    for (int t = 0; t < nt; t++) {
+      size[t] = Arrays.copyOf(in[t + 1], d);
+      demand[t] = in[t + 1][d];
+      y[t] = in[t + 1][d + 1] / 3.0;
+    }
+    long far = System.nanoTime() + 60 * SECOND;
+    List<int[]> cols = GreedyPricing.columns(y, size, cap, demand, threshold, max, far);
+    assertTrue(cols.size() <= max);
+    Set<List<Integer>> seen = new HashSet<>();
+    double previous = Double.POSITIVE_INFINITY;
+    for (int[] a : cols) {
+      assertTrue(feasible(a, size, cap, demand), Arrays.toString(a));
+      double v = 0;
+      for (int t = 0; t < nt; t++) {
+        v += y[t] * a[t];
+      }
+      assertTrue(v > threshold && v <= previous, v + " after " + previous);
+      previous = v;
+      assertTrue(seen.add(Arrays.stream(a).boxed().toList()), Arrays.toString(a));
+    }
+    List<int[]> again = GreedyPricing.columns(y, size, cap, demand, threshold, max, far);
+    assertEquals(cols.size(), again.size());
+    for (int i = 0; i < cols.size(); i++) {
+      assertTrue(Arrays.equals(cols.get(i), again.get(i)));
     }
   }
 
@@ -210,6 +300,31 @@ class ColumnGenerationProperties {
     assertTrue(r.bound() <= opt, r + " opt " + opt + " " + in);
     assertTrue(r.converged(), r.toString());
     // Converged: the bound is ceil(LP) up to the integer scaling, at least the cheap L1.
+    assertTrue(r.bound() >= LowerBounds.l1(in), r + " " + LowerBounds.of(in));
+    ColumnGeneration.Result cold = ColumnGeneration.bound(p, null, Integer.MAX_VALUE,
+        System.nanoTime() + 20 * SECOND);
+    assertTrue(cold.converged() && cold.bound() <= opt, cold + " opt " + opt);
+  }
+
+  /** Classic instances in 3-4 dimensions (equal capacities), 3-8 items. */
+  @Provide
+  Arbitrary<PackingInstance> vector() {
+    return ClassicInstances.of("cg3", 3, 4, 40, 10);
+  }
+
+  /**
+   * In 3-4 dimensions (heuristic pricing, surrogate bounds in the exact knapsack) the bound
+   * never exceeds brute force's optimum, converges, and reaches at least L1.
+   */
+  @Property(tries = 40)
+  void vectorColumnGenerationBoundNeverExceedsTheOptimum(@ForAll("vector") PackingInstance in) {
+    long opt = BruteForce.optimum(in);
+    Problem p = new Problem(in);
+    Packing ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in);
+    ColumnGeneration.Result r = ColumnGeneration.bound(p, ffd, Integer.MAX_VALUE,
+        System.nanoTime() + 20 * SECOND);
+    assertTrue(r.bound() <= opt, r + " opt " + opt + " " + in);
+    assertTrue(r.converged(), r.toString());
     assertTrue(r.bound() >= LowerBounds.l1(in), r + " " + LowerBounds.of(in));
     ColumnGeneration.Result cold = ColumnGeneration.bound(p, null, Integer.MAX_VALUE,
         System.nanoTime() + 20 * SECOND);

@@ -87,6 +87,24 @@ class ColumnGenerationTest {
   }
 
   @Test
+  void surrogateBoundSeesComplementaryItems() {
+    // Bin (10, 10); A = (10, 0) and B = (0, 10) worth 10 each, C = (6, 6) worth 13, one of each.
+    // The best pattern is A + B = 20. Each dimension alone bounds the root by 27 (the other
+    // dimension's item is free: 10 + 13 + 4/10 of 10); the sum of the two rows gives the LP
+    // value 21 (C, then 8/10 of A), and no surrogate can go below the LP.
+    long[] value = {10, 10, 13};
+    int[][] size = {{10, 0}, {0, 10}, {6, 6}};
+    int[] cap = {10, 10};
+    int[] demand = {1, 1, 1};
+    long far = System.nanoTime() + 60 * SECOND;
+    PatternKnapsack.Answer root = PatternKnapsack.solve(value, size, cap, demand, 1, far);
+    assertEquals(21, root.upper());
+    PatternKnapsack.Answer exact = PatternKnapsack.solve(value, size, cap, demand, 1L << 40, far);
+    assertTrue(exact.exact());
+    assertEquals(20, exact.value());
+  }
+
+  @Test
   void knapsackWithLargeCapacityUsesTheExactTable() {
     // Values proportional to sizes make the state list long; the dense table is exact anyway.
     int n = 60;

@@ -18,7 +18,11 @@ import org.jspecify.annotations.Nullable;
  * <p>The restricted master LP (GLOP, one model for the call, re-solved warm as columns are added)
  * covers each item type's demand with patterns and minimises the patterns used; it starts from the
  * bins of a packing. Each iteration prices with {@link PatternKnapsack} on the master's cover
- * duals and adds the best pattern when its reduced cost is negative.
+ * duals and adds the best pattern when its reduced cost is negative. In several dimensions a
+ * greedy heuristic ({@link GreedyPricing}) prices first and adds up to {@link #HEURISTIC_COLUMNS}
+ * columns; the exact knapsack then runs only when the heuristic finds fewer than {@link
+ * #HEURISTIC_FEW}, or every {@link #EXACT_EVERY} iterations, since only the exact knapsack's
+ * {@code K} gives a bound and proves convergence.
  *
  * <p>The bound is Farley's, computed in integers so that floating point cannot make it invalid:
  * for any nonnegative dual vector {@code Y} and any {@code K} at least the largest {@code sum_t
@@ -47,6 +51,15 @@ public final class ColumnGeneration {
 
   /** Weight of the stability center in Wentges smoothing. */
   static final double SMOOTHING = 0.8;
+
+  /** Columns added per heuristic pricing at most (several dimensions). */
+  static final int HEURISTIC_COLUMNS = 100;
+
+  /** Fewer heuristic columns than this make the exact pricing run as well. */
+  static final int HEURISTIC_FEW = 10;
+
+  /** The exact pricing runs at least every this many iterations (several dimensions). */
+  static final int EXACT_EVERY = 5;
 
   /**
    * The outcome.
@@ -270,11 +283,25 @@ public final class ColumnGeneration {
       for (int t = 0; t < nt; t++) {
         y[t] = Math.max(0, cover[t].dualValue());
       }
-      boolean added = false;
+      // Several dimensions: heuristic pricing first. The exact knapsack runs when the heuristic
+      // finds few columns, and every EXACT_EVERY iterations anyway for Farley's bound.
+      int heuristic = 0;
+      if (cap.length > 1) {
+        for (int[] a : GreedyPricing.columns(y, types.size, cap, types.demand, 1 + 1e-9,
+            HEURISTIC_COLUMNS, deadline)) {
+          if (addIfImproving(s, obj, cover, cols, patterns, y, a)) {
+            heuristic++;
+          }
+        }
+      }
+      boolean added = heuristic > 0;
+      boolean exactDue = heuristic < HEURISTIC_FEW || iterations % EXACT_EVERY == 0;
       // Round 0 prices at the smoothed point, round 1 at the master's duals; a round whose
-      // search was cut short without a column is repeated with four times the node limit.
+      // search was cut short without a column is repeated with four times the node limit (only
+      // when the heuristic found nothing: otherwise one exact pricing is enough).
       int round = center == null ? 1 : 0;
-      while (round < 2 && !added && System.nanoTime() - deadline < 0) {
+      boolean exactAdded = false;
+      while (exactDue && round < 2 && !exactAdded && System.nanoTime() - deadline < 0) {
         double[] point = y;
         if (round == 0) {
           point = new double[nt];
@@ -294,11 +321,13 @@ public final class ColumnGeneration {
           centerValue = value;
           center = point;
         }
-        added = addIfImproving(s, obj, cover, cols, patterns, y, k.counts());
-        if (added) {
+        exactAdded = addIfImproving(s, obj, cover, cols, patterns, y, k.counts());
+        if (exactAdded) {
           for (int[] more : k.others()) {
             addIfImproving(s, obj, cover, cols, patterns, y, more);
           }
+        } else if (added) {
+          break;
         } else if (!k.exact() && cap.length > 1 && limit < NODE_LIMIT_MAX) {
           limit *= 4;
         } else {
@@ -308,6 +337,7 @@ public final class ColumnGeneration {
           round++;
         }
       }
+      added |= exactAdded;
       if (!added) {
         break;
       }

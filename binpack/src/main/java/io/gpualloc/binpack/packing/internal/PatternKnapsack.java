@@ -12,11 +12,16 @@ import org.jspecify.annotations.Nullable;
  * with {@code sum_t size[t][d] a[t] <= cap[d]} in every dimension.
  *
  * <p>Depth-first branch and bound over the types in decreasing value per normalised size, largest
- * count first. The bound of a node is the smallest, over the dimensions, of that dimension's
- * fractional (Dantzig) relaxation of what is left, rounded up, so it is an upper bound on every
- * pattern below the node. With a node limit (or a deadline) the search may stop early; the answer
- * then still carries a valid upper bound: the largest of the best value found and the bounds of
- * the subtrees left unexplored. Without the stop, {@link Answer#upper()} equals {@link
+ * count first. The bound of a node is the smallest, over the bounding dimensions, of that
+ * dimension's fractional (Dantzig) relaxation of what is left, rounded up, so it is an upper bound
+ * on every pattern below the node. The bounding dimensions are the real ones and, in several
+ * dimensions, surrogate ones: nonnegative integer combinations of the capacity rows (sizes as
+ * fractions of the capacity summed, and weights searched at the root to make its bound small).
+ * A single dimension's bound is weak when items are complementary (an item of size 0 in one
+ * dimension makes that dimension's bound useless); a combination sees every dimension at once.
+ * With a node limit (or a deadline) the search may stop early; the answer then still carries a
+ * valid upper bound: the largest of the best value found and the bounds of the subtrees left
+ * unexplored. Without the stop, {@link Answer#upper()} equals {@link
  * Answer#value()} and the answer is exact.
  *
  * <p>Arithmetic: every product is of an int size (or capacity) by a value, so values up to about
@@ -31,17 +36,37 @@ public final class PatternKnapsack {
   private final int[] cap;
   private final int[] demand;
   private final int dims;
+  /**
+   * Dimensions the bound uses: the real ones, then (in several dimensions) surrogate ones, each a
+   * nonnegative integer combination of the real dimensions (see {@link #surrogates}).
+   */
+  private final int bdims;
+  /**
+   * The first bounding dimension whose full fractional bound is computed: the surrogate ones
+   * when there are any (the real ones then serve only the cheap bound; a surrogate with weights
+   * searched at the root is at least as tight there as any single dimension, and computing fewer
+   * bounds per node paid off on the Panigrahy instances), else the real ones.
+   */
+  private final int fullFrom;
+  /** Size per type and bounding dimension (the real sizes first). */
+  private final long[][] bsize;
   /** The branching order (types of positive value only). */
   private final int[] order;
   /** Per dimension, the positions in {@link #order} by decreasing value per size in it. */
   private final int[][] byRatio;
+  /**
+   * Per bounding dimension and position {@code k}, the first index of {@link #byRatio} holding a
+   * position {@code >= k}: the bound at {@code k} starts its scan there.
+   */
+  private final int[][] firstFrom;
   /** Per dimension, for each position, the type of best value per size from there on. */
   private final int[][] bestRatio;
   private final long nodeLimit;
   private final long deadline;
 
   private final int[] cur;
-  private final int[] residual;
+  /** Residual per bounding dimension (the real ones first). */
+  private final long[] residual;
   private long best = -1;
   private int[] bestCounts;
   private long open;
@@ -56,8 +81,8 @@ public final class PatternKnapsack {
    * @param counts the best pattern found, copies per type
    * @param nodes nodes explored
    * @param exact whether the search finished ({@code upper == value})
-   * @param others further good patterns found on the way (copies per type), best first, at
-   *     most {@link #KEEP} - 1, for adding several columns per pricing
+   * @param others further good patterns seen on the way (copies per type, possibly not
+   *     maximal), best first, at most {@link #KEEP} - 1, for adding several columns per pricing
    */
   public record Answer(long value, long upper, int[] counts, long nodes, boolean exact,
       List<int[]> others) {}
@@ -109,6 +134,29 @@ public final class PatternKnapsack {
     this.nodeLimit = nodeLimit;
     this.deadline = deadline;
     int types = value.length;
+    long[][] mu = dims > 1 ? surrogates(value, size, cap, demand) : new long[0][];
+    bdims = dims + mu.length;
+    fullFrom = mu.length > 0 ? dims : 0;
+    bsize = new long[types][bdims];
+    long[] bcap = new long[bdims];
+    for (int d = 0; d < dims; d++) {
+      bcap[d] = cap[d];
+    }
+    for (int j = 0; j < mu.length; j++) {
+      for (int d = 0; d < dims; d++) {
+        bcap[dims + j] += mu[j][d] * cap[d];
+      }
+    }
+    for (int t = 0; t < types; t++) {
+      for (int d = 0; d < dims; d++) {
+        bsize[t][d] = size[t][d];
+      }
+      for (int j = 0; j < mu.length; j++) {
+        for (int d = 0; d < dims; d++) {
+          bsize[t][dims + j] += mu[j][d] * size[t][d];
+        }
+      }
+    }
     double[] key = new double[types];
     int live = 0;
     for (int t = 0; t < types; t++) {
@@ -142,8 +190,8 @@ public final class PatternKnapsack {
     for (int k = 0; k < live; k++) {
       order[k] = o[k];
     }
-    byRatio = new int[dims][];
-    for (int d = 0; d < dims; d++) {
+    byRatio = new int[bdims][];
+    for (int d = 0; d < bdims; d++) {
       final int dd = d;
       Integer[] pos = new Integer[live];
       for (int k = 0; k < live; k++) {
@@ -153,8 +201,8 @@ public final class PatternKnapsack {
       Arrays.sort(pos, (x, y) -> {
         int tx = order[x];
         int ty = order[y];
-        long sx = size[tx][dd];
-        long sy = size[ty][dd];
+        long sx = bsize[tx][dd];
+        long sy = bsize[ty][dd];
         int c = Long.compare(value[ty] * sx, value[tx] * sy);
         return c != 0 ? c : Integer.compare(x, y);
       });
@@ -163,22 +211,33 @@ public final class PatternKnapsack {
         byRatio[d][k] = pos[k];
       }
     }
+    firstFrom = new int[bdims][live + 1];
+    for (int d = 0; d < bdims; d++) {
+      int[] indexOf = new int[live];
+      for (int i = 0; i < live; i++) {
+        indexOf[byRatio[d][i]] = i;
+      }
+      firstFrom[d][live] = live;
+      for (int k = live - 1; k >= 0; k--) {
+        firstFrom[d][k] = Math.min(firstFrom[d][k + 1], indexOf[k]);
+      }
+    }
     // Per dimension and position k, the type of best value per size among positions >= k
     // (-1 when one of them has size 0 there: no finite bound from that dimension).
-    bestRatio = new int[dims][live + 1];
-    for (int d = 0; d < dims; d++) {
+    bestRatio = new int[bdims][live + 1];
+    for (int d = 0; d < bdims; d++) {
       bestRatio[d][live] = -1;
       boolean zero = false;
       for (int k = live - 1; k >= 0; k--) {
         int t = order[k];
-        zero |= size[t][d] == 0;
+        zero |= bsize[t][d] == 0;
         int prev = bestRatio[d][k + 1];
         bestRatio[d][k] = zero ? -1
-            : prev < 0 || value[t] * size[prev][d] > value[prev] * size[t][d] ? t : prev;
+            : prev < 0 || value[t] * bsize[prev][d] > value[prev] * bsize[t][d] ? t : prev;
       }
     }
     cur = new int[types];
-    residual = cap.clone();
+    residual = bcap;
     bestCounts = new int[types];
   }
 
@@ -496,6 +555,17 @@ public final class PatternKnapsack {
     return (r * v + s - 1) / s;
   }
 
+  /** Whether one copy of type {@code t} fits the residual. */
+  private boolean fitsOnce(int t) {
+    int[] s = size[t];
+    for (int d = 0; d < dims; d++) {
+      if (s[d] > residual[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Copies of {@code order[k]} that fit the residual, at most {@code limit}. */
   private int maxCopies(int t, int limit) {
     long m = limit;
@@ -508,29 +578,189 @@ public final class PatternKnapsack {
   }
 
   /**
+   * Surrogate multipliers for the bound in several dimensions. Any nonnegative combination of the
+   * capacity rows is implied by them, so its fractional relaxation bounds every pattern, whatever
+   * the weights; the weights only decide how tight. Two vectors: every dimension weighed by the
+   * inverse of its capacity (sizes as fractions of the bin, summed), and weights searched at the
+   * root to make the root's fractional bound small (a pattern search in floating point, which only
+   * chooses the weights). Each is scaled to integers so that the combined capacity stays at most
+   * {@code 2^31}: the bound's products of a residual by a value then fit a long.
+   */
+  private static long[][] surrogates(long[] value, int[][] size, int[] cap, int[] demand) {
+    int dims = cap.length;
+    int types = value.length;
+    // Types that can be packed, their sizes as fractions of the capacity.
+    int live = 0;
+    for (int t = 0; t < types; t++) {
+      if (value[t] > 0 && demand[t] > 0 && fits(size[t], cap)) {
+        live++;
+      }
+    }
+    double[][] u = new double[live][dims];
+    double[] v = new double[live];
+    double[] m = new double[live];
+    for (int t = 0, i = 0; t < types; t++) {
+      if (value[t] > 0 && demand[t] > 0 && fits(size[t], cap)) {
+        v[i] = value[t];
+        long copies = demand[t];
+        for (int d = 0; d < dims; d++) {
+          u[i][d] = cap[d] == 0 ? 0 : (double) size[t][d] / cap[d];
+          if (size[t][d] > 0) {
+            copies = Math.min(copies, cap[d] / size[t][d]);
+          }
+        }
+        m[i] = copies;
+        i++;
+      }
+    }
+    double[] w = new double[dims];
+    Arrays.fill(w, 1);
+    double[] ratio = new double[live];
+    Integer[] idx = new Integer[live];
+    double current = fractional(w, u, v, m, ratio, idx);
+    double step = 0.5;
+    int evaluations = 0;
+    while (step > 0.02 && evaluations < SURROGATE_EVALUATIONS) {
+      boolean improved = false;
+      for (int d = 0; d < dims && evaluations < SURROGATE_EVALUATIONS; d++) {
+        for (int sign = 0; sign < 2; sign++) {
+          double old = w[d];
+          w[d] = sign == 0 ? old * (1 + step) : old / (1 + step);
+          double f = fractional(w, u, v, m, ratio, idx);
+          evaluations++;
+          if (f < current * (1 - 1e-9)) {
+            current = f;
+            improved = true;
+            break;
+          }
+          w[d] = old;
+        }
+      }
+      if (!improved) {
+        step /= 2;
+      }
+    }
+    double[] uniform = new double[dims];
+    Arrays.fill(uniform, 1);
+    List<long[]> out = new ArrayList<>();
+    for (double[] weights : List.of(uniform, w)) {
+      long[] mu = integerWeights(weights, cap);
+      if (mu != null && (out.isEmpty() || !Arrays.equals(out.get(0), mu))) {
+        out.add(mu);
+      }
+    }
+    return out.toArray(new long[0][]);
+  }
+
+  /** Evaluations of the root bound in the weight search at most. */
+  static final int SURROGATE_EVALUATIONS = 40;
+
+  /**
+   * Integer multipliers proportional to {@code w[d] / cap[d]} with {@code sum_d mu[d] cap[d] <=
+   * 2^31}; null when all are 0.
+   */
+  private static long @Nullable [] integerWeights(double[] w, int[] cap) {
+    int dims = cap.length;
+    double total = 0;
+    for (int d = 0; d < dims; d++) {
+      if (cap[d] > 0) {
+        total += w[d];
+      }
+    }
+    long[] mu = new long[dims];
+    boolean any = false;
+    for (int d = 0; d < dims; d++) {
+      if (cap[d] > 0 && total > 0) {
+        // floor(2^31 w[d] / (total cap[d])) keeps sum mu[d] cap[d] <= 2^31.
+        mu[d] = (long) Math.floor(0x1p31 * (w[d] / total) / cap[d]);
+        any |= mu[d] > 0;
+      }
+    }
+    if (!any) {
+      return null;
+    }
+    long sum = 0;
+    for (int d = 0; d < dims; d++) {
+      sum += mu[d] * cap[d];
+    }
+    if (sum > 1L << 31) {
+      throw new IllegalStateException("surrogate capacity " + sum + " exceeds 2^31");
+    }
+    return mu;
+  }
+
+  /**
+   * The fractional bound of the surrogate knapsack with weights {@code w} on the normalised sizes
+   * {@code u} (capacity {@code sum w}), values {@code v} and copies {@code m}, in floating point.
+   */
+  private static double fractional(double[] w, double[][] u, double[] v, double[] m,
+      double[] ratio, Integer[] idx) {
+    int live = v.length;
+    double capacity = 0;
+    for (double x : w) {
+      capacity += x;
+    }
+    for (int i = 0; i < live; i++) {
+      double s = 0;
+      for (int d = 0; d < w.length; d++) {
+        s += w[d] * u[i][d];
+      }
+      ratio[i] = s <= 0 ? Double.POSITIVE_INFINITY : v[i] / s;
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> ratio[a] != ratio[b] ? Double.compare(ratio[b], ratio[a])
+        : Integer.compare(a, b));
+    double r = capacity;
+    double sum = 0;
+    for (int k = 0; k < live; k++) {
+      int i = idx[k];
+      double s = ratio[i] == Double.POSITIVE_INFINITY ? 0 : v[i] / ratio[i];
+      if (s * m[i] <= r) {
+        sum += v[i] * m[i];
+        r -= s * m[i];
+      } else {
+        sum += v[i] * r / s;
+        break;
+      }
+    }
+    return sum;
+  }
+
+  private static boolean fits(int[] s, int[] cap) {
+    for (int d = 0; d < cap.length; d++) {
+      if (s[d] > cap[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Upper bound on the value addable with the types at positions {@code >= k} of the order (the
    * one at {@code k} at most {@code firstCap} copies, the others at most their demand) into the
-   * residual: the least over the dimensions of that dimension's fractional relaxation alone,
-   * rounded up. A cheap bound comes first: the residual of a dimension times the best value per
-   * size among those types; the fractional relaxation is computed only when the cheap bound
-   * does not already fall to {@code prune}.
+   * residual: the least over the bounding dimensions (from {@link #fullFrom}) of that
+   * dimension's fractional relaxation alone, rounded up. A cheap bound comes first: the residual
+   * of a bounding dimension (any) times the best value per size among those types; the fractional
+   * relaxations are computed only when the cheap bound does not already fall to {@code prune}.
    */
   private long bound(int k, int firstCap, long prune) {
     long cheap = Long.MAX_VALUE;
-    for (int d = 0; d < dims; d++) {
+    for (int d = 0; d < bdims; d++) {
       int t = bestRatio[d][k];
       if (t >= 0) {
-        cheap = Math.min(cheap, ceilRatio(residual[d], value[t], size[t][d]));
+        cheap = Math.min(cheap, ceilRatio(residual[d], value[t], bsize[t][d]));
       }
     }
     if (cheap <= prune) {
       return cheap;
     }
     long result = cheap;
-    for (int d = 0; d < dims; d++) {
+    for (int d = bdims - 1; d >= fullFrom; d--) {
       long r = residual[d];
       long sum = 0;
-      for (int pos : byRatio[d]) {
+      int[] ratioOrder = byRatio[d];
+      for (int i = firstFrom[d][k]; i < ratioOrder.length; i++) {
+        int pos = ratioOrder[i];
         if (pos < k) {
           continue;
         }
@@ -539,7 +769,7 @@ public final class PatternKnapsack {
         if (c <= 0) {
           continue;
         }
-        long s = size[t][d];
+        long s = bsize[t][d];
         if (s == 0 || c * s <= r) {
           sum += c * value[t];
           r -= c * s;
@@ -563,15 +793,17 @@ public final class PatternKnapsack {
       best = val;
       bestCounts = cur.clone();
       offer(val, cur);
+    } else if (val > 0 && (kept < KEEP || val > keptValue[KEEP - 1])) {
+      offer(val, cur);
     }
     // Types that no longer fit are skipped without a node.
-    int cmax = 0;
-    while (k < order.length && (cmax = maxCopies(order[k], demand[order[k]])) == 0) {
+    while (k < order.length && !fitsOnce(order[k])) {
       k++;
     }
     if (k == order.length) {
       return;
     }
+    int cmax = maxCopies(order[k], demand[order[k]]);
     int t = order[k];
     long ub = val + bound(k, cmax, best - val);
     if (ub <= best) {
@@ -583,12 +815,12 @@ public final class PatternKnapsack {
     }
     for (int c = cmax; c >= 0; c--) {
       cur[t] = c;
-      for (int d = 0; d < dims; d++) {
-        residual[d] -= c * size[t][d];
+      for (int d = 0; d < bdims; d++) {
+        residual[d] -= c * bsize[t][d];
       }
       dfs(k + 1, val + c * value[t]);
-      for (int d = 0; d < dims; d++) {
-        residual[d] += c * size[t][d];
+      for (int d = 0; d < bdims; d++) {
+        residual[d] += c * bsize[t][d];
       }
       cur[t] = 0;
       if (stopped && c > 0) {
