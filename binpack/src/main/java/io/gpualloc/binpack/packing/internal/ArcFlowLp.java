@@ -491,6 +491,28 @@ public final class ArcFlowLp {
     return f;
   }
 
+  /**
+   * The patterns of {@code flow}'s path decomposition, each as one item index per slot (the first
+   * item of each slot's type), for seeding a pattern master.
+   *
+   * @param g the graph
+   * @param flow a flow on {@code g} (not changed)
+   * @return the paths' bins
+   */
+  public static List<int[]> pathBins(ArcFlowGraph g, double[] flow) {
+    List<int[]> patterns = new ArrayList<>();
+    paths(g, flow.clone(), patterns, new ArrayList<>());
+    List<int[]> bins = new ArrayList<>();
+    for (int[] pattern : patterns) {
+      int[] items = new int[pattern.length];
+      for (int k = 0; k < pattern.length; k++) {
+        items[k] = g.typeItems[pattern[k]][0];
+      }
+      bins.add(items);
+    }
+    return bins;
+  }
+
   /** Decomposes a fractional flow into source-sink paths (item types) with weights. */
   static void paths(ArcFlowGraph g, double[] flow, List<int[]> patterns, List<Double> weights) {
     int n = g.nodeCount;

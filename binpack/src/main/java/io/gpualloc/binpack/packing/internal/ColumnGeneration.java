@@ -493,7 +493,7 @@ public final class ColumnGeneration {
    * stop oscillating between equivalent items. Farley's bound needs no property of the duals, so
    * it stays valid either way. One column per type j: the smallest type dominating it.
    */
-  private static void dualOptimalInequalities(MPSolver s, MPConstraint[] cover, Types types,
+  static void dualOptimalInequalities(MPSolver s, MPConstraint[] cover, Types types,
       int[] cap) {
     int nt = types.demand.length;
     double[] norm = new double[nt];
@@ -518,7 +518,7 @@ public final class ColumnGeneration {
     }
   }
 
-  private static boolean dominates(int[] a, int[] b) {
+  static boolean dominates(int[] a, int[] b) {
     for (int d = 0; d < a.length; d++) {
       if (a[d] < b[d]) {
         return false;
