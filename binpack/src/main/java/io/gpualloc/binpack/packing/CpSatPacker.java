@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *       (GLOP, one model kept for the call): the LP optimum rounded up is a lower bound (the
  *       Gilmore-Gomory bound, floating point with a 1e-6 tolerance); packings come from a
  *       residual-rounding dive on the same model, re-solved with lowered demands (warm start);
- *       then, still open, from price and dive (up to a third of the time left, when the fixing
+ *       then, still open, from price and dive (up to a sixth of the time left, when the fixing
  *       below would keep more than 15% of the arcs; otherwise right after the fixing, with half of
  *       what it leaves, since on small restricted graphs the fixing is faster and also proves
  *       bounds above the LP's, which no search can reach): a branch-and-price
@@ -37,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  *       every node, nodes pruned by their Farley bound, limited discrepancy search over the
  *       dives, aimed at the lower bound (half of its time when the bound is more than one bin
  *       away, then one bin fewer than the best packing at a time; source {@code
- *       price-and-dive}); then, still open, from rebuilding dives on the residual items' own
- *       graph with a cold LP per step (slower, tighter; up to a third of the time left);
+ *       price-and-dive}); then, still open and when price and dive did not run first, from
+ *       rebuilding dives on the residual items' own graph with a cold LP per step (slower,
+ *       tighter; up to a third of the time left);
  *   <li>for classic instances still open, a local search ({@link BinPackers#localSearch}: a pool
  *       of unassigned items, tabu swaps between bins and the pool, bin refills) from the best
  *       packing towards the best lower bound known at that point (after the LP, so the LP bound),
@@ -218,16 +219,20 @@ public final class CpSatPacker {
           }
           // Dives: all integral patterns per warm LP re-solve on this graph (fast); then, still
           // open and when the fixing at the bound would keep more than PAD_FIRST of the arcs,
-          // price and dive on the pattern LP (a third of the time left); then the
-          // rebuilding dives (residual graph and a cold LP per step, all integral patterns, then
-          // the heaviest one only), which are slower but tighter, in a third of what is left.
+          // price and dive on the pattern LP (a sixth of the time left); else the rebuilding
+          // dives (residual graph and a cold LP per step, all integral patterns, then the
+          // heaviest one only), which are slower but tighter, in a third of what is left. After
+          // price and dive they are skipped: it is the stronger dive, and the fixing after it
+          // needs the time for proofs of non-IRUP bounds (Hard28 BPP175: 53 s of 60).
           long diveEnd = System.nanoTime() + (deadline - System.nanoTime()) / 3;
+          boolean padRan = false;
           for (int kind = 0; kind < 4 && ubCost > lbCost; kind++) {
             if (kind == 1) {
-              Packing q = p.cost[0] > 0 && keptShare > PAD_FIRST
+              padRan = p.cost[0] > 0 && keptShare > PAD_FIRST;
+              Packing q = padRan
                   ? priceAndDive(instance, p, best, ArcFlowLp.pathBins(graph, sol.flow()),
                       (int) (lbCost / p.cost[0]),
-                  System.nanoTime() + (deadline - System.nanoTime()) / 3) : null;
+                      System.nanoTime() + (deadline - System.nanoTime()) / 6) : null;
               if (q != null) {
                 best = q;
                 ubCost = q.cost(instance);
@@ -236,7 +241,7 @@ public final class CpSatPacker {
               diveEnd = System.nanoTime() + (deadline - System.nanoTime()) / 3;
               continue;
             }
-            if (diveEnd - System.nanoTime() <= 0) {
+            if (padRan || diveEnd - System.nanoTime() <= 0) {
               continue;
             }
             left = diveEnd - System.nanoTime();
