@@ -10,7 +10,6 @@ import io.gpualloc.binpack.packing.internal.Problem;
 import io.gpualloc.core.InvalidSpecException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The local search on a hand-computed instance and on open instances of the shared sets. */
@@ -72,12 +71,7 @@ class LocalSearchTest {
         new String[] {"bpplib/hard28", "Hard28_BPP814.txt"});
     for (String[] c : cases) {
       Path set = root.resolve(c[0]);
-      int opt = -1;
-      for (Map<String, String> row : SharedSets.optima(set)) {
-        if (row.get("file").equals(c[1])) {
-          opt = Integer.parseInt(row.get("opt"));
-        }
-      }
+      int opt = SharedSets.optimum(set, c[1]);
       PackingInstance in = PackingReaders.readBpplib(set.resolve(c[1]));
       Packing start = BinPackers.best(in);
       Packing q = LocalSearch.improve(new Problem(in), start, opt, 1, 20_000, Long.MAX_VALUE);

@@ -9,7 +9,6 @@ import io.gpualloc.binpack.packing.internal.Problem;
 import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Known answers of price and dive on instances the other steps of the exact packer missed. */
@@ -34,12 +33,7 @@ class PriceAndDiveTest {
         new String[] {"bpplib/scholl2_subset", "N3W3B1R0.txt"});
     for (String[] c : cases) {
       Path set = root.resolve(c[0]);
-      int opt = -1;
-      for (Map<String, String> row : SharedSets.optima(set)) {
-        if (row.get("file").equals(c[1])) {
-          opt = Integer.parseInt(row.get("opt"));
-        }
-      }
+      int opt = SharedSets.optimum(set, c[1]);
       PackingInstance in = PackingReaders.readBpplib(set.resolve(c[1]));
       Packing start = BinPackers.best(in);
       assertEquals(opt + 1, start.binCount(), c[1] + ": the portfolio's packing changed");

@@ -23,6 +23,16 @@ final class SharedSets {
     return PackingReaders.readOptimaTable(set.resolve("optima.csv"));
   }
 
+  /** The known optimum of {@code file} in {@code set/optima.csv}, or -1 when it has none. */
+  static int optimum(Path set, String file) {
+    for (Map<String, String> row : optima(set)) {
+      if (row.get("file").equals(file)) {
+        return Integer.parseInt(row.get("opt"));
+      }
+    }
+    return -1;
+  }
+
   static PackingInstance read(Path set, Map<String, String> row) {
     Path f = set.resolve(row.get("file"));
     return f.toString().endsWith(".vbp") ? PackingReaders.readVbp(f) : PackingReaders.readBpplib(f);

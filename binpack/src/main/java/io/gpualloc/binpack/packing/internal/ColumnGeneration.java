@@ -235,26 +235,8 @@ public final class ColumnGeneration {
     obj.setMinimization();
     List<MPVariable> cols = new ArrayList<>();
     List<int[]> patterns = new ArrayList<>();
-    if (start != null && start.isComplete()) {
-      for (Packing.Bin bin : start.bins()) {
-        int[] a = new int[nt];
-        for (int i : bin.items()) {
-          a[types.typeOf[i]]++;
-        }
-        addColumn(s, obj, cover, cols, patterns, a);
-      }
-    } else {
-      for (int t = 0; t < nt; t++) {
-        int c = types.demand[t];
-        for (int d = 0; d < cap.length; d++) {
-          if (types.size[t][d] > 0) {
-            c = Math.min(c, cap[d] / types.size[t][d]);
-          }
-        }
-        int[] a = new int[nt];
-        a[t] = c;
-        addColumn(s, obj, cover, cols, patterns, a);
-      }
+    for (int[] a : startColumns(p, types, start)) {
+      addColumn(s, obj, cover, cols, patterns, a);
     }
     dualOptimalInequalities(s, cover, types, cap);
     long best = 0;
@@ -425,7 +407,49 @@ public final class ColumnGeneration {
         cover[t].setLb(types.demand[t]);
       }
     }
-    // Items per type, handed out to the fixed patterns, then the rest by the portfolio.
+    return toPacking(p, types, fixed, deadline);
+  }
+
+  /**
+   * The first columns of a master: the bins of {@code start} when it is complete, else one column
+   * per item type with as many copies as fit a bin (and the demand allows).
+   */
+  static List<int[]> startColumns(Problem p, Types types, @Nullable Packing start) {
+    int nt = types.demand.length;
+    int[] cap = p.cap[0];
+    List<int[]> out = new ArrayList<>();
+    if (start != null && start.isComplete()) {
+      for (Packing.Bin bin : start.bins()) {
+        int[] a = new int[nt];
+        for (int i : bin.items()) {
+          a[types.typeOf[i]]++;
+        }
+        out.add(a);
+      }
+    } else {
+      for (int t = 0; t < nt; t++) {
+        int c = types.demand[t];
+        for (int d = 0; d < cap.length; d++) {
+          if (types.size[t][d] > 0) {
+            c = Math.min(c, cap[d] / types.size[t][d]);
+          }
+        }
+        int[] a = new int[nt];
+        a[t] = c;
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A packing of {@code p} from bins given as copies per item type ({@code fixed}, within the
+   * demand): each type's items are handed out to the bins in order, the items left are packed by
+   * the heuristic portfolio (MBS' bounded by {@code deadline}). Null when the portfolio did not
+   * finish.
+   */
+  static @Nullable Packing toPacking(Problem p, Types types, List<int[]> fixed, long deadline) {
+    int nt = types.demand.length;
     int[][] itemsOf = new int[nt][];
     int[] next = new int[nt];
     for (int t = 0; t < nt; t++) {
@@ -528,7 +552,7 @@ public final class ColumnGeneration {
   }
 
   /** Adds {@code a} when its reduced cost with the master's duals {@code y} is negative. */
-  private static boolean addIfImproving(MPSolver s, MPObjective obj, MPConstraint[] cover,
+  static boolean addIfImproving(MPSolver s, MPObjective obj, MPConstraint[] cover,
       List<MPVariable> cols, List<int[]> patterns, double[] y, int[] a) {
     double reduced = 1;
     for (int t = 0; t < a.length; t++) {
@@ -541,7 +565,7 @@ public final class ColumnGeneration {
     return false;
   }
 
-  private static void addColumn(MPSolver s, MPObjective obj, MPConstraint[] cover,
+  static void addColumn(MPSolver s, MPObjective obj, MPConstraint[] cover,
       List<MPVariable> cols, List<int[]> patterns, int[] a) {
     MPVariable v = s.makeNumVar(0, Double.POSITIVE_INFINITY, "p" + cols.size());
     obj.setCoefficient(v, 1);

@@ -191,26 +191,8 @@ public final class PriceAndDive {
       }
       addColumn(a);
     }
-    if (start != null && start.isComplete()) {
-      for (Packing.Bin bin : start.bins()) {
-        int[] a = new int[nt];
-        for (int i : bin.items()) {
-          a[types.typeOf[i]]++;
-        }
-        addColumn(a);
-      }
-    } else {
-      for (int t = 0; t < nt; t++) {
-        int c = types.demand[t];
-        for (int d = 0; d < cap.length; d++) {
-          if (types.size[t][d] > 0) {
-            c = Math.min(c, cap[d] / types.size[t][d]);
-          }
-        }
-        int[] a = new int[nt];
-        a[t] = c;
-        addColumn(a);
-      }
+    for (int[] a : ColumnGeneration.startColumns(p, types, start)) {
+      addColumn(a);
     }
     ColumnGeneration.dualOptimalInequalities(s, cover, types, cap);
     int d = -1;
@@ -393,53 +375,12 @@ public final class PriceAndDive {
    * cannot beat the best so far or the portfolio did not finish.
    */
   private @Nullable Packing toPacking(List<int[]> added) {
-    int[][] itemsOf = new int[nt][];
-    int[] next = new int[nt];
-    for (int t = 0; t < nt; t++) {
-      itemsOf[t] = new int[types.demand[t]];
+    if (remaining() > 0 && fixed.size() + added.size() + 1 >= bestBins) {
+      return null;
     }
-    for (int i = 0; i < p.n; i++) {
-      int t = types.typeOf[i];
-      itemsOf[t][next[t]++] = i;
-    }
-    Arrays.fill(next, 0);
-    List<Packing.Bin> bins = new ArrayList<>();
     List<int[]> all = new ArrayList<>(fixed);
     all.addAll(added);
-    for (int[] a : all) {
-      List<Integer> items = new ArrayList<>();
-      for (int t = 0; t < nt; t++) {
-        for (int c = 0; c < a[t]; c++) {
-          items.add(itemsOf[t][next[t]++]);
-        }
-      }
-      bins.add(new Packing.Bin(0, items));
-    }
-    List<Integer> rest = new ArrayList<>();
-    for (int t = 0; t < nt; t++) {
-      while (next[t] < itemsOf[t].length) {
-        rest.add(itemsOf[t][next[t]++]);
-      }
-    }
-    if (rest.isEmpty()) {
-      return new Packing(bins, List.of());
-    }
-    if (bins.size() + 1 >= bestBins) {
-      return null;
-    }
-    int[] remainingItems = rest.stream().mapToInt(Integer::intValue).toArray();
-    Packing tail = ArcFlowLp.packRest(p, remainingItems, deadline);
-    if (!tail.isComplete()) {
-      return null;
-    }
-    for (Packing.Bin b : tail.bins()) {
-      List<Integer> items = new ArrayList<>();
-      for (int k : b.items()) {
-        items.add(remainingItems[k]);
-      }
-      bins.add(new Packing.Bin(0, items));
-    }
-    return new Packing(bins, List.of());
+    return ColumnGeneration.toPacking(p, types, all, deadline);
   }
 
   /**
@@ -495,29 +436,19 @@ public final class PriceAndDive {
   }
 
   private boolean addIfImproving(double[] y, int[] a) {
-    double reduced = 1;
-    for (int t = 0; t < a.length; t++) {
-      reduced -= y[t] * a[t];
-    }
-    if (reduced < -1e-9) {
-      addColumn(a);
-      return true;
-    }
-    return false;
+    boolean added = ColumnGeneration.addIfImproving(s, obj, cover, cols, patterns, y, a);
+    growTabu();
+    return added;
   }
 
   private void addColumn(int[] a) {
-    MPVariable v = s.makeNumVar(0, Double.POSITIVE_INFINITY, "p" + cols.size());
-    obj.setCoefficient(v, 1);
-    for (int t = 0; t < a.length; t++) {
-      if (a[t] > 0) {
-        cover[t].setCoefficient(v, a[t]);
-      }
-    }
-    cols.add(v);
-    patterns.add(a.clone());
+    ColumnGeneration.addColumn(s, obj, cover, cols, patterns, a);
+    growTabu();
+  }
+
+  private void growTabu() {
     if (tabu.length < cols.size()) {
-      tabu = Arrays.copyOf(tabu, tabu.length * 2);
+      tabu = Arrays.copyOf(tabu, Math.max(tabu.length * 2, cols.size()));
     }
   }
 }
