@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.gpualloc.binpack.packing.internal.ColumnGeneration;
 import io.gpualloc.binpack.packing.internal.PatternKnapsack;
 import io.gpualloc.binpack.packing.internal.Problem;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -30,7 +31,7 @@ class ColumnGenerationTest {
     // An overflowing sum gives no bound rather than a wrong one.
     assertEquals(0, ColumnGeneration.farley(new long[] {Long.MAX_VALUE / 2, Long.MAX_VALUE / 2},
         new int[] {2, 2}, 1));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(SolverInvariantException.class,
         () -> ColumnGeneration.farley(new long[] {-1}, new int[] {1}, 1));
   }
 

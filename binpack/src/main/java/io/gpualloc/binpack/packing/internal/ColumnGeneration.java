@@ -5,6 +5,7 @@ import com.google.ortools.linearsolver.MPObjective;
 import com.google.ortools.linearsolver.MPSolver;
 import com.google.ortools.linearsolver.MPVariable;
 import io.gpualloc.binpack.packing.Packing;
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -122,7 +123,7 @@ public final class ColumnGeneration {
     try {
       for (int t = 0; t < y.length; t++) {
         if (y[t] < 0) {
-          throw new IllegalArgumentException("negative dual " + y[t] + " of type " + t);
+          throw new SolverInvariantException("negative dual " + y[t] + " of type " + t);
         }
         sum = Math.addExact(sum, Math.multiplyExact(y[t], (long) b[t]));
       }
@@ -184,7 +185,7 @@ public final class ColumnGeneration {
    * @param deadline {@link System#nanoTime()} to stop by
    * @return the best bound and what the loop did; bound 0 when GLOP is not available or no LP was
    *     solved in time
-   * @throws IllegalArgumentException when {@code p} is not classic or some item fits no bin
+   * @throws SolverInvariantException when {@code p} is not classic or some item fits no bin
    */
   public static Result bound(Problem p, @Nullable Packing start, int target, long deadline) {
     return bound(p, start, target, deadline, deadline);
@@ -201,12 +202,12 @@ public final class ColumnGeneration {
    * @param deadline {@link System#nanoTime()} to end the column generation by
    * @param diveDeadline {@link System#nanoTime()} to end the dive by ({@code >= deadline})
    * @return the best bound, what the loop did, and the dive's packing or null
-   * @throws IllegalArgumentException when {@code p} is not classic or some item fits no bin
+   * @throws SolverInvariantException when {@code p} is not classic or some item fits no bin
    */
   public static Result bound(Problem p, @Nullable Packing start, int target, long deadline,
       long diveDeadline) {
     if (!p.classic() || !p.everyItemFitsSomewhere()) {
-      throw new IllegalArgumentException("column generation needs a classic instance (one bin "
+      throw new SolverInvariantException("column generation needs a classic instance (one bin "
           + "type, unlimited) whose every item fits a bin; got " + p.types + " types, every item "
           + "fits: " + p.everyItemFitsSomewhere());
     }

@@ -1,5 +1,6 @@
 package io.gpualloc.binpack.packing.internal;
 
+import io.gpualloc.binpack.solver.SolverInvariantException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -260,23 +261,23 @@ public final class PatternKnapsack {
    * @param nodeLimit stop after this many nodes (the answer then carries an upper bound)
    * @param deadline {@link System#nanoTime()} at which to stop likewise
    * @return the best pattern found and an upper bound on the optimum
-   * @throws IllegalArgumentException when a value is out of range or the arrays disagree
+   * @throws SolverInvariantException when a value is out of range or the arrays disagree
    */
   public static Answer solve(long[] value, int[][] size, int[] cap, int[] demand, long nodeLimit,
       long deadline) {
     if (size.length != value.length || demand.length != value.length) {
-      throw new IllegalArgumentException("value, size and demand differ in length: "
+      throw new SolverInvariantException("value, size and demand differ in length: "
           + value.length + ", " + size.length + ", " + demand.length);
     }
     for (int t = 0; t < value.length; t++) {
       if (value[t] < 0 || value[t] > MAX_VALUE || demand[t] < 0 || size[t].length != cap.length) {
-        throw new IllegalArgumentException("type " + t + ": value " + value[t] + " (allowed 0.."
+        throw new SolverInvariantException("type " + t + ": value " + value[t] + " (allowed 0.."
             + MAX_VALUE + "), demand " + demand[t] + ", " + size[t].length + " dimensions for "
             + cap.length);
       }
       for (int s : size[t]) {
         if (s < 0) {
-          throw new IllegalArgumentException("type " + t + " has a negative size " + s);
+          throw new SolverInvariantException("type " + t + " has a negative size " + s);
         }
       }
     }

@@ -63,7 +63,7 @@ public final class ReducedCostFixing {
    * @param coverDual dual per item type (negative entries are taken as 0)
    * @param target the number of bins sought
    * @return one flag per arc
-   * @throws IllegalArgumentException when an arc cost exceeds the true cost
+   * @throws SolverInvariantException when an arc cost exceeds the true cost
    */
   public static boolean[] keep(ArcFlowGraph g, double @Nullable [] arcCost, double[] nodeDual,
       double[] coverDual, int target) {
