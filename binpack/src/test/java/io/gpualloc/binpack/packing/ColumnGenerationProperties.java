@@ -292,6 +292,14 @@ class ColumnGenerationProperties {
 
   @Property(tries = 60)
   void columnGenerationBoundNeverExceedsTheOptimum(@ForAll("classic") PackingInstance in) {
+    boundIsValidConvergedAndAtLeastL1(in);
+  }
+
+  /**
+   * From FFD's packing and cold, the column-generation bound converges, never exceeds brute
+   * force's optimum, and (converged: ceil(LP) up to the integer scaling) reaches at least L1.
+   */
+  private static void boundIsValidConvergedAndAtLeastL1(PackingInstance in) {
     long opt = BruteForce.optimum(in);
     Problem p = new Problem(in);
     Packing ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in);
@@ -299,7 +307,6 @@ class ColumnGenerationProperties {
         System.nanoTime() + 20 * SECOND);
     assertTrue(r.bound() <= opt, r + " opt " + opt + " " + in);
     assertTrue(r.converged(), r.toString());
-    // Converged: the bound is ceil(LP) up to the integer scaling, at least the cheap L1.
     assertTrue(r.bound() >= LowerBounds.l1(in), r + " " + LowerBounds.of(in));
     ColumnGeneration.Result cold = ColumnGeneration.bound(p, null, Integer.MAX_VALUE,
         System.nanoTime() + 20 * SECOND);
@@ -318,17 +325,7 @@ class ColumnGenerationProperties {
    */
   @Property(tries = 40)
   void vectorColumnGenerationBoundNeverExceedsTheOptimum(@ForAll("vector") PackingInstance in) {
-    long opt = BruteForce.optimum(in);
-    Problem p = new Problem(in);
-    Packing ffd = BinPackers.firstFitDecreasing(SizeMeasure.SUM).pack(in);
-    ColumnGeneration.Result r = ColumnGeneration.bound(p, ffd, Integer.MAX_VALUE,
-        System.nanoTime() + 20 * SECOND);
-    assertTrue(r.bound() <= opt, r + " opt " + opt + " " + in);
-    assertTrue(r.converged(), r.toString());
-    assertTrue(r.bound() >= LowerBounds.l1(in), r + " " + LowerBounds.of(in));
-    ColumnGeneration.Result cold = ColumnGeneration.bound(p, null, Integer.MAX_VALUE,
-        System.nanoTime() + 20 * SECOND);
-    assertTrue(cold.converged() && cold.bound() <= opt, cold + " opt " + opt);
+    boundIsValidConvergedAndAtLeastL1(in);
   }
 
   @Property(tries = 60)
